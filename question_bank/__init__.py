@@ -1,0 +1,5 @@
+"""The built-in question bank: YAML data only, found with importlib.resources.
+
+This package holds no code on purpose. Each ``<topic>.yaml`` file is one topic; ``data/``
+holds reference tables (for example the accelerated instance families) that simulations read.
+"""
