@@ -76,10 +76,102 @@ def validate(paths: tuple, run_examples: bool) -> None:
             click.echo(str(problem))
         click.echo(f"{len(err.problems)} problem(s) found.", err=True)
         sys.exit(1)
-    n_files = len(bank.topics)
-    click.echo(f"OK: {n_files} topic file(s), {len(bank.questions)} questions, "
-               f"{len(bank.cards)} cards" + (", every worked example ran" if run_examples else "")
-               + ".")
+    from quizzer.terminal import plural
+
+    click.echo(f"OK: {plural(len(bank.topics), 'topic')}, "
+               f"{plural(len(bank.questions), 'question')}, {plural(len(bank.cards), 'card')}"
+               + (", every worked example ran" if run_examples else "") + ".")
+
+
+def _open_store():
+    from quizzer.store import StoreError, open_store
+
+    try:
+        return open_store()
+    except StoreError as err:
+        raise click.ClickException(str(err))
+
+
+@cli.command()
+@bank_option
+def topics(bank: tuple) -> None:
+    """List the topics with their question and card counts and your accuracy so far."""
+    from quizzer import terminal as t
+
+    loaded = _load_bank(bank)
+    with _open_store() as store:
+        stats = store.topic_stats()
+    rows = []
+    for topic in loaded.topics:
+        s = stats.get(topic.slug)
+        rows.append((topic.slug, topic.title, len(topic.questions), len(topic.cards),
+                     s.attempts if s else 0,
+                     t.percent(s.correct, s.attempts) if s else "-"))
+    t.echo(t.table(("topic", "title", "questions", "cards", "answered", "accuracy"), rows))
+
+
+@cli.command()
+@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
+              help="Only this topic (slug or alias; repeatable). Default: all topics.")
+@click.option("--count", "-n", default=10, show_default=True, type=click.IntRange(1, 1000),
+              help="How many questions.")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Fix the question and choice order (default: a new order each time).")
+@click.option("--wrong", is_flag=True, help="Only the questions you got wrong last time.")
+@click.option("--plots/--no-plots", default=True, show_default=True,
+              help="Draw each worked example's plot (cached) and show its path.")
+@bank_option
+def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plots: bool,
+             bank: tuple) -> None:
+    """Answer questions in the terminal with instant grading and a worked example each.
+
+    Type letters for choices (b, ac, a,c), t/f, or a number; ? for help, s to skip, q to
+    quit. Every graded answer is saved at once.
+
+    Example: quizzer practice --topic confusion-matrix --count 5
+    """
+    import random
+
+    from quizzer import practice as p
+    from quizzer.session import select_questions
+
+    loaded = _load_bank(bank)
+    slugs = _resolve_topics(loaded, topic_names)
+    if seed is None:
+        seed = random.SystemRandom().randrange(100_000)
+    with _open_store() as store:
+        only = store.wrong_last_time() if wrong else None
+        questions = select_questions(loaded, topics=slugs, count=count, seed=seed,
+                                     only_ids=only)
+        if not questions:
+            click.echo("Nothing to practise: no question you answered last time was wrong."
+                       if wrong else "No questions match.")
+            return
+        from quizzer.worked import Prefetcher
+
+        with Prefetcher(loaded, plots=plots) as examples:
+            options = p.PracticeOptions(seed=seed, plots=plots,
+                                        echo_input=not sys.stdin.isatty())
+            code = p.run(loaded, questions, store, options, examples)
+    sys.exit(code)
+
+
+def _resolve_topics(loaded, names: tuple) -> list[str]:
+    """Topic slugs for the given names, or a usage error with a suggestion."""
+    import difflib
+
+    slugs = []
+    for name in names:
+        topic = loaded.resolve_topic(name)
+        if topic is None:
+            known = [t.slug for t in loaded.topics]
+            close = difflib.get_close_matches(name, known + [a for t in loaded.topics
+                                                             for a in t.aliases], n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise click.BadParameter(f"unknown topic {name!r}.{hint} Topics: "
+                                     f"{', '.join(known)}", param_hint="--topic")
+        slugs.append(topic.slug)
+    return slugs
 
 
 def main() -> None:

@@ -1,0 +1,201 @@
+"""Example.chart -> matplotlib figure, and the PNG cache.
+
+One renderer for every chart description: the PNGs of ``explain`` and ``practice`` and the
+insets on printed cards all come from :func:`draw`. It uses the Figure API with the Agg
+canvas, never pyplot, so there is no global state and drawing is safe off the main thread.
+User and simulation text is drawn with ``parse_math=False``: a ``$`` stays a dollar.
+
+PNGs are cached under ``$QUIZZER_HOME/cache/`` by a hash of the chart description itself
+plus :data:`RENDERER_VERSION`, so a second request does no drawing and any change in the
+numbers (or in this renderer) makes a new file. Files are written to a temporary name and
+renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+RENDERER_VERSION = "1"
+
+# Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky,
+# yellow, black): distinguishable under the common forms of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000")
+LINESTYLES = {"line": "-", "dashed": "--", "dotted": ":", "steps": "-", "points": "none"}
+
+
+def _finite(xs, ys):
+    pairs = [(x, y) for x, y in zip(xs, ys)
+             if y is not None and isinstance(y, (int, float)) and math.isfinite(y)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _no_math(*texts) -> None:
+    for text in texts:
+        if text is not None:
+            text.set_parse_math(False)
+
+
+def _draw_lines(ax, panel, scatter: bool) -> None:
+    for i, series in enumerate(panel.series):
+        color = PALETTE[i % len(PALETTE)]
+        xs, ys = _finite(series.x, series.y)
+        if scatter or series.style == "points":
+            ax.scatter(xs, ys, s=14, color=color, label=series.label, alpha=0.8, zorder=3)
+        elif series.style == "steps":
+            ax.step(xs, ys, where="post", color=color, label=series.label, linewidth=1.8)
+        else:
+            ax.plot(xs, ys, linestyle=LINESTYLES.get(series.style, "-"), color=color,
+                    label=series.label, linewidth=1.8,
+                    marker="o" if len(xs) <= 12 else None, markersize=4)
+
+
+def _draw_bars(ax, panel) -> None:
+    categories: list = []
+    for series in panel.series:
+        for x in series.x:
+            if x not in categories:
+                categories.append(x)
+    n = max(1, len(panel.series))
+    width = 0.8 / n
+    for i, series in enumerate(panel.series):
+        lookup = dict(zip(series.x, series.y))
+        xs = [j + (i - (n - 1) / 2) * width for j in range(len(categories))]
+        heights = [lookup.get(c, float("nan")) for c in categories]
+        bars = ax.bar(xs, heights, width=width * 0.95, color=PALETTE[i % len(PALETTE)],
+                      label=series.label)
+        if len(categories) * n <= 16:
+            labels = ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
+            _no_math(*labels)
+    ax.set_xticks(range(len(categories)), [str(c) for c in categories],
+                  rotation=30 if max((len(str(c)) for c in categories), default=0) > 6 else 0,
+                  ha="right" if max((len(str(c)) for c in categories), default=0) > 6 else "center")
+    _no_math(*ax.get_xticklabels())
+
+
+def _draw_heatmap(fig, ax, panel) -> None:
+    import numpy as np
+
+    matrix = np.array([[float("nan") if v is None else v for v in row] for row in panel.matrix],
+                      dtype=float)
+    image = ax.imshow(matrix, cmap="Blues", aspect="auto")
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if panel.x_ticks:
+        ax.set_xticks(range(len(panel.x_ticks)), [str(t) for t in panel.x_ticks])
+    if panel.y_ticks:
+        ax.set_yticks(range(len(panel.y_ticks)), [str(t) for t in panel.y_ticks])
+    _no_math(*ax.get_xticklabels(), *ax.get_yticklabels())
+    rows, cols = matrix.shape
+    if rows * cols <= 144:
+        top = np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0
+        for r in range(rows):
+            for c in range(cols):
+                value = matrix[r, c]
+                if math.isfinite(value):
+                    ax.text(c, r, f"{value:.3g}", ha="center", va="center", fontsize=8,
+                            color="white" if value > 0.6 * top else "black", parse_math=False)
+
+
+def draw_panel(fig, ax, panel, compact: bool = False) -> None:
+    """Draw one Panel description on ``ax`` (which belongs to ``fig``)."""
+    if panel.kind in ("lines", "scatter"):
+        _draw_lines(ax, panel, scatter=panel.kind == "scatter")
+    elif panel.kind == "bars":
+        _draw_bars(ax, panel)
+    else:
+        _draw_heatmap(fig, ax, panel)
+    for value, label in panel.hlines:
+        ax.axhline(value, color="0.35", linestyle="--", linewidth=1, label=label or None)
+    for value, label in panel.vlines:
+        ax.axvline(value, color="0.35", linestyle=":", linewidth=1.2, label=label or None)
+    if panel.kind != "heatmap":
+        if panel.x_log:
+            ax.set_xscale("log")
+        if panel.y_log:
+            ax.set_yscale("log")
+        ax.grid(True, alpha=0.3, linewidth=0.6)
+    for note in panel.annotations:
+        if note.y is None or not math.isfinite(float(note.y)):
+            continue
+        ax.annotate(note.text, xy=(note.x, note.y), xytext=(12, 14), textcoords="offset points",
+                    fontsize=7 if compact else 8, parse_math=False,
+                    arrowprops={"arrowstyle": "->", "color": "0.25", "linewidth": 0.8},
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7",
+                          "alpha": 0.9})
+    size = 8 if compact else 10
+    ax.set_title(panel.title, fontsize=size + 1, parse_math=False)
+    ax.set_xlabel(panel.x_label, fontsize=size, parse_math=False)
+    ax.set_ylabel(panel.y_label, fontsize=size, parse_math=False)
+    ax.tick_params(labelsize=size - 1)
+    handles, labels = ax.get_legend_handles_labels()
+    if labels and (len(labels) > 1 or panel.kind != "bars"):
+        legend = ax.legend(fontsize=size - 2, framealpha=0.85)
+        _no_math(*legend.get_texts())
+
+
+def draw_into(fig, chart, compact: bool = False) -> None:
+    """Add the chart's panels, side by side, to a Figure or SubFigure."""
+    n = len(chart.panels)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, panel in zip(axes, chart.panels):
+        draw_panel(fig, ax, panel, compact=compact)
+    if chart.title and not compact:
+        fig.suptitle(chart.title, fontsize=12, fontweight="bold", parse_math=False)
+
+
+def draw(chart):
+    """A new matplotlib Figure (Agg canvas) showing ``chart``."""
+    from matplotlib.figure import Figure
+
+    n = max(1, len(chart.panels))
+    fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
+    draw_into(fig, chart)
+    return fig
+
+
+def cache_dir() -> Path:
+    from quizzer.store import home
+
+    return home() / "cache"
+
+
+def chart_key(example) -> str:
+    blob = json.dumps({"renderer": RENDERER_VERSION, "name": example.name,
+                       "chart": example.chart.to_dict()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def cached_png(example, directory: Path | None = None) -> Path:
+    """The PNG for ``example``'s chart, drawn only if it is not in the cache yet."""
+    directory = directory or cache_dir()
+    path = directory / f"{example.name}-{chart_key(example)}.png"
+    if not path.exists():
+        save_png(draw(example.chart), path)
+    return path
+
+
+def save_png(fig, path: Path) -> Path:
+    """Write ``fig`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            fig.savefig(handle, format="png", metadata={"Software": None})
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def example_json(example, png: Path | None) -> dict[str, Any]:
+    data = example.to_dict()
+    data["figure"] = str(png) if png else None
+    return data

@@ -1,0 +1,79 @@
+"""A practice session as plain data: which questions, in what order, and the score.
+
+No terminal and no database here: the interactive loop (``quizzer.practice``) feeds answers
+in and renders what these functions return, so selection and scoring are tested directly.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from quizzer.bank import Bank, Question
+
+
+def select_questions(bank: Bank, *, topics: list[str] | None = None, count: int = 10,
+                     seed: int = 0, only_ids: set[str] | None = None) -> list[Question]:
+    """Up to ``count`` questions, topics interleaved so a short session still covers several.
+
+    Within each topic the order is shuffled by ``seed``; topics take turns in a shuffled order.
+    """
+    rng = random.Random(seed)
+    by_topic: dict[str, list[Question]] = defaultdict(list)
+    for q in bank.questions:
+        if (not topics or q.topic in topics) and (only_ids is None or q.id in only_ids):
+            by_topic[q.topic].append(q)
+    pools = [by_topic[t] for t in sorted(by_topic)]
+    for pool in pools:
+        rng.shuffle(pool)
+    rng.shuffle(pools)
+    chosen: list[Question] = []
+    while len(chosen) < count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    return chosen
+
+
+@dataclass(frozen=True)
+class Result:
+    question_id: str
+    topic: str
+    correct: bool | None  # None: skipped
+    seconds: float
+
+
+@dataclass
+class Score:
+    """Results so far; the summary printed at the end of any session, however it ends."""
+
+    planned: int
+    results: list = field(default_factory=list)
+
+    def add(self, result: Result) -> None:
+        self.results.append(result)
+
+    @property
+    def answered(self) -> list:
+        return [r for r in self.results if r.correct is not None]
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for r in self.answered if r.correct)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for r in self.results if r.correct is None)
+
+    @property
+    def missed(self) -> list[str]:
+        return [r.question_id for r in self.answered if not r.correct]
+
+    def by_topic(self) -> dict[str, tuple[int, int]]:
+        """topic -> (correct, answered), in the order topics were first met."""
+        out: dict[str, tuple[int, int]] = {}
+        for r in self.answered:
+            c, n = out.get(r.topic, (0, 0))
+            out[r.topic] = (c + int(bool(r.correct)), n + 1)
+        return out

@@ -1,0 +1,58 @@
+"""Shared fixtures: every test gets its own QUIZZER_HOME, no colour and a fixed width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import simulations
+from simulations import Param, scenario
+from simulations.example import Chart, Panel, Series, Table, worked
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("QUIZZER_HOME", str(home))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.delenv("QUIZZER_BANK", raising=False)
+    return home
+
+
+@scenario("A fixed example for transcript tests.",
+          tp=Param("int", 50, "true positives", low=0), fp=Param("int", 5, "false positives", low=0))
+def fixed(*, seed, tp, fp):
+    """Precision from two counts, with a finding and a one-row table that never change."""
+    precision = tp / (tp + fp) if tp + fp else None
+    return worked(
+        values={"precision": precision},
+        table=Table.of(("tp", "fp", "precision"), [(tp, fp, round(precision, 3))]),
+        findings=[f"Precision = {tp}/{tp + fp} = {precision:.3f}."],
+        chart=Chart("Precision", (Panel("bars", "p", "metric", "value",
+                                        (Series.of("precision", ["precision"], [precision]),)),)))
+
+
+@pytest.fixture
+def mini_bank(monkeypatch):
+    """Make the built-in bank just tests/fixtures/bank (stable transcripts)."""
+    import quizzer.bank
+
+    files = sorted((FIXTURES / "bank").glob("*.yaml"))
+    monkeypatch.setattr(quizzer.bank, "builtin_files", lambda: files)
+    return files
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """Every read of the practice clock advances it by exactly 2 seconds."""
+    import quizzer.practice
+
+    ticks = iter(range(0, 10_000, 2))
+    monkeypatch.setattr(quizzer.practice, "clock", lambda: float(next(ticks)))
+
+
+assert "conftest.fixed" in simulations._REGISTRY

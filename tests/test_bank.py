@@ -1,0 +1,214 @@
+"""The bank loader and `quizzer validate`: every rule, reported as file:line:column."""
+
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+
+from quizzer.bank import BankError, fill_placeholders, load
+from quizzer.cli import cli
+
+HEAD = """\
+topic: demo
+title: Demo
+exam: {MLA-C01: a, MLS-C01: b}
+summary: s
+key_points: [k]
+example: {simulation: conftest.fixed}
+"""
+
+GOOD_QUESTION = """\
+  - id: demo-ok
+    kind: single
+    prompt: p
+    explanation: e
+    choices:
+      - {text: a, correct: true, why: w}
+      - {text: b, why: w}
+"""
+
+
+def validate(tmp_path, monkeypatch, files: dict) -> tuple[int, str]:
+    """Write ``files`` into tmp_path and run `quizzer validate .` there."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "."])
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture(autouse=True)
+def only_fixture_bank(mini_bank):
+    return mini_bank
+
+
+def test_a_good_bank_passes_with_a_summary(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"demo.yaml": HEAD + "questions:\n" + GOOD_QUESTION})
+    assert (code, out) == (0, "OK: 2 topics, 5 questions, 1 card.\n")
+
+
+def test_every_problem_is_listed_at_once_with_its_location(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"bad.yaml": HEAD + """\
+questions:
+  - id: Demo_Bad
+    kind: single
+    prompt: ""
+    explanation: e
+    colour: red
+    choices:
+      - {text: a, correct: true, why: w}
+      - {text: b, correct: true, why: w}
+  - id: demo-multi
+    kind: multiple
+    prompt: p
+    choices:
+      - {text: a, correct: true, why: w}
+      - {text: b}
+      - {text: c, why: w}
+  - id: demo-tf
+    kind: true-false
+    prompt: p
+    explanation: e
+cards:
+  - {id: demo-card, front: f, back: "   "}
+"""})
+    assert code == 1
+    assert out.splitlines() == [
+        "bad.yaml:8:9: question id 'Demo_Bad' must be lower-case letters, digits and dashes",
+        "bad.yaml:10:13: question 'prompt' is empty",
+        "bad.yaml:12:13: unknown key 'colour' in single question; allowed: choices, difficulty,"
+        " example, explanation, id, kind, prompt, style, tags",
+        "bad.yaml:14:7: a single-answer question needs exactly one correct choice; it has 2",
+        "bad.yaml:16:5: multiple question is missing 'explanation'",
+        "bad.yaml:20:7: a multiple-response question needs at least two correct choices; it has 1",
+        "bad.yaml:21:9: choice is missing 'why'",
+        "bad.yaml:23:5: true-false question is missing 'answer'",
+        "bad.yaml:28:37: card 'back' is empty",
+    ]
+
+
+def test_yaml_syntax_error_names_line_and_column(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"broken.yaml": HEAD + "questions: [\n  - id: x\n"})
+    assert code == 1
+    assert out.splitlines()[0].startswith("broken.yaml:8:3: YAML syntax:")
+
+
+def test_missing_topic_keys_and_unknown_simulation(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"t.yaml": """\
+topic: t2
+title: T
+example: {simulation: conftest.fixd, params: {tp: -1}}
+"""})
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[:3] == ["t.yaml:1:1: topic is missing 'exam'",
+                         "t.yaml:1:1: topic is missing 'key_points'",
+                         "t.yaml:1:1: topic is missing 'summary'"]
+    assert lines[3].startswith("t.yaml:3:23: unknown simulation 'conftest.fixd' (did you mean "
+                               "conftest.fixed?); known: ")
+
+
+def test_bad_simulation_parameters(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"t.yaml": HEAD.replace(
+        "{simulation: conftest.fixed}", "{simulation: conftest.fixed, params: {tp: -1, fn: 2}}")})
+    assert code == 1
+    assert out.splitlines() == [
+        "t.yaml:6:23: conftest.fixed: parameter tp: -1 is outside >= 0",
+        "t.yaml:6:23: conftest.fixed has no parameter 'fn'; valid: tp, fp"]
+
+
+def test_duplicate_ids_across_files(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {
+        "a.yaml": HEAD + "questions:\n" + GOOD_QUESTION,
+        "b.yaml": HEAD.replace("topic: demo", "topic: demo-two") + "questions:\n" + GOOD_QUESTION})
+    assert code == 1
+    assert out.splitlines() == ["b.yaml:8:5: duplicate id 'demo-ok' (first at a.yaml:8:5)"]
+
+
+def test_python_object_tags_are_refused_not_run(tmp_path, monkeypatch):
+    marker = tmp_path / "ran"
+    code, out = validate(tmp_path, monkeypatch, {"evil.yaml": HEAD + f"""\
+questions:
+  - !!python/object/apply:os.system ["touch {marker}"]
+"""})
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "evil.yaml:8:5: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not "
+        "allowed: a bank holds plain data (text, numbers, lists, mappings)")
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_caught(tmp_path, monkeypatch):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghi":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+    code, out = validate(tmp_path, monkeypatch, {"bomb.yaml": bomb})
+    assert code == 1
+    assert out.splitlines() == ["bomb.yaml:1:1: expands to more than 100000 YAML nodes "
+                                "(an alias bomb?)"]
+
+
+def test_file_over_five_megabytes(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"huge.yaml": "# " + "x" * (5 * 2**20) + "\n"})
+    assert code == 1
+    assert out.splitlines() == ["huge.yaml:1:1: file is 5.2 MB; a bank file may be at most 5 MB"]
+
+
+def test_not_utf8_and_empty_files(tmp_path, monkeypatch):
+    (tmp_path / "latin.yaml").write_bytes(b"topic: caf\xe9\n")
+    code, out = validate(tmp_path, monkeypatch, {"empty.yaml": "# nothing\n"})
+    assert code == 1
+    assert out.splitlines() == ["empty.yaml:1:1: file is empty",
+                                "latin.yaml:1:1: not UTF-8 text (invalid continuation byte at "
+                                "byte 10)"]
+
+
+def test_load_raises_bank_error_with_all_problems(tmp_path):
+    (tmp_path / "x.yaml").write_text("topic: X\n")
+    with pytest.raises(BankError) as err:
+        load([tmp_path])
+    assert len(err.value.problems) == 6
+
+
+def test_practice_refuses_a_broken_bank_without_traceback(tmp_path):
+    (tmp_path / "x.yaml").write_text("topic: [\n")
+    result = CliRunner().invoke(cli, ["practice", "--bank", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "x.yaml:2:1: YAML syntax:" in result.output
+    assert "Error: the question bank has 1 problem(s)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_quizzer_bank_environment_variable_adds_files(tmp_path, monkeypatch):
+    (tmp_path / "demo.yaml").write_text(HEAD + "questions:\n" + GOOD_QUESTION)
+    monkeypatch.setenv("QUIZZER_BANK", str(tmp_path))
+    result = CliRunner().invoke(cli, ["topics"])
+    assert result.exit_code == 0
+    assert "demo " in result.output
+
+
+def test_run_examples_checks_placeholders_and_answer_values(tmp_path, monkeypatch):
+    code, out = validate(tmp_path, monkeypatch, {"p.yaml": HEAD + """\
+questions:
+  - id: demo-num
+    kind: numeric
+    answer: 0.5
+    answer_value: precision
+    prompt: p
+    explanation: "{{recall}}"
+"""})
+    assert code == 0
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "--run-examples", "."])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "p.yaml:8:5: placeholder {{recall}} is not a value of conftest.fixed; it has precision",
+        "p.yaml:8:5: answer 0.5 differs from conftest.fixed precision = 0.909091 by more than "
+        "the tolerance"]
+
+
+def test_fill_placeholders():
+    assert fill_placeholders("p = {{precision:.3f}}, r = {{ recall }}, x = {{x}}",
+                             {"precision": 50 / 55, "recall": None, "x": 2}) == \
+        "p = 0.909, r = undefined, x = 2"

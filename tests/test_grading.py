@@ -1,0 +1,105 @@
+"""Answer parsing and grading for every question kind and input form."""
+
+import random
+
+import pytest
+
+from quizzer.bank import Choice, Question
+from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
+                             instruction, parse, present)
+
+
+def choices(*correct):
+    return tuple(Choice(f"option {i}", f"why {i}", i in correct) for i in range(5))
+
+
+SINGLE = Question("s", "t", "single", "p", "e", choices=choices(2))
+MULTI = Question("m", "t", "multiple", "p", "e", choices=choices(0, 3))
+TF = Question("tf", "t", "true-false", "p", "e", answer=False)
+NUM = Question("n", "t", "numeric", "p", "e", answer=0.909, tolerance=0.005)
+
+
+def identity(q):
+    return Presented(q, tuple(range(len(q.choices))))
+
+
+@pytest.mark.parametrize("text", ["c", "C", " c ", "c\n"])
+def test_single_letter_any_case(text):
+    response = parse(identity(SINGLE), text)
+    assert response == Response(frozenset({2}))
+    assert grade(SINGLE, response)
+
+
+@pytest.mark.parametrize("text", ["ad", "a,d", "A D", "d, a", "A;D", "a/d", "DA"])
+def test_multiple_letters_with_or_without_separators(text):
+    response = parse(identity(MULTI), text)
+    assert response == Response(frozenset({0, 3}))
+    assert grade(MULTI, response)
+
+
+def test_multiple_is_all_or_nothing():
+    assert not grade(MULTI, parse(identity(MULTI), "ab"))
+
+
+@pytest.mark.parametrize("question,text,reason", [
+    (SINGLE, "ab", "Choose ONE letter; you gave 2."),
+    (SINGLE, "z", "'Z' is not a choice: use letters A-E, ? for help."),
+    (MULTI, "a", "Choose exactly TWO letters; you gave 1."),
+    (MULTI, "abc", "Choose exactly TWO letters; you gave 3."),
+    (MULTI, "aa", "Each letter once, please."),
+    (SINGLE, "", "Type an answer, ? for help, s to skip or q to quit."),
+    (TF, "maybe", "'maybe' is not an answer: type t for true or f for false."),
+    (NUM, "abc", "'abc' is not a number: type e.g. 0.91, 91% or 50/55."),
+    (NUM, "1/0", "Division by zero is not an answer."),
+])
+def test_wrong_input_gets_a_one_line_reason(question, text, reason):
+    assert parse(identity(question), text) == Invalid(reason)
+
+
+@pytest.mark.parametrize("text,name", [("?", "help"), ("s", "skip"), ("Q", "quit"),
+                                       ("quit", "quit"), ("skip", "skip")])
+def test_commands(text, name):
+    assert parse(identity(SINGLE), text) == Command(name)
+
+
+@pytest.mark.parametrize("text,value", [("t", True), ("TRUE", True), ("y", True),
+                                        ("f", False), ("no", False)])
+def test_true_false_words(text, value):
+    assert parse(identity(TF), text) == Response(value)
+    assert grade(TF, Response(value)) is (value is False)
+
+
+@pytest.mark.parametrize("text,correct", [
+    ("0.909", True), ("0.905", True), ("0.9", False), ("90.9%", True), ("50/55", True),
+    ("0,909", True), (".909", True), ("0.915", False), ("9.09e-1", True)])
+def test_numeric_forms_and_tolerance(text, correct):
+    assert grade(NUM, parse(identity(NUM), text)) is correct
+
+
+def test_numeric_thousands_separator():
+    assert parse(identity(NUM), "10,000") == Response(10000.0)
+
+
+def test_present_shuffles_choices_and_maps_letters_back():
+    shown = present(SINGLE, random.Random(3))
+    assert sorted(shown.order) == [0, 1, 2, 3, 4]
+    assert shown.order != (0, 1, 2, 3, 4)
+    letter = shown.letter_of(2)
+    assert shown.correct_letters() == letter
+    assert grade(SINGLE, parse(shown, letter.lower()))
+    # Same seed, same order: sessions are reproducible.
+    assert present(SINGLE, random.Random(3)).order == shown.order
+
+
+def test_instructions_and_answer_text():
+    assert instruction(identity(MULTI)) == "Choose TWO (letters, e.g. ab)"
+    assert instruction(identity(SINGLE)) == "Choose ONE letter"
+    assert answer_text(identity(MULTI)) == "AD"
+    assert answer_text(identity(TF)) == "False"
+    assert answer_text(identity(NUM)) == "0.909 (within ±0.005)"
+
+
+def test_response_text_for_the_store():
+    assert Response(frozenset({3, 0})).to_text() == "0,3"
+    assert Response(True).to_text() == "true"
+    assert Response(0.5).to_text() == "0.5"

@@ -1,0 +1,142 @@
+"""The progress store: durable answers, schema versioning, and files that are not ours."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizzer.bank import load
+from quizzer.cli import cli
+from quizzer.session import select_questions
+from quizzer.store import APPLICATION_ID, MIGRATIONS, StoreError, open_store
+
+FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
+
+
+def test_new_database_is_versioned_marked_and_in_wal_mode(isolated_home):
+    with open_store() as store:
+        sid = store.start_session("practice", 7, ["mini"])
+        store.record_attempt(sid, "q1", "mini", "0", True, 1.5)
+        store.record_attempt(sid, "q2", "mini", "1", False, 2.0)
+        store.record_attempt(sid, "q1", "mini", "1", False, 3.0)
+    db = sqlite3.connect(isolated_home / "progress.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with open_store() as store:
+        stats = store.topic_stats()["mini"]
+        assert (stats.attempts, stats.correct) == (3, 1)
+        assert store.wrong_last_time() == {"q1", "q2"}
+
+
+def test_wrong_last_time_uses_the_latest_attempt(isolated_home):
+    with open_store() as store:
+        sid = store.start_session("practice", 1, [])
+        store.record_attempt(sid, "q1", "t", "0", False, 1)
+        store.record_attempt(sid, "q1", "t", "1", True, 1)
+        assert store.wrong_last_time() == set()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_untouched(isolated_home):
+    isolated_home.mkdir()
+    path = isolated_home / "progress.db"
+    path.write_text("my shopping list\n")
+    with pytest.raises(StoreError, match="not a quizzer progress database"):
+        open_store()
+    assert path.read_text() == "my shopping list\n"
+
+
+def test_another_programs_database_is_refused_and_left_untouched(isolated_home):
+    isolated_home.mkdir()
+    path = isolated_home / "progress.db"
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (body TEXT)")
+    other.commit()
+    other.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="database of another program"):
+        open_store()
+    assert path.read_bytes() == before
+
+
+def test_a_corrupt_database_is_reported_and_left_untouched(isolated_home):
+    with open_store() as store:
+        sid = store.start_session("practice", 1, [])
+        for i in range(200):
+            store.record_attempt(sid, f"q{i}", "t", "0", True, 1)
+    path = isolated_home / "progress.db"
+    data = bytearray(path.read_bytes())
+    data[100:400] = b"\xff" * 300  # scribble over the schema page, past the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="damaged"):
+        open_store()
+    assert path.read_bytes() == bytes(data)
+
+
+def test_cli_reports_a_bad_progress_file_without_traceback(isolated_home, mini_bank):
+    isolated_home.mkdir()
+    (isolated_home / "progress.db").write_text("not a database")
+    result = CliRunner().invoke(cli, ["practice", "--no-plots"], input="q\n")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {isolated_home / 'progress.db'} is not a quizzer progress "
+                             "database (not an SQLite file); it was left untouched. Move it away "
+                             "or set QUIZZER_HOME.\n")
+
+
+def test_a_newer_schema_is_refused(isolated_home):
+    with open_store():
+        pass
+    db = sqlite3.connect(isolated_home / "progress.db")
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="written by a newer quizzer"):
+        open_store()
+
+
+@pytest.mark.slow
+def test_sigkill_mid_session_keeps_every_graded_answer(isolated_home):
+    """Answer N questions, kill -9 the process, and find exactly N attempts intact."""
+    bank = load([FIXTURE_BANK], builtin=False)
+    order = select_questions(bank, topics=["mini"], count=4, seed=5)
+    answers = {"single": "a", "multiple": "ab", "true-false": "t", "numeric": "0.5"}
+    env = {**os.environ, "QUIZZER_HOME": str(isolated_home)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "quizzer", "practice", "--bank", str(FIXTURE_BANK), "-t", "mini",
+         "--seed", "5", "--count", "4", "--no-plots"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    db_path = isolated_home / "progress.db"
+    n = 3
+    try:
+        for i, question in enumerate(order[:n], 1):
+            proc.stdin.write((answers[question.kind] + "\n").encode())
+            proc.stdin.flush()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if db_path.exists():
+                    db = sqlite3.connect(db_path)
+                    try:
+                        if db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == i:
+                            break
+                    except sqlite3.OperationalError:
+                        pass  # schema not created yet
+                    finally:
+                        db.close()
+                time.sleep(0.05)
+            else:
+                pytest.fail(f"answer {i} was not committed within 30 s")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    rows = db.execute("SELECT question_id FROM attempts ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == [q.id for q in order[:n]]
+    with open_store(db_path) as store:  # and quizzer can open it again
+        assert store.attempt_count() == n
