@@ -563,6 +563,11 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
          check_simulations: bool = False) -> Bank:
     """Load the built-in bank plus ``paths``; raise BankError listing every problem."""
     files = (builtin_files() if builtin else []) + bank_files(paths)
+    # A built-in file named again on the command line is the same file: read it once.
+    unique = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    files = list(unique.values())
     problems: list[Problem] = []
     topics = []
     for path in files:

@@ -156,7 +156,7 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
     sys.exit(code)
 
 
-def _resolve_topics(loaded, names: tuple) -> list[str]:
+def _resolve_topics(loaded, names: tuple, param_hint: str = "--topic") -> list[str]:
     """Topic slugs for the given names, or a usage error with a suggestion."""
     import difflib
 
@@ -169,9 +169,80 @@ def _resolve_topics(loaded, names: tuple) -> list[str]:
                                                              for a in t.aliases], n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise click.BadParameter(f"unknown topic {name!r}.{hint} Topics: "
-                                     f"{', '.join(known)}", param_hint="--topic")
+                                     f"{', '.join(known)}", param_hint=param_hint)
         slugs.append(topic.slug)
     return slugs
+
+
+@cli.command()
+@click.argument("topic", required=False)
+@click.option("--scenario", "-s", metavar="NAME", help="Another scenario of the topic.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Change a scenario parameter (repeatable), e.g. --set tp=40.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the worked example as JSON (params, values, table, findings, "
+                   "figure) and nothing else.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Save the plot here (PNG) instead of the cache.")
+@click.option("--no-plot", is_flag=True, help="Do not draw the plot.")
+@click.option("--open", "open_plot", is_flag=True, help="Open the plot in the system viewer.")
+@click.option("--preview/--no-preview", default=None,
+              help="Print a text preview of the chart (default: on a UTF-8 terminal).")
+@bank_option
+def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json: bool,
+            plot_path: str | None, no_plot: bool, open_plot: bool, preview: bool | None,
+            bank: tuple) -> None:
+    """Explain TOPIC: the concept, what to remember, and a worked example with its plot.
+
+    TOPIC is a slug or alias (cm, l1, dropout, gpu, ...). Without TOPIC, list the topics
+    and their scenarios.
+
+    Example: quizzer explain cm --set fp=20
+    """
+    from quizzer import explain as ex
+    from quizzer import terminal as t
+
+    loaded = _load_bank(bank)
+    if topic is None:
+        t.echo(ex.render_index(loaded))
+        return
+    if open_plot and no_plot:
+        raise click.UsageError("--open needs a plot; drop --no-plot.")
+    [slug] = _resolve_topics(loaded, (topic,), param_hint="TOPIC")
+    try:
+        req = ex.request(loaded.topic(slug), scenario, assignments)
+    except ex.ExplainError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(2)
+    example = ex.run(req)
+    png = None if no_plot else _plot(example, plot_path)
+    if as_json:
+        import json
+
+        from quizzer.figures import example_json
+
+        click.echo(json.dumps(example_json(example, png), indent=2))
+        return
+    show_preview = preview if preview is not None else (
+        sys.stdout.isatty() and "utf" in (sys.stdout.encoding or "").lower())
+    text = ""
+    if show_preview:
+        from quizzer.preview import render
+
+        text = render(example.chart, sys.stdout.encoding, width=t.width())
+    t.echo(ex.render(req, example, f"Plot: {png}" if png else "", text))
+    if open_plot:
+        click.launch(str(png))
+
+
+def _plot(example, path: str | None):
+    from quizzer.figures import cached_png, draw, save_png
+
+    try:
+        return save_png(draw(example.chart), path) if path else cached_png(example)
+    except OSError as err:
+        raise click.ClickException(f"cannot write the plot {path or ''}: "
+                                   f"{err.strerror or err}")
 
 
 def main() -> None:

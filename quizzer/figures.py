@@ -18,6 +18,7 @@ import json
 import math
 import os
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -120,22 +121,36 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
         if panel.y_log:
             ax.set_yscale("log")
         ax.grid(True, alpha=0.3, linewidth=0.6)
+    categories = [c for s in panel.series for c in s.x] if panel.kind == "bars" else []
     for note in panel.annotations:
         if note.y is None or not math.isfinite(float(note.y)):
             continue
-        ax.annotate(note.text, xy=(note.x, note.y), xytext=(12, 14), textcoords="offset points",
+        x = note.x
+        if isinstance(x, str) and x in categories:  # bars sit at 0..n-1, not at their labels
+            x = list(dict.fromkeys(categories)).index(x)
+        ax.annotate(note.text, xy=(x, note.y), xytext=(12, 14), textcoords="offset points",
                     fontsize=7 if compact else 8, parse_math=False,
                     arrowprops={"arrowstyle": "->", "color": "0.25", "linewidth": 0.8},
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7",
                           "alpha": 0.9})
     size = 8 if compact else 10
-    ax.set_title(panel.title, fontsize=size + 1, parse_math=False)
+    # ~9 characters per inch at these sizes: wrap rather than let a long title run off the page
+    title_chars = max(20, int(ax.get_position().width * fig.get_figwidth() * 9.5))
+    ax.set_title(textwrap.fill(panel.title, title_chars), fontsize=size + 1, parse_math=False)
     ax.set_xlabel(panel.x_label, fontsize=size, parse_math=False)
     ax.set_ylabel(panel.y_label, fontsize=size, parse_math=False)
     ax.tick_params(labelsize=size - 1)
     handles, labels = ax.get_legend_handles_labels()
     if labels and (len(labels) > 1 or panel.kind != "bars"):
-        legend = ax.legend(fontsize=size - 2, framealpha=0.85)
+        if panel.kind == "bars":
+            # Bars fill the axes: make head-room and lay the legend out in one row there.
+            low, high = ax.get_ylim()
+            if high > 0 and not panel.y_log:
+                ax.set_ylim(low, high + (high - low) * 0.22)
+            legend = ax.legend(fontsize=size - 2, framealpha=0.9, loc="upper center",
+                               ncol=min(len(labels), 3))
+        else:
+            legend = ax.legend(fontsize=size - 2, framealpha=0.85)
         _no_math(*legend.get_texts())
 
 
@@ -146,7 +161,8 @@ def draw_into(fig, chart, compact: bool = False) -> None:
     for ax, panel in zip(axes, chart.panels):
         draw_panel(fig, ax, panel, compact=compact)
     if chart.title and not compact:
-        fig.suptitle(chart.title, fontsize=12, fontweight="bold", parse_math=False)
+        fig.suptitle(textwrap.fill(chart.title, int(fig.get_figwidth() * 8.5)), fontsize=12,
+                     fontweight="bold", parse_math=False)
 
 
 def draw(chart):

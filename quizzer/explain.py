@@ -1,0 +1,138 @@
+"""``quizzer explain``: a topic's concept, what to remember, and a worked example.
+
+The topic's simulation module is the one its headline example names; ``--scenario`` picks
+another scenario of that module and ``--set`` overrides its parameters, checked against the
+scenario's declared types and ranges before anything runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizzer import terminal as t
+from quizzer.bank import Topic, fill_placeholders
+from quizzer.worked import example_text
+
+
+class ExplainError(Exception):
+    """A bad --scenario or --set; the message names what is valid."""
+
+
+@dataclass(frozen=True)
+class Request:
+    topic: Topic
+    scenario: str
+    params: dict
+    seed: int
+
+
+def module_of(topic: Topic) -> str:
+    return topic.example.simulation.split(".", 1)[0]
+
+
+def scenarios(topic: Topic) -> list[str]:
+    import simulations
+
+    prefix = module_of(topic) + "."
+    return [n for n in simulations.names() if n.startswith(prefix)]
+
+
+def parameter_help(name: str) -> str:
+    import simulations
+
+    spec = simulations.describe(name)
+    rows = [(key, p.kind, _default(p.default), p.describe_range(), p.help)
+            for key, p in spec.params.items()]
+    return t.table(("parameter", "type", "default", "allowed", "meaning"), rows, indent="  ")
+
+
+def _default(value) -> str:
+    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+
+
+def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
+    """Resolve the scenario name and check each ``key=value`` override."""
+    import simulations
+
+    if scenario:
+        known = scenarios(topic)
+        full = scenario if "." in scenario else f"{module_of(topic)}.{scenario}"
+        if full not in known:
+            raise ExplainError(f"{topic.slug} has no scenario {scenario!r}; choose one of: "
+                               + ", ".join(n.split(".", 1)[1] for n in known))
+    else:
+        full = topic.example.simulation
+    params = dict(topic.example.params) if full == topic.example.simulation else {}
+    problems = []
+    for text in assignments:
+        try:
+            key, value = simulations.parse_assignment(text)
+        except simulations.SimulationError as err:
+            problems.append(str(err))
+            continue
+        params[key] = value
+    try:
+        _, bad = simulations.check_params(full, params)
+    except simulations.SimulationError as err:
+        bad = [str(err)]
+    problems += bad
+    if problems:
+        raise ExplainError("\n".join(problems) + f"\n\nParameters of {full}:\n"
+                           + parameter_help(full))
+    return Request(topic, full, params, topic.example.seed)
+
+
+def run(req: Request):
+    import simulations
+
+    return simulations.run(req.scenario, seed=req.seed, **req.params)
+
+
+def topic_values(topic: Topic) -> dict:
+    """The headline example's values, for placeholders in the summary and key points."""
+    import simulations
+
+    ref = topic.example
+    return dict(simulations.run(ref.simulation, seed=ref.seed, **ref.params).values)
+
+
+def render(req: Request, example, figure_line: str, preview: str) -> str:
+    topic = req.topic
+    values = topic_values(topic)
+    fill = (lambda text: fill_placeholders(text, values))
+    import simulations
+
+    lines = [t.heading(topic.title) + t.dim(f"  ({topic.slug})")]
+    exams = "; ".join(f"{exam}: {domain}" for exam, domain in topic.exam.items())
+    lines += [t.dim(t.wrap(exams)), "", t.wrap(fill(topic.summary)), "",
+              t.heading("Remember for the exam")]
+    lines += [t.wrap(fill(point), indent="    ", first="  - ") for point in topic.key_points]
+    params = ", ".join(f"{k}={_default(v)}" for k, v in example.params.items())
+    lines += ["", t.heading("Worked example: ") + f"{req.scenario}({params})",
+              t.wrap(simulations.describe(req.scenario).purpose, indent="  ", first="  "), "",
+              example_text(example, max_rows=40)]
+    if preview:
+        lines += ["", preview]
+    if figure_line:
+        lines += ["", figure_line]
+    others = [n.split(".", 1)[1] for n in scenarios(topic) if n != req.scenario]
+    if others:
+        lines += ["", t.dim(t.wrap(f"Other scenarios: {', '.join(others)} "
+                                   f"(quizzer explain {topic.slug} --scenario NAME; "
+                                   "--set key=value changes a parameter)"))]
+    return "\n".join(lines)
+
+
+def render_index(bank) -> str:
+    """Every topic with its aliases and scenarios, for ``quizzer explain`` with no topic."""
+    import simulations
+
+    lines = [t.heading("Topics") + " (quizzer explain TOPIC [--scenario NAME])", ""]
+    for topic in bank.topics:
+        alias = f"  (also: {', '.join(topic.aliases)})" if topic.aliases else ""
+        lines.append(t.wrap(f"{topic.slug}: {topic.title}{alias}", indent="      ", first="  "))
+        for name in scenarios(topic):
+            purpose = simulations.describe(name).purpose
+            lines.append(t.wrap(f"{name.split('.', 1)[1]} - {purpose}", indent="        ",
+                                first="    - "))
+    return "\n".join(lines)

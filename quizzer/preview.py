@@ -1,0 +1,161 @@
+"""A compact text preview of an Example.chart for the terminal.
+
+Curves become sparklines (one row per series, resampled to the width), bar charts become
+horizontal bars, heat maps become shaded blocks and scatter plots a small dot grid. With a
+UTF-8 terminal the preview uses block characters; otherwise it falls back to plain ASCII so
+that it never prints mojibake.
+"""
+
+from __future__ import annotations
+
+import math
+
+UNICODE = {"spark": "▁▂▃▄▅▆▇█", "bar": "█", "half": "▌", "shade": " ░▒▓█", "dot": "•",
+           "gap": " "}
+ASCII = {"spark": "_.-:=+*#", "bar": "#", "half": "", "shade": " .:*#", "dot": "o",
+         "gap": " "}
+
+
+def charset(encoding: str | None) -> dict:
+    return UNICODE if (encoding or "").lower().replace("-", "") in ("utf8", "utf8sig") \
+        else ASCII
+
+
+def _finite(values) -> list:
+    return [v for v in values if isinstance(v, (int, float)) and math.isfinite(v)]
+
+
+def _scale(value: float, log: bool) -> float:
+    return math.log10(value) if log and value > 0 else value
+
+
+def sparkline(ys, width: int, chars: dict, log: bool = False, lo=None, hi=None) -> str:
+    """One row of block characters; gaps where a value is missing or not finite."""
+    if not ys:
+        return ""
+    step = len(ys) / width if len(ys) > width else 1
+    picked = [ys[min(len(ys) - 1, int(i * step))] for i in range(min(width, len(ys)))]
+    scaled = [_scale(v, log) if isinstance(v, (int, float)) and math.isfinite(v)
+              and (v > 0 or not log) else None for v in picked]
+    good = [v for v in scaled if v is not None]
+    if not good:
+        return chars["gap"] * len(picked)
+    lo = min(good) if lo is None else lo
+    hi = max(good) if hi is None else hi
+    levels = chars["spark"]
+    out = []
+    for v in scaled:
+        if v is None:
+            out.append(chars["gap"])
+        else:
+            frac = 0.5 if hi == lo else (v - lo) / (hi - lo)
+            out.append(levels[max(0, min(len(levels) - 1, round(frac * (len(levels) - 1))))])
+    return "".join(out)
+
+
+def _num(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def _lines(panel, chars, width) -> list[str]:
+    label_width = min(18, max((len(s.label) for s in panel.series), default=0))
+    all_y = [_scale(v, panel.y_log) for s in panel.series for v in _finite(s.y)
+             if v > 0 or not panel.y_log]
+    if not all_y:
+        return []
+    lo, hi = min(all_y), max(all_y)
+    span = width - label_width - 4
+    out = []
+    for s in panel.series:
+        ys = list(s.y)
+        line = sparkline(ys, span, chars, panel.y_log, lo, hi)
+        out.append(f"  {s.label[:label_width].ljust(label_width)}  {line}")
+    unscale = (lambda v: 10 ** v) if panel.y_log else (lambda v: v)
+    scale_note = ", log scale" if panel.y_log else ""
+    out.append(f"  {'':{label_width}}  {panel.y_label}: {_num(unscale(lo))} .. "
+               f"{_num(unscale(hi))}{scale_note}; x: {panel.x_label}")
+    return out
+
+
+def _bars(panel, chars, width) -> list[str]:
+    rows = []
+    for s in panel.series:
+        for x, y in zip(s.x, s.y):
+            name = f"{x}" if len(panel.series) == 1 else f"{s.label}: {x}"
+            rows.append((name, y))
+    finite = _finite([y for _, y in rows])
+    if not finite:
+        return []
+    label_width = min(24, max(len(n) for n, _ in rows))
+    top = max(abs(v) for v in finite) or 1.0
+    span = width - label_width - 14
+    out = []
+    for name, y in rows:
+        if not (isinstance(y, (int, float)) and math.isfinite(y)):
+            out.append(f"  {name[:label_width].ljust(label_width)}  n/a")
+            continue
+        length = abs(y) / top * span
+        bar = chars["bar"] * int(length)
+        if chars["half"] and length - int(length) >= 0.5:
+            bar += chars["half"]
+        out.append(f"  {name[:label_width].ljust(label_width)}  {bar} {_num(y)}")
+    return out
+
+
+def _heatmap(panel, chars, width) -> list[str]:
+    values = _finite([v for row in panel.matrix for v in row])
+    if not values:
+        return []
+    lo, hi = min(values), max(values)
+    shades = chars["shade"]
+    ticks = [str(t) for t in panel.y_ticks] or [str(i) for i in range(len(panel.matrix))]
+    label_width = min(12, max(len(t) for t in ticks))
+    cell = 2 if len(panel.matrix[0]) * 2 + label_width < width else 1
+    out = []
+    for tick, row in zip(ticks, panel.matrix):
+        cells = []
+        for v in row:
+            if not (isinstance(v, (int, float)) and math.isfinite(v)):
+                cells.append(" " * cell)
+                continue
+            frac = 0.0 if hi == lo else (v - lo) / (hi - lo)
+            cells.append(shades[max(0, min(len(shades) - 1, round(frac * (len(shades) - 1))))]
+                         * cell)
+        out.append(f"  {tick[:label_width].rjust(label_width)} {''.join(cells)}")
+    out.append(f"  {'':{label_width}} rows: {panel.y_label}; columns: {panel.x_label}; "
+               f"darker = more ({_num(lo)} .. {_num(hi)})")
+    return out
+
+
+def _scatter(panel, chars, width, height: int = 8) -> list[str]:
+    points = [(x, y) for s in panel.series for x, y in zip(s.x, s.y)
+              if isinstance(x, (int, float)) and isinstance(y, (int, float))
+              and math.isfinite(x) and math.isfinite(y)]
+    if not points:
+        return []
+    xs = [_scale(x, panel.x_log) for x, _ in points]
+    ys = [_scale(y, panel.y_log) for _, y in points]
+    cols = width - 4
+    grid = [[" "] * cols for _ in range(height)]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    for x, y in zip(xs, ys):
+        c = 0 if x1 == x0 else round((x - x0) / (x1 - x0) * (cols - 1))
+        r = 0 if y1 == y0 else round((y1 - y) / (y1 - y0) * (height - 1))
+        grid[r][c] = chars["dot"]
+    out = ["  |" + "".join(row).rstrip() for row in grid]
+    out.append(f"  +{'-' * (cols - 1)}")
+    out.append(f"   x: {panel.x_label}; y: {panel.y_label}")
+    return out
+
+
+def render(chart, encoding: str | None, width: int = 72) -> str:
+    """The whole chart as text, one block per panel."""
+    chars = charset(encoding)
+    blocks = []
+    for panel in chart.panels:
+        draw = {"lines": _lines, "bars": _bars, "heatmap": _heatmap,
+                "scatter": _scatter}[panel.kind]
+        body = draw(panel, chars, width)
+        if body:
+            blocks.append("\n".join([f"  {panel.title}", *body]))
+    return "\n\n".join(blocks)
