@@ -12,13 +12,18 @@ spirit of a compiler: one run of ``quizzer validate`` shows the author everythin
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 100_000  # expanded YAML nodes per file; the whole built-in bank needs ~20k
@@ -29,8 +34,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
 _SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
               ("str", "int", "float", "bool", "null", "map", "seq")}
-
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+CACHE_FORMAT = "1"  # bump when a record changes shape: old caches are then ignored
 
 
 # ----------------------------------------------------------------------------------- records
@@ -218,6 +223,9 @@ class _Builder:
     """Builds Python values from composed YAML nodes, refusing unsafe tags, counting nodes."""
 
     def __init__(self, file: str, problems: list):
+        import yaml
+
+        self.yaml = yaml
         self.file = file
         self.problems = problems
         self.count = 0
@@ -232,6 +240,9 @@ class _Builder:
                                          f"YAML tag {node.tag!r} is not allowed: a bank holds "
                                          "plain data (text, numbers, lists, mappings)"))
             return None
+        if node.tag == _STR_TAG:  # most scalars: skip the generic constructor
+            return node.value
+        yaml = self.yaml
         if isinstance(node, yaml.MappingNode):
             out = _Map()
             out.where, out.at = _mark(self.file, node), {}
@@ -258,6 +269,8 @@ class _Builder:
 
 
 def _read_yaml(path: Path, shown: str, problems: list) -> Any:
+    import yaml
+
     try:
         size = path.stat().st_size
     except OSError as err:
@@ -276,7 +289,7 @@ def _read_yaml(path: Path, shown: str, problems: list) -> Any:
     except OSError as err:
         problems.append(Problem(Location(shown, 1, 1), f"cannot read: {err.strerror}"))
         return None
-    loader = Loader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
@@ -560,9 +573,19 @@ def _shown(path: Path) -> str:
 
 
 def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
-         check_simulations: bool = False) -> Bank:
-    """Load the built-in bank plus ``paths``; raise BankError listing every problem."""
+         check_simulations: bool = False, cache_dir: Path | None = None) -> Bank:
+    """Load the built-in bank plus ``paths``; raise BankError listing every problem.
+
+    With ``cache_dir``, a bank that loaded cleanly before from files of the same size and
+    modification time is read back from a JSON snapshot instead of being parsed again: YAML
+    parsing is most of the time before the first practice question appears.
+    """
     files = (builtin_files() if builtin else []) + bank_files(paths)
+    snapshot = _snapshot_path(files, cache_dir) if cache_dir and not check_simulations else None
+    if snapshot is not None:
+        cached = _read_snapshot(snapshot)
+        if cached is not None:
+            return cached
     # A built-in file named again on the command line is the same file: read it once.
     unique = {}
     for path in files:
@@ -582,7 +605,71 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
         problems.extend(simulation_problems(topics))
     if problems:
         raise BankError(problems)
-    return Bank(tuple(topics))
+    bank = Bank(tuple(topics))
+    if snapshot is not None:
+        _write_snapshot(snapshot, bank)
+    return bank
+
+
+# ------------------------------------------------------------------------------ the snapshot
+
+_RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Choice, Question, Card, Topic,
+                                          Bank)}
+
+
+def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
+    from quizzer import __version__
+
+    parts = [CACHE_FORMAT, __version__]
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            return None  # let the full load report it
+        parts.append(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_shown(path)}")
+    return Path(cache_dir) / f"bank-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:20]}.json"
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {"@": type(value).__name__,
+                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if isinstance(value, dict):
+        fields = {k: _decode(v) for k, v in value.items() if k != "@"}
+        return _RECORDS[value["@"]](**fields) if "@" in value else fields
+    return value
+
+
+def _read_snapshot(path: Path) -> Bank | None:
+    try:
+        bank = _decode(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or unreadable: parse the YAML instead
+    return bank if isinstance(bank, Bank) else None
+
+
+def _write_snapshot(path: Path, bank: Bank) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(_encode(bank), handle, separators=(",", ":"))
+        os.replace(tmp, path)
+        for old in path.parent.glob("bank-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed next time
 
 
 def _duplicates(topics: list[Topic]) -> list[Problem]:

@@ -111,11 +111,13 @@ def run(bank: Bank, questions: list[Question], store: Store, options: PracticeOp
     code = 0
     try:
         for index, question in enumerate(questions, 1):
-            if examples is not None:
-                examples.prefetch(question)
             presented = present(question, rng)
             t.echo(("\n" if index > 1 else "") + render_question(presented, index,
                                                                   len(questions)))
+            if examples is not None:
+                # After the question is on screen: the worker's numpy import would
+                # otherwise compete for the GIL with printing the first question.
+                examples.prefetch(question)
             shown_at = clock()
             result = _ask(presented, store, session_id, options, shown_at, examples)
             score.add(result)

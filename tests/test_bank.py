@@ -212,3 +212,26 @@ def test_fill_placeholders():
     assert fill_placeholders("p = {{precision:.3f}}, r = {{ recall }}, x = {{x}}",
                              {"precision": 50 / 55, "recall": None, "x": 2}) == \
         "p = 0.909, r = undefined, x = 2"
+
+
+def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
+    import quizzer.bank as bank_module
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    source = folder / "demo.yaml"
+    source.write_text(HEAD + "questions:\n" + GOOD_QUESTION)
+    cache = tmp_path / "cache"
+    first = load([folder], cache_dir=cache)
+    assert len(list(cache.glob("bank-*.json"))) == 1
+
+    def no_parsing(*args):
+        raise AssertionError("parsed YAML although the snapshot was fresh")
+
+    monkeypatch.setattr(bank_module, "_read_yaml", no_parsing)
+    assert load([folder], cache_dir=cache) == first
+    monkeypatch.undo()
+    source.write_text(HEAD.replace("title: Demo", "title: Demo, edited") + "questions:\n"
+                      + GOOD_QUESTION)
+    assert load([folder], cache_dir=cache).topic("demo").title == "Demo, edited"
+    assert len(list(cache.glob("bank-*.json"))) == 1  # the stale snapshot was replaced

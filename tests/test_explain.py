@@ -1,0 +1,157 @@
+"""`quizzer explain`, the figure renderer, the PNG cache and the text preview."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import simulations
+from quizzer import figures, preview
+from quizzer.bank import load
+from quizzer.cli import cli
+
+BANK = load()
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def explain(*args):
+    result = CliRunner().invoke(cli, ["explain", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("slug", [t.slug for t in BANK.topics])
+def test_every_topic_explains(slug):
+    code, out, err = explain(slug, "--no-plot")
+    topic = BANK.topic(slug)
+    assert (code, err) == (0, "")
+    assert out.startswith(topic.title)
+    assert "Remember for the exam" in out
+    example = simulations.run(topic.example.simulation, seed=topic.example.seed,
+                              **topic.example.params)
+    flat = " ".join(out.split())
+    assert " ".join(example.findings[0].split()) in flat
+
+
+def test_aliases_and_unknown_topic_with_suggestion():
+    assert explain("cm", "--no-plot")[0] == 0
+    code, out, err = explain("confusion-matrx", "--no-plot")
+    assert code == 2
+    assert "unknown topic 'confusion-matrx'. Did you mean 'confusion-matrix'?" in err
+    assert "Topics: " in err and "learning-rate" in err
+
+
+def test_json_is_the_example_and_nothing_else():
+    code, out, _ = explain("cm", "--json", "--no-plot")
+    data = json.loads(out)
+    assert code == 0
+    assert data["name"] == "confusion_matrix.metrics"
+    assert data["values"]["precision"] == pytest.approx(50 / 55)
+    assert data["values"]["recall"] == pytest.approx(50 / 60)
+    assert data["figure"] is None
+    assert set(data) >= {"params", "values", "table", "findings", "chart", "figure"}
+
+
+def test_set_changes_the_numbers():
+    code, out, _ = explain("cm", "--json", "--no-plot", "--set", "fp=20", "--set", "tn=85")
+    data = json.loads(out)
+    assert code == 0
+    assert data["params"]["fp"] == 20
+    assert data["values"]["precision"] == pytest.approx(50 / 70)
+    assert data["values"]["specificity"] == pytest.approx(85 / 105)
+
+
+@pytest.mark.parametrize("assignment,message", [
+    ("colour=red", "confusion_matrix.metrics has no parameter 'colour'; valid: tp, fp, fn, tn"),
+    ("tp=-3", "confusion_matrix.metrics: parameter tp: -3 is outside"),
+    ("tp=lots", "confusion_matrix.metrics: parameter tp: 'lots' is not a whole number"),
+    ("tp", "'tp' is not key=value"),
+])
+def test_bad_set_names_the_valid_parameters(assignment, message):
+    code, out, err = explain("cm", "--no-plot", "--set", assignment)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("Error: " + message)
+    assert "Parameters of confusion_matrix.metrics:" in err
+    assert "parameter  type" in err
+
+
+def test_unknown_scenario_lists_the_topic_scenarios():
+    code, _, err = explain("cm", "--no-plot", "--scenario", "nope")
+    assert code == 2
+    assert err.startswith("Error: confusion-matrix has no scenario 'nope'; choose one of: ")
+    assert "metrics" in err
+
+
+def test_png_is_valid_and_the_second_call_uses_the_cache(monkeypatch, isolated_home):
+    draws = []
+    real_draw = figures.draw
+    monkeypatch.setattr(figures, "draw", lambda chart: draws.append(chart) or real_draw(chart))
+    code, out, _ = explain("cm", "--json")
+    png = json.loads(out)["figure"]
+    data = open(png, "rb").read()
+    assert data.startswith(PNG_SIGNATURE)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert width > 600 and height > 300
+    assert png.startswith(str(isolated_home / "cache"))
+    assert len(draws) == 1
+    assert json.loads(explain("cm", "--json")[1])["figure"] == png
+    assert len(draws) == 1  # cached: no redraw
+    explain("cm", "--json", "--set", "fp=6")
+    assert len(draws) == 2  # other numbers, other figure
+
+
+def test_plot_to_a_path_and_an_unwritable_path(tmp_path):
+    target = tmp_path / "cm.png"
+    code, out, _ = explain("cm", "--plot", str(target))
+    assert code == 0
+    assert target.read_bytes().startswith(PNG_SIGNATURE)
+    assert f"Plot: {target}" in out
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    code, out, err = explain("cm", "--plot", str(blocker / "x.png"))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Error: cannot write the plot {blocker / 'x.png'}: ")
+    assert sorted(tmp_path.iterdir()) == \
+        sorted([blocker, target])
+
+
+def test_preview_unicode_and_ascii_fallback():
+    chart = simulations.run("confusion_matrix.metrics").chart
+    fancy = preview.render(chart, "utf-8")
+    plain = preview.render(chart, "ascii")
+    assert "█" in fancy
+    assert plain.isascii() and "#" in plain
+    assert fancy.splitlines()[0] == plain.splitlines()[0]
+
+
+def test_preview_is_off_when_piped_and_on_when_asked():
+    assert "rows: actual" not in explain("cm", "--no-plot")[1]
+    assert "█" in explain("cm", "--no-plot", "--preview")[1]
+
+
+def test_sparkline_shape():
+    chars = preview.UNICODE
+    assert preview.sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8, chars) == "▁▂▃▄▅▆▇█"
+    assert preview.sparkline([1, float("inf"), 3], 3, chars) == "▁ █"
+    assert preview.sparkline([1, 10, 100], 3, chars, log=True) == "▁▅█"
+
+
+def test_index_lists_topics_and_scenarios():
+    code, out, _ = explain()
+    assert code == 0
+    for topic in BANK.topics:
+        assert f"  {topic.slug}: {topic.title}" in out
+    assert "- metrics - " in out
+
+
+def test_dollar_signs_are_not_mathtext(tmp_path):
+    from simulations.example import Chart, Panel, Series
+
+    chart = Chart("Costs in $ and $$", (Panel("bars", "Price $3 vs $5", "instance", "$ per hour",
+                                              (Series.of("$", ["a $", "b"], [3.0, 5.0]),)),))
+    fig = figures.draw(chart)
+    path = figures.save_png(fig, tmp_path / "dollars.png")
+    assert path.read_bytes().startswith(PNG_SIGNATURE)
+    texts = [t for t in fig.findobj(lambda o: hasattr(o, "get_parse_math"))
+             if t.get_text()]
+    assert texts and not any(t.get_parse_math() for t in texts if "$" in t.get_text())

@@ -1,0 +1,31 @@
+"""The README stays true: its test command is what CI runs, and every command is documented."""
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from quizzer.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_opens_with_install_and_practice_then_install_and_test():
+    first_block = re.search(r"```sh\n(.*?)```", README, re.S).group(1).splitlines()
+    assert first_block[0].endswith("pip install . && quizzer practice")
+    assert first_block[1].endswith("pip install '.[test]' && python -m pytest -q")
+
+
+def test_ci_runs_the_readme_test_command_in_a_fresh_venv():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 -m venv" in ci
+    assert "pip install '.[test]' && python -m pytest -q" in ci
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    for name, command in cli.commands.items():
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert command.help and len(command.help) > 20, name
+        assert f"quizzer {name}" in README, f"`quizzer {name}` is not in the README"
