@@ -9,11 +9,13 @@ about (the cat, the disease, the fraud) *positive*. Then
 * TN, true negative: actually negative, predicted negative.
 
 Laid out as a 2x2 table this is the confusion matrix. There is no standard orientation: this
-module follows scikit-learn, with the *actual* class on the rows and the *predicted* class on
-the columns, so the matrix is ``[[TP, FN], [FP, TN]]`` with the positive class first. Other
-books and the exam may put predictions on the rows, so always read the axis labels first. In
-every layout the diagonal holds the correct predictions, and row and column totals give the
-number of actual and predicted examples of each class.
+module follows scikit-learn's convention of the *actual* class on the rows and the *predicted*
+class on the columns, and lists the positive class first, so the matrix is
+``[[TP, FN], [FP, TN]]``. Other books and the exam may put predictions on the rows, and
+scikit-learn itself orders classes by sorted label, so with labels 0/1 its matrix is
+``[[TN, FP], [FN, TP]]``: always read the axis labels first. In every layout the diagonal
+holds the correct predictions, and row and column totals give the number of actual and
+predicted examples of each class.
 
 Every metric is a ratio of cells. With N = TP + FP + FN + TN,
 
@@ -145,8 +147,8 @@ def metrics(*, seed: int, tp: int, fp: int, fn: int, tn: int):
                       "total"), rows)
 
     findings = [
-        f"Rows are the actual class and columns the predicted class (scikit-learn layout); "
-        f"the diagonal holds the {tp + tn} correct predictions of {total}, so accuracy = "
+        f"Rows are the actual class and columns the predicted class (scikit-learn's axes, "
+        f"positive class first); the diagonal holds the {tp + tn} correct predictions of {total}, so accuracy = "
         f"{tp + tn}/{total} = {_fmt(m['accuracy'])}.",
     ]
     parts = []
@@ -212,9 +214,9 @@ def orientation(*, seed: int, tp: int, fp: int, fn: int, tn: int):
     table = Table.of(
         ("layout and reading", "rows are", "top-right cell", "bottom-left cell", "precision",
          "recall"),
-        [("A (scikit-learn), read right", "actual", f"FN {fn}", f"FP {fp}", _r(precision),
+        [("A (actual on rows), read right", "actual", f"FN {fn}", f"FP {fp}", _r(precision),
           _r(recall)),
-         ("B (slide), read right", "predicted", f"FP {fp}", f"FN {fn}", _r(precision),
+         ("B (predicted on rows), read right", "predicted", f"FP {fp}", f"FN {fn}", _r(precision),
           _r(recall)),
          ("B misread as A", "predicted", f"taken as FN: {fp}", f"taken as FP: {fn}",
           _r(misread_precision), _r(misread_recall))])
