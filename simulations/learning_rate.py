@@ -59,7 +59,7 @@ import math
 import numpy as np
 
 from simulations import Param, SimulationError, scenario
-from simulations.example import (Annotation, Chart, Panel, Series, Table, worked)
+from simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
 # A diverging run is cut once its loss passes this multiple of the starting loss, well before
 # floats overflow; the charts and values never hold inf or NaN.
@@ -78,7 +78,11 @@ def _fmt(x: float) -> str:
 
 
 def _descend_1d(w0: float, factor: float, loss_of, steps: int, tol: float, cap: float):
-    """Iterate w <- factor * w; return (ws, losses, converged step or None, blow-up step or None)."""
+    """Iterate w <- factor * w.
+
+    Returns (weights, losses, first step at or below tol or None, step the loss passed cap or
+    None).
+    """
     ws, losses = [w0], [loss_of(w0)]
     converged = blowup = None
     w = w0
@@ -216,6 +220,15 @@ def rates(*, seed, rates, curvature, w0, steps, tol, path_rate):
         last = len(first_div["losses"]) - 1
         annotations.append(Annotation(last, float(first_div["losses"][-1]),
                                       f"rate {_fmt(first_div['rate'])} diverges (cut)"))
+    for i, a in enumerate(runs):
+        twin = next((b for b in runs[i + 1:] if a["steps"] is not None
+                     and abs(abs(a["factor"]) - abs(b["factor"])) < 1e-9), None)
+        if twin is not None:
+            mid = a["steps"] // 2
+            annotations.append(Annotation(mid, float(a["losses"][mid]),
+                                          f"rates {_fmt(a['rate'])} and {_fmt(twin['rate'])} "
+                                          f"overlap: |factor| = {_fmt(abs(a['factor']))}"))
+            break
     loss_panel = Panel("lines", "Loss per step (diverging runs cut at 1e6 x start)",
                        "update step", "loss (log scale)", tuple(series), y_log=True,
                        hlines=((tol, "tolerance"),), annotations=tuple(annotations))
@@ -231,7 +244,7 @@ def rates(*, seed, rates, curvature, w0, steps, tol, path_rate):
     span = max(abs(path).max(), abs(w0)) * 1.15
     grid = np.linspace(-span, span, 61)
     path_panel = Panel(
-        "scatter", f"Path of rate {_fmt(path_rate)} over the loss curve (first "
+        "lines", f"Path of rate {_fmt(path_rate)} over the loss curve (first "
         f"{len(path) - 1} steps)", "weight w", "loss",
         (Series.of("loss (c/2)w^2", grid, 0.5 * c * grid ** 2, "line"),
          Series.of(f"rate {_fmt(path_rate)}", path, 0.5 * c * path ** 2, "dashed"),
@@ -273,8 +286,7 @@ def _ellipses(lam: np.ndarray, levels) -> tuple:
     out = []
     for k, level in enumerate(levels):
         a, b = np.sqrt(2 * level / lam)
-        out.append(Series.of("loss contours" if k == 0 else f"contour {k + 1}", a * np.cos(t),
-                             b * np.sin(t), "dotted"))
+        out.append(Series.of(f"loss = {_fmt(level)}", a * np.cos(t), b * np.sin(t), "dotted"))
     return tuple(out)
 
 
@@ -333,7 +345,8 @@ def ill_conditioned(*, seed, condition, rates, steps, tol):
     rows = []
     for r in runs:
         if r["diverged"]:
-            outcome = f"diverged, loss {_fmt(float(r['losses'][-1]))} at step {len(r['losses']) - 1}"
+            last = len(r["losses"]) - 1
+            outcome = f"diverged, loss {_fmt(float(r['losses'][-1]))} at step {last}"
         elif r["steps"] is None:
             outcome = f"loss {_fmt(r['final'])} after {steps} steps"
         else:
@@ -368,11 +381,11 @@ def ill_conditioned(*, seed, condition, rates, steps, tol):
                                      + (" (leaves the plot)" if len(p) < len(r["path"]) else ""),
                                      p[:, 0], p[:, 1], "dashed" if r["diverged"] else "line"))
     loss_start = values["initial_loss"]
-    path_panel = Panel("scatter", "Paths from the start over the loss contours",
+    path_panel = Panel("lines", "Paths from the start over the loss contours",
                        "flat direction x (lambda = {})".format(_fmt(lmin)),
                        "steep direction y (lambda = {})".format(_fmt(lmax)),
-                       _ellipses(lam, (loss_start, loss_start / 8, loss_start / 64))
-                       + tuple(path_series),
+                       tuple(path_series)
+                       + _ellipses(lam, (loss_start, loss_start / 8, loss_start / 64)),
                        annotations=(Annotation(float(_START[0]), float(_START[1]), "start"),
                                     Annotation(0.0, 0.0, "minimum")))
     loss_series = tuple(
@@ -459,9 +472,9 @@ def momentum(*, seed, condition, rate, beta, steps, tol):
         q = _clip_path(r["path"], box)
         series.append(Series.of(label, q[:, 0], q[:, 1], "line"))
     loss0 = float(p["losses"][0])
-    path_panel = Panel("scatter", "Paths over the loss contours", "flat direction x",
-                       "steep direction y", _ellipses(lam, (loss0, loss0 / 8, loss0 / 64))
-                       + tuple(series),
+    path_panel = Panel("lines", "Paths over the loss contours", "flat direction x",
+                       "steep direction y",
+                       tuple(series) + _ellipses(lam, (loss0, loss0 / 8, loss0 / 64)),
                        annotations=(Annotation(float(_START[0]), float(_START[1]), "start"),))
     loss_panel = Panel("lines", "Loss per step", "update step", "loss (log scale)",
                        (Series.of("plain GD", range(len(p["losses"])),
