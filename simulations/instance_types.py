@@ -177,11 +177,12 @@ def catalog(*, seed: int, group: str, metric: str):
     else:
         ys, y_label, y_log = counts, "accelerators per largest instance", False
         title = "Accelerator count alone says little: P2 has 16 slow GPUs, P3 has 8 fast ones"
+    top = rows[int(np.argmax(ys))]
+    note = ("most memory" if metric == "memory"
+            else f"{top['accelerators']} x {top['accelerator']}")
     panel = Panel("bars", f"Largest size of each family ({group})", "instance family", y_label,
                   series=_split_bars(list(ys), rows), y_log=y_log,
-                  annotations=(Annotation(biggest["family"], float(ys[rows.index(biggest)]),
-                                          "most memory" if metric == "memory"
-                                          else biggest["largest_size"]),))
+                  annotations=(Annotation(top["family"], float(ys.max()), note),))
     return worked(values, table, findings, Chart(title, (panel,)))
 
 
@@ -251,7 +252,7 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
     return worked(values, table, findings, Chart(title, (panel,)))
 
 
-@scenario("Does a model's training state fit in one instance's accelerator memory?",
+@scenario("Does a model's state (training or serving) fit in one instance's accelerator memory?",
           params_billion=Param("float", 13.0, "model parameters, in billions", low=0.01,
                                high=2000),
           bytes_per_param=Param("float", 16.0, "memory per parameter: about 16 for mixed-"
@@ -263,11 +264,12 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
 def memory_fit(*, seed: int, params_billion: float, bytes_per_param: float, sharded: bool,
                group: str):
     del seed
-    rows = _select(group)
     need = params_billion * 1e9 * bytes_per_param / 2**30  # GiB
 
     def capacity(f: dict) -> float:
         return _total_memory(f) if sharded else f["memory_gib_each"]
+
+    rows = sorted(_select(group), key=capacity)  # a staircase that crosses the need line
 
     values: dict = {"memory_needed_gib": need}
     for f in families():
@@ -302,7 +304,7 @@ def memory_fit(*, seed: int, params_billion: float, bytes_per_param: float, shar
     ]
     labels = [f["family"] for f in rows]
     series = []
-    for name, mask in (("fits", fits), ("too small", ~fits)):
+    for name, mask in (("too small", ~fits), ("fits", fits)):
         if mask.any():
             series.append(Series.of(name, [lab for lab, m in zip(labels, mask) if m],
                                     cap[mask]))
@@ -310,5 +312,5 @@ def memory_fit(*, seed: int, params_billion: float, bytes_per_param: float, shar
                   f"{unit} (log scale)", series=tuple(series), y_log=True,
                   hlines=((need, f"needed {need:.0f} GiB"),))
     title = (f"{params_billion:g}B parameters x {bytes_per_param:g} B = {need:.0f} GiB: "
-             f"only bars above the line can hold the training state")
+             f"only bars above the line can hold it")
     return worked(values, table, findings, Chart(title, (panel,)))

@@ -87,8 +87,10 @@ def _coordinate_descent(G: np.ndarray, c: np.ndarray, l1: float, l2: float,
 
     Each coordinate update is exact: w_j = soft(c_j - (Gw)_j + G_jj w_j, l1) / (G_jj + 2 l2),
     so a weight whose partial correlation with the residual is within l1 is set to exactly
-    0.0. After each full sweep the solver iterates over the non-zero (active) weights only
-    until they settle, then sweeps everything again to check (the glmnet strategy).
+    0.0. After each full sweep the solver tries the exact solution on the current non-zero
+    (active) set with its signs, a single linear solve, and keeps it if the optimality
+    conditions hold; otherwise it iterates over the active weights until they settle and
+    sweeps everything again (the glmnet strategy).
     """
     p = len(c)
     w = np.zeros(p) if w0 is None else np.array(w0, dtype=float)
@@ -114,10 +116,33 @@ def _coordinate_descent(G: np.ndarray, c: np.ndarray, l1: float, l2: float,
                 biggest = max(biggest, abs(new - old))
         return biggest
 
+    def exact_on_active():
+        """Once the signs are known the optimum is a linear solve; None if it does not hold."""
+        active = np.flatnonzero(w)
+        if active.size == 0:
+            return None
+        signs = np.sign(w[active])
+        A = G[np.ix_(active, active)] + 2.0 * l2 * np.eye(active.size)
+        try:
+            wa = np.linalg.solve(A, c[active] - l1 * signs)
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.sign(wa) == signs):
+            return None
+        out = np.zeros(p)
+        out[active] = wa
+        pull = c - G @ out
+        inactive = np.ones(p, dtype=bool)
+        inactive[active] = False
+        return out if np.all(np.abs(pull[inactive]) <= l1 + 1e-12) else None
+
     everything = range(p)
     for _ in range(max_sweeps):
         if sweep(everything) < tol:
             break
+        exact = exact_on_active()
+        if exact is not None:
+            return exact
         active = np.flatnonzero(w).tolist()
         for _ in range(max_sweeps):
             if sweep(active) < tol:
@@ -255,9 +280,16 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
     better = "L1" if l1_mse < l2_mse else "L2"
     findings = [
         f"L1 set {n_features - l1_nonzero} of {n_features} coefficients to exactly 0 and kept "
-        f"{l1_nonzero}; L2 set {n_features - l2_nonzero} to 0 and kept all {l2_nonzero}.",
-        f"L1 kept {l1_kept} of the {n_informative} informative features and only {l1_false} of "
-        f"the {n_uninf} uninformative ones: automatic feature selection.",
+        f"{l1_nonzero}; L2 set "
+        + ("none of them" if l2_nonzero == n_features else f"{n_features - l2_nonzero}")
+        + f" to exactly 0 and kept {l2_nonzero}.",
+        (f"The L1 penalty is so strong that every coefficient is 0, informative ones "
+         f"included: the model just predicts the mean and underfits."
+         if l1_nonzero == 0 else
+         f"L1 kept {l1_kept} of the {n_informative} informative features and {l1_false} of "
+         f"the {n_uninf} uninformative ones"
+         + (": automatic feature selection." if 2 * l1_false < n_uninf else
+            "; this alpha is too weak to weed out most of them.")),
         f"The smallest L2 coefficient is {l2_smallest:.2g}: small, but not zero; the "
         f"uninformative ones average {values['l2_uninformative_mean_abs'] or 0:.3f} in size.",
         f"Validation MSE: L1 (alpha {l1_alpha:g}) {l1_mse:.3f}, L2 (alpha {l2_alpha:g}) "
@@ -381,6 +413,75 @@ def paths(*, seed, n_samples, n_features, n_informative, noise, alpha_min, alpha
     return worked(values, table, findings, chart)
 
 
+@scenario(
+    "Why features are standardised before an L1 penalty: units decide who gets penalised",
+    n_samples=Param("int", 200, "training rows", low=20, high=2000),
+    small_unit_std=Param("float", 0.05, "spread of the informative feature recorded in small "
+                         "numbers (e.g. kilometres instead of metres)", low=1e-4, high=1.0),
+    big_unit_std=Param("float", 100.0, "spread of the uninformative feature recorded in big "
+                       "numbers (e.g. cents instead of dollars)", low=1.0, high=1e4),
+    effect=Param("float", 1.5, "effect on y of one standard deviation of each informative "
+                 "feature", low=0.0, high=10.0),
+    noise=Param("float", 1.0, "standard deviation of the label noise", low=0.0, high=20.0),
+    alpha=Param("float", 0.2, "L1 penalty strength", low=0.0, high=50.0),
+)
+def scaling(*, seed, n_samples, small_unit_std, big_unit_std, effect, noise, alpha):
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n_samples, 6))  # every feature in standard units
+    y = Z[:, :3] @ np.full(3, effect) + noise * rng.standard_normal(n_samples)
+    units = np.array([small_unit_std, 1.0, 1.0, 1.0, 1.0, big_unit_std])
+    X = Z * units  # what the raw data looks like: same information, different units
+    names = ["f0 informative, small units", "f1 informative", "f2 informative",
+             "f3 uninformative", "f4 uninformative", "f5 uninformative, big units"]
+    Xc = X - X.mean(axis=0)
+    G, c = _gram(Xc, y)
+    w_raw = _coordinate_descent(G, c, alpha, 0.0)
+    Xs, = _standardize(X)
+    Gs, cs = _gram(Xs, y)
+    w_std = _coordinate_descent(Gs, cs, alpha, 0.0)
+    sd = X.std(axis=0)
+    per_sd_raw = w_raw * sd  # effect of one standard deviation, comparable across features
+    rows = [(names[j], float(f"{sd[j]:.3g}"), effect if j < 3 else 0.0,
+             round(float(per_sd_raw[j]), 4), round(float(w_std[j]), 4)) for j in range(6)]
+    table = Table.of(["feature", "std in raw units", "true effect per std",
+                      "L1 on raw units (per std)", "L1 on standardised"], rows)
+    values = {
+        "raw_nonzero": int(np.count_nonzero(w_raw)),
+        "std_nonzero": int(np.count_nonzero(w_std)),
+        "raw_informative_kept": int(np.count_nonzero(w_raw[:3])),
+        "std_informative_kept": int(np.count_nonzero(w_std[:3])),
+        "raw_small_unit_coef_per_std": float(per_sd_raw[0]),
+        "std_small_unit_coef": float(w_std[0]),
+        "raw_big_unit_coef_per_std": float(per_sd_raw[5]),
+        "std_big_unit_coef": float(w_std[5]),
+    }
+    findings = [
+        f"On raw units the L1 model kept {values['raw_informative_kept']} of 3 informative "
+        f"features: f0, recorded in small numbers (std {sd[0]:.3g}), needs a coefficient "
+        f"{1 / sd[0]:.3g} times larger for the same effect, so the penalty on it is that much "
+        f"heavier; its coefficient is {per_sd_raw[0]:.3f} per std.",
+        f"f5 carries no information but is recorded in big numbers (std {sd[5]:.3g}); its "
+        f"coefficient is tiny in raw units, so the penalty barely touches it: "
+        f"{per_sd_raw[5]:.3f} per std on raw units vs {w_std[5]:.3f} after standardising.",
+        f"After standardising every feature to std 1 the same alpha keeps "
+        f"{values['std_informative_kept']} of 3 informative features and "
+        f"{values['std_nonzero'] - values['std_informative_kept']} of 3 uninformative ones.",
+    ]
+    labels = ["f0", "f1", "f2", "f3", "f4", "f5"]
+    chart = Chart(
+        "Without standardising, L1 drops the informative feature recorded in small units",
+        (
+            Panel("bars", "Coefficient per standard deviation of each feature",
+                  "feature (f0-f2 informative; f0 small units, f5 big units)",
+                  "effect of one std on y",
+                  series=(Series.of("true", labels, [effect] * 3 + [0.0] * 3),
+                          Series.of("L1 on raw units", labels, per_sd_raw),
+                          Series.of("L1 on standardised", labels, w_std))),
+        ),
+    )
+    return worked(values, table, findings, chart)
+
+
 def _lad_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Exact least-absolute-deviation line: some optimum passes through two data points."""
     i, j = np.triu_indices(len(x), 1)
@@ -473,7 +574,7 @@ def loss_outliers(*, seed, n_samples, n_outliers, outlier_size, slope, intercept
         f"The MSE line tilts towards the {n_outliers} outliers; the MAE line stays with the "
         "bulk of the data",
         (
-            Panel("scatter", "Line fits with outliers", "x", "y",
+            Panel("lines", "Line fits with outliers", "x", "y",
                   series=(Series.of("ordinary points", x[~out], y[~out], "points"),
                           Series.of("outliers", x[out], y[out], "points"),
                           Series.of(f"true line (slope {slope:g})", xs, intercept + slope * xs,
@@ -521,8 +622,11 @@ def elastic_net(*, seed, n_samples, n_groups, group_size, n_noise_features, corr
     G, c = _gram(Xtr, ytr)
     b = float(ytr.mean())
     rows, nz, kept, mses, whole = [], [], [], [], []
+    w = np.zeros(p)
     for r in l1_ratios:
-        w = _coordinate_descent(G, c, alpha * r, alpha * (1.0 - r))
+        # pure L2 has a closed form; otherwise warm-start from the previous mix
+        w = _ridge(G, c, alpha) if r == 0.0 else _coordinate_descent(
+            G, c, alpha * r, alpha * (1.0 - r), w0=w)
         nz.append(int(np.count_nonzero(w)))
         kept.append(int(np.count_nonzero(w[:n_inf])))
         whole.append(int(sum(bool(np.all(w[g * group_size:(g + 1) * group_size] != 0))

@@ -216,6 +216,33 @@ def test_elastic_net_ratio_one_is_the_lasso():
                     m._coordinate_descent(G, c, 0.2, 0.0))
 
 
+# -------------------------------------------------------------------------------- scaling
+
+
+def test_scaling_pinned_numbers():
+    v = run("scaling").values
+    assert (v["raw_informative_kept"], v["std_informative_kept"]) == (2, 3)
+    assert (v["raw_nonzero"], v["std_nonzero"]) == (3, 3)
+    assert_allclose(v["std_small_unit_coef"], 1.21767, rtol=1e-4)
+    assert_allclose(v["raw_big_unit_coef_per_std"], -0.0735459, rtol=1e-4)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_scaling_claim_units_decide_the_penalty_until_standardised(seed):
+    v = run("scaling", seed=seed).values
+    # raw units: the informative small-unit feature is zeroed, the big-unit noise is kept
+    assert v["raw_small_unit_coef_per_std"] == 0.0
+    assert v["raw_big_unit_coef_per_std"] != 0.0
+    # standardised: the informative feature survives, the noise feature is zeroed
+    assert v["std_small_unit_coef"] > 0.5
+    assert v["std_big_unit_coef"] == 0.0
+
+
+def test_scaling_with_equal_units_is_the_same_as_standardising_would_suggest():
+    v = run("scaling", small_unit_std=1.0, big_unit_std=1.0).values
+    assert v["raw_informative_kept"] == v["std_informative_kept"] == 3
+
+
 # ---------------------------------------------------------------------------- parameters
 
 
@@ -230,6 +257,7 @@ def test_elastic_net_ratio_one_is_the_lasso():
     ("penalties", {"weights": "3,x"}),
     ("penalties", {"weights": list(range(20))}),
     ("penalties", {"lambda": 1.0}),
+    ("scaling", {"small_unit_std": 0.0}),
 ])
 def test_bad_params_raise(scenario, params):
     with pytest.raises(SimulationError):
