@@ -15,8 +15,9 @@ deep network get a tiny gradient from the very first step, far from any minimum,
 gradient is a long product of small numbers. They barely learn while the top layers do.
 
 The sigmoid makes this concrete: ``sigmoid'(z) = s(1 - s) <= 0.25``, with the maximum at z = 0.
-Even with Xavier/Glorot initialisation (weight variance 1 / fan-in, which keeps the ``W^T`` part
-of each factor near 1 in size), every sigmoid layer multiplies the gradient by at most 0.25, so
+Even with Xavier/Glorot initialisation (weight variance 2 / (fan-in + fan-out), which is
+1 / width for these square layers and keeps the ``W^T`` part of each factor near 1 in size), the
+activation part of every sigmoid layer's factor is at most 0.25, so
 through 10 sigmoid layers the derivative part of the product is at most 0.25^10 ~ 9.5e-7.
 ``tanh'`` is at most 1 and close to 1 near zero, so with Xavier initialisation a tanh stack
 loses far less per layer (it still vanishes once its units saturate in the flat tails). ReLU,
@@ -194,7 +195,7 @@ def layer_norms(*, seed, depth, width):
     series = tuple(Series.of(LABELS[act], [x for x, v in zip(x_layers, norms[act]) if v > 0],
                              [v for v in norms[act] if v > 0],
                              "line" if act != "residual" else "dashed") for act in ACTIVATIONS)
-    panel = Panel("lines", f"Gradient norm per layer, depth {depth}, width {width}",
+    panel = Panel("lines", f"{depth} layers x {width} units",
                   "layer (1 = input side)", "||dL/dW|| (log scale)", series=series, y_log=True,
                   annotations=(Annotation(1, norms["sigmoid"][0],
                                           f"sigmoid: x{ratio['sigmoid']:.0e} of last layer"),))
@@ -307,8 +308,9 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
         f"r = {rnn_large:g} multiplies it by {rnn['large'][-1]:.3g}.",
     ]
     if overflow is not None:
-        findings.append(f"At r = {rnn_large:g} float32 overflows to inf (then NaN in the weights "
-                        f"and loss) after about {overflow} steps.")
+        findings.append(f"At r = {rnn_large:g} the factor r^k passes the float32 maximum "
+                        f"(3.4e38) after {overflow} steps: gradients become inf, then NaN "
+                        f"spreads into the weights and the loss.")
     else:
         findings.append("With r = 1 the gradient neither grows nor shrinks, so there is no "
                         "overflow step (steps_to_float32_overflow is undefined).")
@@ -544,7 +546,7 @@ def gradient_check(*, seed, h, hidden, bug):
     rows.append(["all", n_params, _sig(float(np.linalg.norm(g_good))), _sig(rel_correct),
                  _sig(rel_buggy)])
     table = Table.of(["parameters", "count", "||grad||", "rel. error correct",
-                      f"rel. error {bug}"], rows)
+                      "rel. error buggy"], rows)
     findings = [
         f"With h = {h:g} the correct back-propagation agrees with centred differences to a "
         f"relative error of {rel_correct:.1e}; the version with the {bug.replace('-', ' ')} "
@@ -552,14 +554,15 @@ def gradient_check(*, seed, h, hidden, bug):
         f"Error vs step: h = 0.1 gives {centred[0]:.1e} (truncation error), h = 1e-12 gives "
         f"{centred[-1]:.1e} (round-off); the best step here is h = {hs[best]:.0e} "
         f"({centred[best]:.1e}).",
-        f"One-sided differences (f(w+h) - f(w)) / h are less accurate: best {forward[best_fwd]:.1e} "
-        f"at h = {hs[best_fwd]:.0e}, because their truncation error shrinks like h, not h^2.",
+        f"One-sided differences (f(w+h) - f(w)) / h are less accurate: best "
+        f"{forward[best_fwd]:.1e} at h = {hs[best_fwd]:.0e}, because their truncation error "
+        f"shrinks like h, not h^2.",
         f"The check needed {2 * n_params} loss evaluations for {n_params} parameters (back-prop "
         f"needs one backward pass), which is why it is a debugging tool, not a training step.",
     ]
-    panel1 = Panel("bars", "Relative error of back-prop vs finite differences",
-                   "gradient code", "relative error (log scale)", y_log=True,
-                   series=(Series.of("relative error", ["correct", bug],
+    panel1 = Panel("bars", "Back-prop vs finite differences",
+                   f"gradient code (bug: {bug})", "relative error (log scale)", y_log=True,
+                   series=(Series.of("relative error", ["correct", "buggy"],
                                      [max(rel_correct, 1e-16), max(rel_buggy, 1e-16)]),),
                    hlines=((1e-7, "1e-7: fine"), (1e-2, "1e-2: suspect")))
     panel2 = Panel("lines", "Relative error vs finite-difference step h", "step h (log)",
@@ -571,6 +574,6 @@ def gradient_check(*, seed, h, hidden, bug):
                                            f"best h = {hs[best]:.0e}"),
                                 Annotation(float(hs[0]), centred[0], "truncation"),
                                 Annotation(float(hs[-1]), centred[-1], "round-off")))
-    chart = Chart("A correct gradient matches to ~1e-10, a bug shows at ~1e-1; h near 1e-5 is best",
-                  (panel1, panel2))
+    chart = Chart(f"Correct code matches to {rel_correct:.0e}, the bug shows at {rel_buggy:.2g}; "
+                  f"best h = {hs[best]:.0e}", (panel1, panel2))
     return worked(values, table, findings, chart)
