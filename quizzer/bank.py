@@ -692,24 +692,6 @@ def _duplicates(topics: list[Topic]) -> list[Problem]:
     return problems
 
 
-def example_refs(topics: Iterable[Topic]) -> list[tuple[ExampleRef, list[str]]]:
-    """Every example reference with the texts that may hold its placeholders."""
-    refs = []
-    for topic in topics:
-        if topic.example:
-            refs.append((topic.example, [topic.summary, *topic.key_points]))
-        for q in topic.questions:
-            ref = q.example or topic.example
-            if ref:
-                refs.append((ref, [q.prompt, q.explanation, *(c.why for c in q.choices),
-                                   *(c.text for c in q.choices)]))
-        for c in topic.cards:
-            ref = c.example or topic.example
-            if ref:
-                refs.append((ref, [c.front, c.back]))
-    return refs
-
-
 def simulation_problems(topics: Iterable[Topic]) -> list[Problem]:
     """Check that each example names a real simulation with valid parameters (no running)."""
     import simulations
@@ -742,7 +724,8 @@ def example_problems(bank: Bank) -> list[Problem]:
     for topic in bank.topics:
         items = [(topic.example, [topic.summary, *topic.key_points], None, topic.file)]
         items += [(q.example or topic.example, [q.prompt, q.explanation,
-                                                 *(c.why for c in q.choices)], q, q.where)
+                                                 *(c.why for c in q.choices),
+                                                 *(c.text for c in q.choices)], q, q.where)
                   for q in topic.questions]
         items += [(c.example or topic.example, [c.front, c.back], None, c.where)
                   for c in topic.cards]

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from quizzer import scheduling
 from quizzer import terminal as t
-from quizzer.bank import Bank, Question, fill_placeholders
+from quizzer.bank import Bank, Question, fill_placeholders, placeholders
 from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
                              instruction, parse, present)
 from quizzer.session import Result, Score
@@ -28,8 +29,8 @@ HELP = ("Type the letter(s) of your answer in any case, with or without separato
 clock: Callable[[], float] = time.monotonic  # replaced in tests for stable transcripts
 
 
-class _Quit(Exception):
-    pass
+class QuitSession(Exception):
+    """The learner typed q: end the session with its summary."""
 
 
 @dataclass
@@ -39,12 +40,18 @@ class PracticeOptions:
     echo_input: bool = False  # echo answers read from a pipe so the transcript reads well
 
 
-def render_question(presented: Presented, index: int, total: int) -> str:
+def placeholders_in_question(question: Question) -> bool:
+    return any(placeholders(text) for text in (question.prompt,
+                                               *(c.text for c in question.choices)))
+
+
+def render_question(presented: Presented, index: int, total: int, values: dict) -> str:
     q = presented.question
     lines = [t.heading(f"[{index}/{total}] {q.topic}") + t.dim(f"  ({q.id})"), "",
-             t.wrap(q.prompt), ""]
+             t.wrap(fill_placeholders(q.prompt, values)), ""]
     for letter, choice in presented.shown_choices():
-        lines.append(t.wrap(choice.text, indent="     ", first=f"  {letter}) "))
+        lines.append(t.wrap(fill_placeholders(choice.text, values), indent="     ",
+                            first=f"  {letter}) "))
     if q.choices:
         lines.append("")
     lines.append(t.dim(instruction(presented)))
@@ -112,16 +119,21 @@ def run(bank: Bank, questions: list[Question], store: Store, options: PracticeOp
     try:
         for index, question in enumerate(questions, 1):
             presented = present(question, rng)
+            values = {}
+            if examples is not None and placeholders_in_question(question):
+                # Its prompt or choices quote the simulation: compute it before showing.
+                worked = examples.get(question)
+                values = dict(worked.example.values) if worked.example else {}
             t.echo(("\n" if index > 1 else "") + render_question(presented, index,
-                                                                  len(questions)))
+                                                                  len(questions), values))
             if examples is not None:
                 # After the question is on screen: the worker's numpy import would
                 # otherwise compete for the GIL with printing the first question.
                 examples.prefetch(question)
             shown_at = clock()
-            result = _ask(presented, store, session_id, options, shown_at, examples)
+            result = ask(presented, store, session_id, options, shown_at, examples)
             score.add(result)
-    except (_Quit, EOFError):
+    except (QuitSession, EOFError):
         pass
     except KeyboardInterrupt:
         t.echo("")
@@ -132,8 +144,12 @@ def run(bank: Bank, questions: list[Question], store: Store, options: PracticeOp
     return code
 
 
-def _ask(presented: Presented, store: Store, session_id: int, options: PracticeOptions,
-         shown_at: float, examples) -> Result:
+def ask(presented: Presented, store: Store, session_id: int, options: PracticeOptions,
+        shown_at: float, examples) -> Result:
+    """Read answers until one is graded or skipped (q raises QuitSession); save, explain it.
+
+    Shared with ``quizzer review``, which asks its questions exactly the way practice does.
+    """
     question = presented.question
     while True:
         t.echo("> ", nl=False)
@@ -146,13 +162,17 @@ def _ask(presented: Presented, store: Store, session_id: int, options: PracticeO
                 t.echo(t.wrap(HELP))
                 continue
             if parsed.name == "quit":
-                raise _Quit
+                raise QuitSession
             t.echo(t.dim("Skipped."))
             return Result(question.id, question.topic, None, clock() - shown_at)
         seconds = clock() - shown_at
         correct = grade(question, parsed)
+        # The answer also feeds the spaced-repetition schedule, in the same transaction.
+        at = scheduling.wall_clock()
+        outcome = scheduling.after_answer(store.schedule(question.id), question, correct,
+                                          seconds, at)
         store.record_attempt(session_id, question.id, question.topic, parsed.to_text(),
-                             correct, seconds)
+                             correct, seconds, now=at, outcome=outcome)
         worked = examples.get(question) if examples is not None else None
         values = dict(worked.example.values) if worked and worked.example else {}
         t.echo(render_feedback(presented, parsed, correct, values))
