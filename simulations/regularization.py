@@ -112,36 +112,48 @@ def _disc(rng: np.random.Generator, n: int, flip: float) -> tuple[np.ndarray, np
     return x, y
 
 
-class _MLP:
-    """One hidden ReLU layer and a sigmoid output; all weights live in one flat vector.
+class _MLPs:
+    """K independent one-hidden-layer ReLU nets with sigmoid outputs, trained side by side.
 
-    Keeping every weight in one array lets an Adam step be a handful of vector operations,
-    which keeps a few thousand training steps well under the time budget.
+    All weights of all K nets live in one flat vector, so one Adam step is a handful of
+    vector operations whatever K is (Adam works weight by weight, so sharing the vector does
+    not couple the nets). The dropout comparison trains its two nets in the same arrays:
+    identical initial weights, identical mini-batches, only the masks differ.
     """
 
-    def __init__(self, d: int, hidden: int, rng: np.random.Generator):
-        self.d, self.hidden = d, hidden
-        self.theta = np.zeros(d * hidden + 2 * hidden + 1)
+    def __init__(self, k: int, d: int, hidden: int, rng: np.random.Generator):
+        self.k, self.d, self.hidden = k, d, hidden
+        kh = k * hidden
+        self.theta = np.zeros(d * kh + kh + kh + k)
         self.grad = np.zeros_like(self.theta)
         self.W1, self.b1, self.W2, self.b2 = self._views(self.theta)
         self.gW1, self.gb1, self.gW2, self.gb2 = self._views(self.grad)
-        self.W1[:] = rng.normal(0.0, math.sqrt(2.0 / d), (d, hidden))  # He initialisation
-        self.W2[:] = rng.normal(0.0, math.sqrt(1.0 / hidden), hidden)
+        w1 = rng.normal(0.0, math.sqrt(2.0 / d), (d, hidden))          # He initialisation
+        w2 = rng.normal(0.0, math.sqrt(1.0 / hidden), hidden)
+        self.W1[:] = np.tile(w1, (1, k))                                # same start for all
+        self.W2[:] = w2
 
     def _views(self, flat: np.ndarray):
-        d, h = self.d, self.hidden
-        return (flat[:d * h].reshape(d, h), flat[d * h:d * h + h],
-                flat[d * h + h:d * h + 2 * h], flat[-1:])
+        d, k, h = self.d, self.k, self.hidden
+        kh = k * h
+        return (flat[:d * kh].reshape(d, kh), flat[d * kh:d * kh + kh],
+                flat[d * kh + kh:d * kh + 2 * kh].reshape(k, h), flat[d * kh + 2 * kh:])
 
     def hidden_out(self, x: np.ndarray) -> np.ndarray:
-        return np.maximum(x @ self.W1 + self.b1, 0.0)
+        """Hidden activations, shape (samples, K, hidden)."""
+        return np.maximum(x @ self.W1 + self.b1, 0.0).reshape(len(x), self.k, self.hidden)
 
-    def logits(self, x: np.ndarray) -> np.ndarray:
-        """Inference: every hidden unit, no mask, no rescaling."""
-        return self.hidden_out(x) @ self.W2 + self.b2
-
-    def snapshot(self) -> np.ndarray:
-        return self.theta.copy()
+    def logits(self, x: np.ndarray, theta: np.ndarray | None = None) -> np.ndarray:
+        """Inference, shape (samples, K): every hidden unit, no mask, no rescaling."""
+        if theta is not None:
+            W1, b1, W2, b2 = self._views(theta)
+        else:
+            W1, b1, W2, b2 = self.W1, self.b1, self.W2, self.b2
+        # x has few columns: sum them one by one (a BLAS call on a tall, thin matrix spins up
+        # threads and is slower here)
+        a = b1 + sum(x[:, j, None] * W1[j] for j in range(self.d))
+        h = np.maximum(a, 0.0, out=a).reshape(len(x), self.k, self.hidden)
+        return np.einsum("nkh,kh->nk", h, W2) + b2
 
 
 def _bce(z: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -149,64 +161,75 @@ def _bce(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
 
 
-def _train(net: _MLP, x_tr, y_tr, x_va, y_va, *, epochs: int, batch: int, lr: float,
-           rate: float, order_rng: np.random.Generator, mask_rng: np.random.Generator,
-           keep_snapshots: bool = False):
-    """Mini-batch Adam with optional inverted dropout on the hidden layer.
+def _train(nets: _MLPs, x_tr, y_tr, x_va, y_va, *, epochs: int, batch: int, lr: float,
+           rates: tuple, order_rng: np.random.Generator, mask_rng: np.random.Generator,
+           eval_every: int = 1):
+    """Mini-batch Adam; net j uses inverted dropout with rate ``rates[j]`` on its hidden layer.
 
-    Returns per-epoch rows (train loss, train acc, val loss, val acc) measured at inference
-    (no dropout), the number of dropout masks drawn, the share of units they kept and, if
-    asked, the weights after every epoch.
+    Returns the epochs that were scored (every ``eval_every``-th and the last); their metrics,
+    shape (scored epochs, K, 4): train loss, train accuracy, validation loss, validation
+    accuracy, all measured at inference (no dropout); the weights at each scored epoch; and
+    counts: update steps and the share of units the dropout masks kept.
     """
-    n = len(x_tr)
-    keep = 1.0 - rate
-    m = np.zeros_like(net.theta)
-    v = np.zeros_like(net.theta)
+    n, k, hid = len(x_tr), nets.k, nets.hidden
+    dropping = [j for j, r in enumerate(rates) if r > 0]        # nets that use dropout
+    use_dropout = bool(dropping)
+    masks = np.ones((n, k * hid))
+    m = np.zeros_like(nets.theta)
+    v = np.zeros_like(nets.theta)
     x_all = np.vstack([x_tr, x_va])
-    y_all = np.concatenate([y_tr, y_va])
-    history = np.empty((epochs, 4))
+    y_all = np.concatenate([y_tr, y_va])[:, None]
+    scored = [e for e in range(1, epochs + 1) if e % eval_every == 0 or e == epochs]
+    history = np.empty((len(scored), k, 4))
     snapshots = []
-    steps = masks = kept = 0
+    steps = kept = units = 0
     for epoch in range(epochs):
         order = order_rng.permutation(n)
+        if use_dropout:
+            # One independent keep/drop draw per (sample, unit) for this epoch; each step
+            # below takes its own rows, so every mini-batch gets a FRESH mask. A unit is
+            # kept with probability 1 - rate and the survivors are scaled by 1/(1 - rate)
+            # (inverted dropout).
+            for j in dropping:
+                keep = 1.0 - rates[j]
+                kept_units = mask_rng.random((n, hid), dtype=np.float32) < keep
+                masks[:, j * hid:(j + 1) * hid] = kept_units * (1.0 / keep)
+                kept += int(kept_units.sum())
+                units += kept_units.size
         for start in range(0, n, batch):
             idx = order[start:start + batch]
-            xb, yb = x_tr[idx], y_tr[idx]
-            a = xb @ net.W1 + net.b1
-            h = np.maximum(a, 0.0)
-            if rate > 0:
-                # A fresh mask for THIS step: each unit kept with probability 1 - rate and
-                # the survivors scaled by 1/(1 - rate) (inverted dropout).
-                kept_units = mask_rng.random(h.shape) < keep
-                mask = kept_units * (1.0 / keep)
-                h = h * mask
-                masks += 1
-                kept += int(kept_units.sum())
-            z = h @ net.W2 + net.b2
-            g = (1.0 / (1.0 + np.exp(-z)) - yb) / len(idx)   # d loss / d logit
-            np.dot(h.T, g, out=net.gW2)
-            net.gb2[0] = g.sum()
-            ga = np.outer(g, net.W2)
-            if rate > 0:
-                ga *= mask
-            ga *= a > 0
-            np.dot(xb.T, ga, out=net.gW1)
-            ga.sum(axis=0, out=net.gb1)
+            xb, yb = x_tr[idx], y_tr[idx, None]
+            a = xb @ nets.W1 + nets.b1
+            gate = a > 0                                                # ReLU
+            if use_dropout:
+                gate = gate * masks[start:start + batch]                # times this mask
+            h = a * gate                                                # = relu(a) * mask
+            h3 = h.reshape(len(idx), k, hid)
+            z = np.einsum("bkh,kh->bk", h3, nets.W2) + nets.b2
+            g = (1.0 / (1.0 + np.exp(-z)) - yb) / len(idx)              # dLoss/dlogit
+            nets.gW2[:] = np.einsum("bk,bkh->kh", g, h3)
+            nets.gb2[:] = g.sum(axis=0)
+            ga = (g[:, :, None] * nets.W2).reshape(len(idx), k * hid)   # back to hidden
+            ga *= gate                                                  # same mask backward
+            np.dot(xb.T, ga, out=nets.gW1)
+            ga.sum(axis=0, out=nets.gb1)
             steps += 1
             m *= 0.9
-            m += 0.1 * net.grad
+            m += 0.1 * nets.grad
             v *= 0.999
-            v += 0.001 * net.grad * net.grad
-            net.theta -= (lr * math.sqrt(1 - 0.999 ** steps) / (1 - 0.9 ** steps)) * m / (
+            v += 0.001 * np.square(nets.grad)
+            nets.theta -= (lr * math.sqrt(1 - 0.999 ** steps) / (1 - 0.9 ** steps)) * m / (
                 np.sqrt(v) + 1e-8)
-        z = net.logits(x_all)
+        if (epoch + 1) % eval_every and epoch + 1 < epochs:
+            continue
+        z = nets.logits(x_all)
         loss = _bce(z, y_all)
         right = (z > 0) == (y_all > 0.5)
-        history[epoch] = loss[:n].mean(), right[:n].mean(), loss[n:].mean(), right[n:].mean()
-        if keep_snapshots:
-            snapshots.append(net.snapshot())
-    kept_share = kept / (masks * batch * net.hidden) if masks else 1.0
-    return history, masks, kept_share, snapshots, steps
+        history[len(snapshots)] = np.stack([loss[:n].mean(0), right[:n].mean(0),
+                                            loss[n:].mean(0), right[n:].mean(0)], axis=1)
+        snapshots.append(nets.theta.copy())
+    counts = {"steps": steps, "kept_share": kept / units if units else 1.0}
+    return np.array(scored), history, snapshots, counts
 
 
 def _check_split(n_train: int, n_val: int, n_test: int | None = None) -> None:
@@ -219,6 +242,12 @@ def _check_split(n_train: int, n_val: int, n_test: int | None = None) -> None:
     if n_test is not None and n_test < 2:
         raise SimulationError(f"the test set would hold {n_test} samples; it needs at least 2 "
                               "(lower train_frac + val_frac, or raise n_samples)")
+
+
+def _check_batch(batch_size: int, n_train: int) -> None:
+    if batch_size > n_train:
+        raise SimulationError(f"batch_size: {batch_size} is larger than the {n_train} training "
+                              "samples; a mini-batch is drawn from the training set")
 
 
 # --------------------------------------------------------------------------------- scenarios
@@ -244,9 +273,22 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
     tr, va, te = idx[:n_train], idx[n_train:n_train + n_val], idx[n_train + n_val:]
 
     degrees = np.arange(1, max_degree + 1)
-    coefs = [_poly_fit(x[tr], y[tr], int(d)) for d in degrees]
-    train_mse = np.array([_poly_mse(c, x[tr], y[tr]) for c in coefs])
-    val_mse = np.array([_poly_mse(c, x[va], y[va]) for c in coefs])
+    # The Legendre basis is nested: degree d uses the first d + 1 columns of the largest one.
+    # One QR factorisation of the training columns then serves every degree.
+    basis = legendre.legvander(2 * x - 1, max_degree)
+    q, r = np.linalg.qr(basis[tr])
+    qy = q.T @ y[tr]
+    coefs, train_mse, val_mse = [], [], []
+    for d in degrees:
+        if d < n_train and abs(r[d, d]) > 1e-10 * abs(r[0, 0]):
+            coef = np.linalg.solve(r[:d + 1, :d + 1], qy[:d + 1])
+        else:  # more coefficients than points: the minimum-norm interpolant
+            coef, *_ = np.linalg.lstsq(basis[tr, :d + 1], y[tr], rcond=None)
+        err = (basis[:, :d + 1] @ coef - y) ** 2
+        coefs.append(coef)
+        train_mse.append(err[tr].mean())
+        val_mse.append(err[va].mean())
+    train_mse, val_mse = np.array(train_mse), np.array(val_mse)
     b = int(np.argmin(val_mse))
     best = int(degrees[b])
     # The test set is used for the chosen model: that is the number to report. The most
@@ -254,6 +296,7 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
     test_best = _poly_mse(coefs[b], x[te], y[te])
     test_max = _poly_mse(coefs[-1], x[te], y[te])
 
+    ratio = float(val_mse[-1] / val_mse[b])
     values = {
         "n_samples": n_samples, "n_train": n_train, "n_val": n_val, "n_test": n_test,
         "best_degree": best, "max_degree": max_degree, "noise_var": noise ** 2,
@@ -261,9 +304,10 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
         "test_mse_best": test_best,
         "train_mse_max": float(train_mse[-1]), "val_mse_max": float(val_mse[-1]),
         "test_mse_max": test_max,
+        "train_mse_deg1": float(train_mse[0]), "val_mse_deg1": float(val_mse[0]),
         "gap_best": float(val_mse[b] - train_mse[b]),
         "gap_max": float(val_mse[-1] - train_mse[-1]),
-        "val_ratio_max_to_best": float(val_mse[-1] / val_mse[b]),
+        "val_ratio_max_to_best": ratio,
     }
 
     shown = sorted({1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, best, max_degree} & set(degrees.tolist()))
@@ -271,7 +315,8 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
         shown.remove(next(d for d in shown[::-1] if d not in (1, best, max_degree)))
     rows = [(d, round(float(train_mse[d - 1]), 4), round(float(val_mse[d - 1]), 4),
              round(float(val_mse[d - 1] - train_mse[d - 1]), 4),
-             "chosen on validation" if d == best else ("most complex" if d == max_degree else ""))
+             "; ".join(t for t, on in (("chosen on validation", d == best),
+                                        ("most complex", d == max_degree)) if on))
             for d in shown]
     table = Table.of(("degree", "train MSE", "validation MSE", "gap val-train", "note"), rows)
 
@@ -279,11 +324,16 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
         f"Split {n_samples} samples into {n_train} train / {n_val} validation / {n_test} test.",
         f"Training MSE falls from {_fmt(train_mse[0])} at degree 1 to {_fmt(train_mse[-1])} at "
         f"degree {max_degree}; it never rises because each model contains the one before.",
-        f"Validation MSE is lowest at degree {best} ({_fmt(val_mse[b])}); at degree "
-        f"{max_degree} it is {_fmt(val_mse[-1])}, {_fmt(val_mse[-1] / val_mse[b])} times "
-        "higher: the extra flexibility fits noise.",
-        f"The gap (validation minus training MSE) grows from {_fmt(val_mse[b] - train_mse[b])} "
-        f"at degree {best} to {_fmt(val_mse[-1] - train_mse[-1])} at degree {max_degree}.",
+        (f"Validation MSE is lowest at the most complex degree tried, {best} "
+         f"({_fmt(val_mse[b])}): no sign of overfitting in this range."
+         if best == max_degree else
+         f"Validation MSE is lowest at degree {best} ({_fmt(val_mse[b])}); at degree "
+         f"{max_degree} it is {_fmt(val_mse[-1])}, "
+         + (f"{_fmt(ratio)} times higher: the extra flexibility fits noise." if ratio >= 1.5
+            else f"only {ratio:.2f} times as high: here the extra flexibility costs "
+                 "little.")),
+        f"The gap (validation minus training MSE) is {_fmt(val_mse[b] - train_mse[b])} at "
+        f"degree {best} and {_fmt(val_mse[-1] - train_mse[-1])} at degree {max_degree}.",
         f"Scored once on the untouched test set, degree {best} gets MSE {_fmt(test_best)} "
         f"(noise floor {_fmt(noise ** 2)}); degree {max_degree} would get {_fmt(test_max)}.",
     ]
@@ -300,9 +350,11 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
                series=(Series.of("training", degrees, np.maximum(train_mse, 1e-12), "line"),
                        Series.of("validation", degrees, shown_val, "dashed")),
                y_log=True, vlines=((best, f"chosen: degree {best}"),),
-               annotations=(Annotation(max_degree, float(shown_val[-1]), "overfitting"),)),
-         Panel("scatter", "Training points and two fits", "x", "y (fits clipped to +-3)",
-               series=(Series.of("training points", x[tr], y[tr], "points"),
+               annotations=(Annotation(max_degree, float(shown_val[-1]), "overfitting"),)
+               if ratio >= 1.5 else ()),
+         Panel("scatter", "Training points" + (" (first 200)" if n_train > 200 else "")
+               + " and two fits", "x", "y (fits clipped to +-3)",
+               series=(Series.of("training points", x[tr[:200]], y[tr[:200]], "points"),
                        Series.of(f"degree {best}", grid, fit_best, "line"),
                        Series.of(f"degree {max_degree}", grid, fit_max, "dashed")))))
     return worked(values=values, table=table, findings=findings, chart=chart)
@@ -316,7 +368,6 @@ def _classification_data(seed: int, n_train: int, n_val: int, label_noise: float
 
 
 N_VAL = 300
-BATCH = 15
 
 
 @scenario(
@@ -324,25 +375,27 @@ BATCH = 15
     "to overfit; stop after `patience` epochs without improvement, keep the best weights",
     patience=Param("int", 10, "epochs without a new best validation loss before stopping",
                    low=1, high=200),
-    max_epochs=Param("int", 200, "epochs the run would last without early stopping",
+    max_epochs=Param("int", 120, "epochs the run would last without early stopping",
                      low=10, high=400),
     restore_best=Param("bool", True, "return the weights of the best epoch (else the last)"),
-    hidden=Param("int", 64, "hidden units", low=2, high=256),
-    learning_rate=Param("float", 0.01, "Adam learning rate", low=1e-4, high=0.1),
-    label_noise=Param("float", 0.15, "share of labels flipped (noise the net can memorise)",
+    hidden=Param("int", 100, "hidden units", low=2, high=256),
+    learning_rate=Param("float", 0.03, "Adam learning rate", low=1e-4, high=0.1),
+    batch_size=Param("int", 15, "samples per update step (mini-batch)", low=1, high=400),
+    label_noise=Param("float", 0.1, "share of labels flipped (noise the net can memorise)",
                       low=0.0, high=0.45),
     n_train=Param("int", 60, "training samples (the validation set has 300)",
                   low=15, high=400),
 )
 def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning_rate,
-                   label_noise, n_train):
+                   batch_size, label_noise, n_train):
+    _check_batch(batch_size, n_train)
     x_tr, y_tr, x_va, y_va = _classification_data(seed, n_train, N_VAL, label_noise)
-    net = _MLP(2, hidden, np.random.default_rng([seed, 1]))
-    hist, _, _, _, _ = _train(net, x_tr, y_tr, x_va, y_va, epochs=max_epochs, batch=BATCH,
-                              lr=learning_rate, rate=0.0,
-                              order_rng=np.random.default_rng([seed, 2]),
-                              mask_rng=np.random.default_rng([seed, 3]))
-    tl, ta, vl, va = hist.T
+    net = _MLPs(1, 2, hidden, np.random.default_rng([seed, 1]))
+    _, hist, snapshots, _ = _train(net, x_tr, y_tr, x_va, y_va, epochs=max_epochs,
+                                batch=batch_size, lr=learning_rate, rates=(0.0,),
+                                order_rng=np.random.default_rng([seed, 2]),
+                                mask_rng=np.random.default_rng([seed, 3]))
+    tl, ta, vl, va = hist[:, 0, :].T
     epochs = np.arange(1, max_epochs + 1)
 
     # What an early-stopping callback sees, epoch by epoch (monitor = validation loss).
@@ -356,6 +409,10 @@ def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning
     best_epoch, stop_epoch = best_i + 1, stop_i + 1
     ret_i = best_i if restore_best else stop_i
     overall_i = int(np.argmin(vl))
+    # The model handed back: the saved weights of the best epoch (restore_best) or the
+    # weights in place when training stopped. Score those weights afresh on validation.
+    z_ret = net.logits(x_va, snapshots[ret_i])[:, 0]
+    val_loss_returned = float(_bce(z_ret, y_va).mean())
 
     values = {
         "best_epoch": best_epoch, "stop_epoch": stop_epoch, "patience": patience,
@@ -363,7 +420,7 @@ def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning
         "epochs_saved": max_epochs - stop_epoch,
         "returned_epoch": ret_i + 1,
         "val_loss_at_best": float(vl[best_i]), "val_loss_at_stop": float(vl[stop_i]),
-        "val_loss_at_end": float(vl[-1]), "val_loss_returned": float(vl[ret_i]),
+        "val_loss_at_end": float(vl[-1]), "val_loss_returned": val_loss_returned,
         "train_loss_at_best": float(tl[best_i]), "train_loss_at_stop": float(tl[stop_i]),
         "train_loss_at_end": float(tl[-1]),
         "train_acc_at_best": float(ta[best_i]), "val_acc_at_best": float(va[best_i]),
@@ -407,9 +464,10 @@ def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning
             f"{_fmt(vl[stop_i])}) instead of the best one of epoch {best_epoch} "
             f"({_fmt(vl[best_i])}).")
     findings.append(
-        f"Had training run all {max_epochs} epochs, validation loss would have reached "
-        f"{_fmt(vl[-1])} while training accuracy rose to {_pct(ta[-1])} and validation "
-        f"accuracy was {_pct(va[-1])}: overfitting.")
+        f"Had training run all {max_epochs} epochs, validation loss would have gone from "
+        f"{_fmt(vl[best_i])} to {_fmt(vl[-1])}; training accuracy went from {_pct(ta[best_i])} "
+        f"at the best epoch to {_pct(ta[-1])}, validation accuracy from {_pct(va[best_i])} to "
+        f"{_pct(va[-1])}.")
 
     ran = slice(0, stop_i + 1)
     after = slice(stop_i, max_epochs)
@@ -443,43 +501,43 @@ def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning
     "with and without inverted dropout on its hidden layer; compare the train-validation gap",
     rate=Param("float", 0.5, "dropout rate p: share of hidden units zeroed at each step",
                low=0.0, high=0.9),
-    epochs=Param("int", 300, "training epochs (4 mini-batches of 15 each at n_train=60)",
-                 low=5, high=600),
-    hidden=Param("int", 64, "hidden units", low=2, high=256),
-    learning_rate=Param("float", 0.01, "Adam learning rate", low=1e-4, high=0.1),
-    label_noise=Param("float", 0.15, "share of labels flipped (noise the net can memorise)",
+    epochs=Param("int", 200, "training epochs", low=5, high=600),
+    hidden=Param("int", 100, "hidden units", low=2, high=256),
+    learning_rate=Param("float", 0.02, "Adam learning rate", low=1e-4, high=0.1),
+    batch_size=Param("int", 30, "samples per update step (mini-batch)", low=1, high=400),
+    label_noise=Param("float", 0.1, "share of labels flipped (noise the net can memorise)",
                       low=0.0, high=0.45),
     n_train=Param("int", 60, "training samples (the validation set has 300)",
                   low=15, high=400),
 )
-def dropout(*, seed, rate, epochs, hidden, learning_rate, label_noise, n_train):
+def dropout(*, seed, rate, epochs, hidden, learning_rate, batch_size, label_noise, n_train):
+    _check_batch(batch_size, n_train)
     x_tr, y_tr, x_va, y_va = _classification_data(seed, n_train, N_VAL, label_noise)
-    runs = {}
-    for name, p in (("without", 0.0), ("with", rate)):
-        net = _MLP(2, hidden, np.random.default_rng([seed, 1]))   # same initial weights
-        hist, masks, kept_share, _, steps = _train(
-            net, x_tr, y_tr, x_va, y_va, epochs=epochs, batch=BATCH, lr=learning_rate, rate=p,
-            order_rng=np.random.default_rng([seed, 2]),           # same batch order
-            mask_rng=np.random.default_rng([seed, 3]))
-        runs[name] = dict(net=net, hist=hist, masks=masks, kept=kept_share, steps=steps)
-    h0, h1 = runs["without"]["hist"], runs["with"]["hist"]
+    # Two copies of the same net (same initial weights, same mini-batches) trained side by
+    # side: column 0 without dropout, column 1 with it.
+    nets = _MLPs(2, 2, hidden, np.random.default_rng([seed, 1]))
+    # (the curves are scored about 25 times; the final numbers at the last epoch)
+    ep, hist, _, counts = _train(nets, x_tr, y_tr, x_va, y_va, epochs=epochs,
+                                 batch=batch_size, lr=learning_rate, rates=(0.0, rate),
+                                 order_rng=np.random.default_rng([seed, 2]),
+                                 mask_rng=np.random.default_rng([seed, 3]),
+                                 eval_every=max(1, epochs // 25))
+    h0, h1 = hist[:, 0, :], hist[:, 1, :]
 
-    # Inverted dropout keeps the expected activation: compare the hidden layer's mean output
-    # at inference with its mean under training masks, scaled and unscaled.
-    net = runs["with"]["net"]
-    h = net.hidden_out(x_tr)
-    mrng = np.random.default_rng([seed, 4])
+    # Inverted dropout keeps the expected activation: compare the dropout net's mean hidden
+    # output at inference with its mean under 20 training-style masks, scaled and unscaled.
+    h = nets.hidden_out(x_tr)[:, 1, :]
     keep = 1.0 - rate
-    kept_units = mrng.random((20,) + h.shape) < keep
+    kept_units = np.random.default_rng([seed, 4]).random((20,) + h.shape) < keep
     act_inference = float(h.mean())
-    act_scaled = float((h * kept_units).mean() / keep)
     act_unscaled = float((h * kept_units).mean())
+    act_scaled = act_unscaled / keep
 
-    steps = runs["with"]["steps"]
+    steps = counts["steps"]
     values = {
         "rate": rate, "keep_prob": keep, "scale": 1.0 / keep, "epochs": epochs,
         "steps_per_epoch": steps // epochs, "training_steps": steps,
-        "masks_drawn": runs["with"]["masks"], "kept_share": runs["with"]["kept"],
+        "masks_drawn": steps if rate > 0 else 0, "kept_share": counts["kept_share"],
         "train_acc_without": float(h0[-1, 1]), "val_acc_without": float(h0[-1, 3]),
         "train_acc_with": float(h1[-1, 1]), "val_acc_with": float(h1[-1, 3]),
         "gap_without": float(h0[-1, 1] - h0[-1, 3]), "gap_with": float(h1[-1, 1] - h1[-1, 3]),
@@ -494,7 +552,7 @@ def dropout(*, seed, rate, epochs, hidden, learning_rate, label_noise, n_train):
     rows = [(label, round(float(h[-1, 0]), 4), round(float(h[-1, 2]), 4),
              round(float(h[-1, 1]), 3), round(float(h[-1, 3]), 3),
              round(float(h[-1, 1] - h[-1, 3]), 3))
-            for label, h in ((f"no dropout", h0), (f"dropout p={rate:g}", h1))]
+            for label, h in (("no dropout", h0), (f"dropout p={rate:g}", h1))]
     table = Table.of(("network", "train loss", "val loss", "train acc", "val acc",
                       "acc gap"), rows)
 
@@ -502,14 +560,16 @@ def dropout(*, seed, rate, epochs, hidden, learning_rate, label_noise, n_train):
         f"Without dropout: training accuracy {_pct(h0[-1, 1])}, validation {_pct(h0[-1, 3])}, "
         f"a gap of {_pct(h0[-1, 1] - h0[-1, 3])}; with dropout p={rate:g}: "
         f"{_pct(h1[-1, 1])} vs {_pct(h1[-1, 3])}, a gap of {_pct(h1[-1, 1] - h1[-1, 3])}.",
-        f"Validation loss after {epochs} epochs: {_fmt(h0[-1, 2])} without dropout, "
-        f"{_fmt(h1[-1, 2])} with it (training loss {_fmt(h0[-1, 0])} vs {_fmt(h1[-1, 0])}).",
+        f"Loss gap (validation minus training loss) after {epochs} epochs: "
+        f"{_fmt(h0[-1, 2] - h0[-1, 0])} without dropout ({_fmt(h0[-1, 0])} vs "
+        f"{_fmt(h0[-1, 2])}), {_fmt(h1[-1, 2] - h1[-1, 0])} with it ({_fmt(h1[-1, 0])} vs "
+        f"{_fmt(h1[-1, 2])}).",
     ]
     if rate > 0:
         findings.append(
             f"A fresh random mask was drawn at every one of the {steps} training steps "
             f"({steps // epochs} per epoch), not once per epoch; it kept "
-            f"{_pct(runs['with']['kept'])} of the units on average.")
+            f"{_pct(counts['kept_share'])} of the units on average.")
         findings.append(
             f"Kept units are scaled by 1/(1-p) = {_fmt(1 / keep)}, so the mean hidden activation "
             f"under a training mask ({_fmt(act_scaled)}) matches inference with all units and no "
@@ -517,10 +577,11 @@ def dropout(*, seed, rate, epochs, hidden, learning_rate, label_noise, n_train):
     else:
         findings.append("With rate 0 no unit is ever dropped, so both runs are the same network.")
 
-    ep = np.arange(1, epochs + 1)
+    narrows = h1[-1, 2] - h1[-1, 0] < h0[-1, 2] - h0[-1, 0]
     chart = Chart(
-        f"Dropout p={rate:g} keeps validation loss down ({_fmt(h1[-1, 2])} vs "
-        f"{_fmt(h0[-1, 2])}) and narrows the train-validation gap",
+        f"Validation loss after {epochs} epochs: {_fmt(h1[-1, 2])} with dropout p={rate:g}, "
+        f"{_fmt(h0[-1, 2])} without; the train-validation gap "
+        + ("narrows" if narrows else "does not narrow here"),
         (Panel("lines", "Loss per epoch", "epoch", "binary cross-entropy",
                series=(Series.of("train, no dropout", ep, h0[:, 0], "dotted"),
                        Series.of("validation, no dropout", ep, h0[:, 2], "line"),
@@ -573,6 +634,7 @@ def kfold(*, seed, k, n_samples, degree, val_frac, repeats, noise):
 
     values = {
         "k": k, "n_samples": n_samples, "n_val_holdout": n_val, "repeats": repeats,
+        "fold_size": n_samples / k,
         "fits_per_estimate": k, "true_mse": true_mse,
         "holdout_mean": float(holdout.mean()), "holdout_std": float(holdout.std()),
         "holdout_min": float(holdout.min()), "holdout_max": float(holdout.max()),
