@@ -52,7 +52,31 @@ def cli() -> None:
       quizzer practice            ten questions from every topic
       quizzer explain cm          the concept, the numbers and a plot
       quizzer topics              what there is, and how you are doing
+      quizzer review              what is due today (spaced repetition)
     """
+    if os.environ.get("QUIZZER_NOW"):
+        _pretend_now(os.environ["QUIZZER_NOW"])
+
+
+def _pretend_now(value: str) -> None:
+    """QUIZZER_NOW=2025-05-14T09:00 starts the scheduling clock there (a testing aid).
+
+    The clock then runs on from that instant in real time, so answers in one session stay
+    in order. A time without an offset is local. Only the spaced-repetition clock moves:
+    it is how a week of reviews is simulated in a real terminal.
+    """
+    from datetime import datetime, timezone
+
+    from quizzer import scheduling
+
+    try:
+        start = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.UsageError(f"QUIZZER_NOW={value!r} is not an ISO date-time "
+                               "(e.g. 2025-05-14T09:00)")
+    start = start.astimezone(timezone.utc)  # a naive time is taken as local
+    offset = start - datetime.now(timezone.utc)
+    scheduling.wall_clock = lambda: datetime.now(timezone.utc) + offset
 
 
 @cli.command()
@@ -236,6 +260,128 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         click.launch(str(png))
 
 
+@cli.command()
+@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
+              help="Only this topic (slug or alias; repeatable). Default: all topics.")
+@click.option("--limit", "-n", type=click.IntRange(0), default=None, metavar="N",
+              help="At most N items this session, the most overdue first.")
+@click.option("--new", "new_per_day", type=click.IntRange(0, 1000), default=10,
+              show_default=True, metavar="N", help="New items to start a day.")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Fix the order of the choices (default: a new order each time).")
+@click.option("--plots/--no-plots", default=True, show_default=True,
+              help="Draw each worked example's plot (cached) and show its path.")
+@bank_option
+def review(topic_names: tuple, limit: int | None, new_per_day: int, seed: int | None,
+           plots: bool, bank: tuple) -> None:
+    """Review what is due today, most overdue first, then a few new items (FSRS).
+
+    Questions are asked as in practice: wrong schedules the item again soon, right (and
+    not slow) lets the interval grow. Flashcards: Enter shows the back, then rate your
+    recall 1 again, 2 hard, 3 good, 4 easy. s skips, q ends; every rating is saved at once.
+
+    Example: quizzer review --topic cm --limit 20
+    """
+    import random
+
+    from quizzer import review as rv
+    from quizzer.worked import Prefetcher
+
+    loaded = _load_bank(bank)
+    slugs = _resolve_topics(loaded, topic_names)
+    if seed is None:
+        seed = random.SystemRandom().randrange(100_000)
+    options = rv.ReviewOptions(seed=seed, limit=limit, new_per_day=new_per_day, plots=plots,
+                               echo_input=not sys.stdin.isatty())
+    with _open_store() as store, Prefetcher(loaded, plots=plots) as examples:
+        code = rv.run(loaded, store, options, slugs, examples)
+    sys.exit(code)
+
+
+@cli.command()
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), metavar="PATH",
+              help="Also save a PNG: accuracy over time per topic and the reviews due in the "
+                   "next 30 days.")
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON, nothing else.")
+@bank_option
+def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
+    """Your progress per topic: answers, accuracy, mastered / learning / new, what is due.
+
+    Example: quizzer stats --plot progress.png
+    """
+    from quizzer import scheduling
+    from quizzer import stats as st
+    from quizzer import terminal as t
+
+    loaded = _load_bank(bank)
+    with _open_store() as store:
+        progress = st.progress(loaded, store.schedules(), store.attempts(),
+                               scheduling.wall_clock(), store.exam_date())
+    png = None
+    if plot_path:
+        try:
+            png = st.save_plot(progress, plot_path)
+        except OSError as err:
+            raise click.ClickException(f"cannot write the plot {plot_path}: "
+                                       f"{err.strerror or err}")
+    if as_json:
+        import json
+
+        click.echo(json.dumps({**progress.to_dict(), "plot": str(png) if png else None},
+                              indent=2))
+        return
+    t.echo(st.render(progress))
+    if png:
+        t.echo(f"Plot: {png}")
+
+
+@cli.command()
+@click.option("--exam-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Your exam day (local date).")
+@click.option("--clear", is_flag=True, help="Forget the exam date: normal scheduling.")
+@click.option("--new", "new_per_day", type=click.IntRange(0, 1000), default=10,
+              show_default=True, metavar="N", help="New items a day to assume.")
+@bank_option
+def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
+    """Plan for an exam date: reviews are kept on or before it; see the daily workload.
+
+    Without options, show the plan for the date already set.
+
+    Example: quizzer plan --exam-date 2025-06-30
+    """
+    from quizzer import scheduling
+    from quizzer import stats as st
+
+    if exam_date and clear:
+        raise click.UsageError("--exam-date and --clear do not go together.")
+    now = scheduling.wall_clock()
+    today = scheduling.local_day(now)
+    with _open_store() as store:
+        if clear:
+            store.set_setting("exam_date", None)
+            click.echo("Exam date cleared: normal scheduling.")
+            return
+        if exam_date:
+            exam = exam_date.date()
+            if exam < today:
+                raise click.BadParameter(f"{exam} is in the past (today is {today}).",
+                                         param_hint="--exam-date")
+            store.set_setting("exam_date", exam.isoformat())
+        exam = store.exam_date()
+        if exam is None:
+            click.echo("No exam date set. Set one with: quizzer plan --exam-date YYYY-MM-DD")
+            return
+        if exam < today:
+            click.echo(f"Your exam date {exam} has passed, so normal scheduling is back. "
+                       "Set a new one with --exam-date, or forget it with --clear.")
+            return
+        loaded = _load_bank(bank)
+        report = st.exam_plan(loaded, store.schedules(), now, exam, new_per_day)
+    from quizzer import terminal as t
+
+    t.echo(st.render_plan(report))
+
+
 def _plot(example, path: str | None):
     from quizzer.figures import cached_png, draw, save_png
 
@@ -244,6 +390,97 @@ def _plot(example, path: str | None):
     except OSError as err:
         raise click.ClickException(f"cannot write the plot {path or ''}: "
                                    f"{err.strerror or err}")
+
+
+@cli.group()
+def export() -> None:
+    """Export the bank: printable flashcards (quizzer export pdf)."""
+
+
+def _layout(ctx, param, value: str) -> tuple:
+    cols, sep, rows = value.lower().partition("x")
+    if not (sep and cols.isdigit() and rows.isdigit() and 1 <= int(cols) <= 4
+            and 1 <= int(rows) <= 6):
+        raise click.BadParameter(f"{value!r} is not COLSxROWS with 1-4 columns and 1-6 rows, "
+                                 "e.g. 2x4")
+    return int(cols), int(rows)
+
+
+def _offset(ctx, param, value: str) -> tuple:
+    try:
+        x, y = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not X,Y in millimetres, e.g. 0.5,-1") from None
+    if abs(x) > 20 or abs(y) > 20:
+        raise click.BadParameter("an offset of more than 20 mm is not a printer misalignment")
+    return x, y
+
+
+@export.command("pdf")
+@click.option("--out", "-o", default="quizzer-flashcards.pdf", show_default=True,
+              type=click.Path(dir_okay=False), help="The PDF to write.")
+@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
+              help="Only this topic (repeatable). Default: all topics.")
+@click.option("--what", type=click.Choice(["cards", "questions", "all"]), default="all",
+              show_default=True, help="Concept cards, questions, or both.")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--layout", default="2x4", show_default=True, callback=_layout,
+              metavar="COLSxROWS", help="Cards per page.")
+@click.option("--flip", type=click.Choice(["long", "short"]), default="long",
+              show_default=True, help="The edge your printer flips on when printing duplex.")
+@click.option("--back-offset", default="0,0", show_default=True, callback=_offset,
+              metavar="X,Y", help="Shift the backs by X,Y mm (right, up) if your printer "
+                                  "misaligns the two sides.")
+@click.option("--plots/--no-plots", default=True, show_default=True,
+              help="Put each worked example's plot on the card back.")
+@click.option("--allow-overflow", is_flag=True,
+              help="Write the PDF even if some text does not fit (it is cut at the card edge).")
+@bank_option
+def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tuple, flip: str,
+               back_offset: tuple, plots: bool, allow_overflow: bool, bank: tuple) -> None:
+    """Write printable duplex flashcards: fronts on odd pages, backs behind them.
+
+    Example: quizzer export pdf --topic cm --paper letter --out cm-cards.pdf
+    """
+    from pathlib import Path
+
+    from quizzer import flashcards as fc
+    from quizzer import terminal as t
+
+    loaded = _load_bank(bank)
+    slugs = _resolve_topics(loaded, topic_names)
+    target = Path(out)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise click.ClickException(f"cannot write {target}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise click.ClickException(f"cannot write {target}: no permission to write in {folder}")
+    geometry = fc.Geometry(paper, layout[0], layout[1], flip, back_offset)
+    cards = fc.print_cards(loaded, what, slugs, plots)
+    if not cards:
+        raise click.ClickException("no cards match those options")
+    laid, overflow = fc.lay_out(cards, geometry)
+    if overflow:
+        for ident in overflow:
+            click.echo(f"does not fit: {ident}", err=True)
+        if not allow_overflow:
+            raise click.ClickException(
+                f"{t.plural(len(overflow), 'card')} would be cut even at the smallest text size; "
+                "nothing was written. Use fewer cards per page (--layout 2x3), or "
+                "--allow-overflow to print them cut.")
+    topics = [tp.slug for tp in loaded.topics if not slugs or tp.slug in slugs]
+    with click.progressbar(length=len(cards), label="Drawing cards", file=sys.stderr,
+                           hidden=not sys.stderr.isatty() or len(cards) < 24) as bar:
+        try:
+            sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update)
+        except OSError as err:
+            raise click.ClickException(f"cannot write {target}: {err.strerror or err}")
+    t.echo(f"Wrote {t.plural(len(cards), 'card')} on {t.plural(sheets, 'sheet')} "
+           f"({2 * sheets} pages) to {target}.")
+    shift = f", backs shifted {back_offset[0]:g},{back_offset[1]:g} mm" if any(back_offset) \
+        else ""
+    t.echo(f"Print double-sided on {paper.upper() if paper == 'a4' else 'Letter'} at 100% "
+           f"scale (actual size, not 'fit to page'), flipping on the {flip} edge{shift}.")
 
 
 def main() -> None:

@@ -57,7 +57,7 @@ def _draw_lines(ax, panel, scatter: bool) -> None:
                     marker="o" if len(xs) <= 12 else None, markersize=4)
 
 
-def _draw_bars(ax, panel) -> None:
+def _draw_bars(ax, panel, compact: bool = False) -> None:
     categories: list = []
     for series in panel.series:
         for x in series.x:
@@ -71,7 +71,7 @@ def _draw_bars(ax, panel) -> None:
         heights = [lookup.get(c, float("nan")) for c in categories]
         bars = ax.bar(xs, heights, width=width * 0.95, color=PALETTE[i % len(PALETTE)],
                       label=series.label)
-        if len(categories) * n <= 16:
+        if len(categories) * n <= 16 and not compact:
             labels = ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
             _no_math(*labels)
     ax.set_xticks(range(len(categories)), [str(c) for c in categories],
@@ -80,26 +80,29 @@ def _draw_bars(ax, panel) -> None:
     _no_math(*ax.get_xticklabels())
 
 
-def _draw_heatmap(fig, ax, panel) -> None:
+def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
     import numpy as np
 
     matrix = np.array([[float("nan") if v is None else v for v in row] for row in panel.matrix],
                       dtype=float)
     image = ax.imshow(matrix, cmap="Blues", aspect="auto")
-    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if not compact:  # a card inset has no room for a colour bar; the cells carry numbers
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     if panel.x_ticks:
         ax.set_xticks(range(len(panel.x_ticks)), [str(t) for t in panel.x_ticks])
     if panel.y_ticks:
         ax.set_yticks(range(len(panel.y_ticks)), [str(t) for t in panel.y_ticks])
     _no_math(*ax.get_xticklabels(), *ax.get_yticklabels())
     rows, cols = matrix.shape
-    if rows * cols <= 144:
+    if rows * cols <= (16 if compact else 144):
         top = np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0
         for r in range(rows):
             for c in range(cols):
                 value = matrix[r, c]
                 if math.isfinite(value):
-                    ax.text(c, r, f"{value:.3g}", ha="center", va="center", fontsize=8,
+                    label = f"{value:,.0f}" if value.is_integer() else f"{value:.3g}"
+                    ax.text(c, r, label, ha="center", va="center",
+                            fontsize=5 if compact else 8,
                             color="white" if value > 0.6 * top else "black", parse_math=False)
 
 
@@ -108,9 +111,9 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
     if panel.kind in ("lines", "scatter"):
         _draw_lines(ax, panel, scatter=panel.kind == "scatter")
     elif panel.kind == "bars":
-        _draw_bars(ax, panel)
+        _draw_bars(ax, panel, compact)
     else:
-        _draw_heatmap(fig, ax, panel)
+        _draw_heatmap(fig, ax, panel, compact)
     for value, label in panel.hlines:
         ax.axhline(value, color="0.35", linestyle="--", linewidth=1, label=label or None)
     for value, label in panel.vlines:
@@ -122,7 +125,7 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
             ax.set_yscale("log")
         ax.grid(True, alpha=0.3, linewidth=0.6)
     categories = [c for s in panel.series for c in s.x] if panel.kind == "bars" else []
-    for note in panel.annotations:
+    for note in () if compact else panel.annotations:  # too small to carry call-outs
         if note.y is None or not math.isfinite(float(note.y)):
             continue
         x = note.x
@@ -133,13 +136,16 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
                     arrowprops={"arrowstyle": "->", "color": "0.25", "linewidth": 0.8},
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7",
                           "alpha": 0.9})
-    size = 8 if compact else 10
+    size = 6 if compact else 10
     # ~9 characters per inch at these sizes: wrap rather than let a long title run off the page
     title_chars = max(20, int(ax.get_position().width * fig.get_figwidth() * 9.5))
     ax.set_title(textwrap.fill(panel.title, title_chars), fontsize=size + 1, parse_math=False)
     ax.set_xlabel(panel.x_label, fontsize=size, parse_math=False)
     ax.set_ylabel(panel.y_label, fontsize=size, parse_math=False)
     ax.tick_params(labelsize=size - 1)
+    if compact:
+        _sparse_ticks(ax, panel)
+        return  # a card inset is a thumbnail: the card's text carries the numbers
     handles, labels = ax.get_legend_handles_labels()
     if labels and (len(labels) > 1 or panel.kind != "bars"):
         if panel.kind == "bars":
@@ -148,10 +154,25 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
             if high > 0 and not panel.y_log:
                 ax.set_ylim(low, high + (high - low) * 0.22)
             legend = ax.legend(fontsize=size - 2, framealpha=0.9, loc="upper center",
+                               handlelength=1.2 if compact else 2.0,
                                ncol=min(len(labels), 3))
         else:
-            legend = ax.legend(fontsize=size - 2, framealpha=0.85)
+            legend = ax.legend(fontsize=size - 2, framealpha=0.85,
+                               handlelength=1.2 if compact else 2.0)
         _no_math(*legend.get_texts())
+
+
+def _sparse_ticks(ax, panel) -> None:
+    """Three labelled ticks per axis at most: readable when small, and far cheaper to draw."""
+    from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+
+    axes = [] if panel.kind == "heatmap" else [ax.yaxis]
+    if panel.kind in ("lines", "scatter"):
+        axes.append(ax.xaxis)
+    for axis in axes:
+        log = axis.get_scale() == "log"
+        axis.set_major_locator(LogLocator(numticks=3) if log else MaxNLocator(3))
+        axis.set_minor_locator(NullLocator())
 
 
 def draw_into(fig, chart, compact: bool = False) -> None:

@@ -1,0 +1,427 @@
+"""Printable, duplex-aligned flashcard sheets as a PDF (matplotlib PdfPages, Figure API).
+
+Each sheet is two pages: the fronts, then the backs. When the sheet is printed double-sided,
+the back of a card must land exactly behind its front. Turning a sheet over its long edge
+(the usual duplex setting) mirrors it left-right, so the backs page mirrors the *columns*;
+turning it over the short edge mirrors it top-bottom, so the backs page mirrors the *rows*.
+``--back-offset`` shifts every back by a few millimetres for printers whose two sides do not
+line up.
+
+Text is never clipped silently. Every face is laid out before anything is drawn: wrapped to
+the card's width with measured glyph widths, and if it is too tall, set again in a smaller
+size, down to a readable floor (and the plot inset shrunk). Faces that still do not fit are
+reported by card id.
+
+Output is reproducible: Type 42 (TrueType) fonts embedded, no mathtext (a ``$`` stays a
+dollar), and with SOURCE_DATE_EPOCH set the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from quizzer import __version__
+from quizzer.bank import Bank, Card, Question, example_for, fill_placeholders
+from quizzer.grading import answer_text, present
+
+MM = 1 / 25.4  # inches per millimetre
+PAPERS = {"a4": (210 * MM, 297 * MM), "letter": (8.5, 11.0)}
+MARGIN = 10 * MM
+PAD = 3.2 * MM  # inside each card
+FLOOR_PT = 6.0  # smallest body text we set; below this a printed card is hard to read
+LINE = 1.22  # line height as a multiple of the font size
+INSETS = (0.42, 0.30)  # share of the card height for the plot, preferred then smallest
+FONT = "DejaVu Sans"
+
+
+class ExportError(Exception):
+    pass
+
+
+# ------------------------------------------------------------------------------ the content
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph on a card face. ``scale`` multiplies the face's body size."""
+
+    text: str
+    bold: bool = False
+    scale: float = 1.0
+    indent: str = ""  # hanging indent text, e.g. "A) "
+    gap_before: float = 0.35  # in lines
+
+
+@dataclass(frozen=True)
+class Face:
+    header: str
+    ident: str
+    blocks: tuple
+    start_pt: float = 9.0
+    chart: object = None  # an Example.chart for the inset, or None
+
+
+@dataclass(frozen=True)
+class PrintCard:
+    id: str
+    topic: str
+    front: Face
+    back: Face
+
+
+def _key_numbers(example) -> str:
+    """The worked example's headline finding: a sentence of numbers computed by the run."""
+    return example.findings[0] if example.findings else ""
+
+
+def question_card(question: Question, bank: Bank, example) -> PrintCard:
+    # Choices are shuffled once per question id: stable between exports, but the correct
+    # option is not always where the author happened to write it.
+    shown = present(question, random.Random(question.id))
+    title = bank.topic(question.topic).title
+    values = dict(example.values) if example else {}
+    fill = (lambda text: fill_placeholders(text, values))
+    front = [Block(fill(question.prompt), gap_before=0)]
+    front += [Block(fill(choice.text), indent=f"{letter}) ", gap_before=0.25)
+              for letter, choice in shown.shown_choices()]
+    hint = {"multiple": f"Choose {question.correct_count}.", "true-false": "True or false?",
+            "numeric": "Give a number" + (f" ({question.unit})." if question.unit else ".")}
+    if question.kind in hint:
+        front.append(Block(hint[question.kind], scale=0.85, gap_before=0.6))
+    if question.kind in ("single", "multiple"):
+        correct = [(letter, c) for letter, c in shown.shown_choices() if c.correct]
+        back = [Block("Answer " + " and ".join(letter for letter, _ in correct), bold=True,
+                      gap_before=0)]
+        back += [Block(fill(c.text), bold=True, indent=f"{letter}) ", gap_before=0.15)
+                 for letter, c in correct]
+    else:
+        back = [Block(f"Answer {answer_text(shown)}", bold=True, gap_before=0)]
+    back.append(Block(fill(question.explanation)))
+    if example is not None:
+        back.append(Block(_key_numbers(example), scale=0.9))
+    return PrintCard(question.id, question.topic,
+                     Face(title, question.id, tuple(front), 9.0),
+                     Face(title, question.id, tuple(back), 8.5,
+                          example.chart if example else None))
+
+
+def flashcard(card: Card, bank: Bank, example) -> PrintCard:
+    title = bank.topic(card.topic).title
+    values = dict(example.values) if example else {}
+    back = [Block(fill_placeholders(card.back, values), gap_before=0)]
+    if example is not None:
+        back.append(Block(_key_numbers(example), scale=0.9))
+    return PrintCard(card.id, card.topic,
+                     Face(title, card.id, (Block(fill_placeholders(card.front, values),
+                                                 bold=True, gap_before=0),), 12.0),
+                     Face(title, card.id, tuple(back), 9.5, example.chart if example else None))
+
+
+def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool) -> list[PrintCard]:
+    """Cards then questions (or one kind), topic by topic, with their worked examples."""
+    import simulations
+
+    out = []
+    for topic in bank.topics:
+        if topics and topic.slug not in topics:
+            continue
+        items = ([*topic.cards] if what in ("cards", "all") else []) + \
+                ([*topic.questions] if what in ("questions", "all") else [])
+        for item in items:
+            ref = example_for(item, bank)
+            try:
+                example = simulations.run(ref.simulation, seed=ref.seed, **ref.params)
+            except simulations.SimulationError:
+                example = None
+            if example is not None and not plots:
+                example = _without_chart(example)
+            make = question_card if isinstance(item, Question) else flashcard
+            out.append(make(item, bank, example))
+    return out
+
+
+def _without_chart(example):
+    import dataclasses
+
+    from simulations.example import Chart
+
+    return dataclasses.replace(example, chart=Chart("", ()))
+
+
+# ------------------------------------------------------------------------------ measuring
+
+class Measure:
+    """String widths in points from per-glyph advances (fast; kerning only narrows text)."""
+
+    def __init__(self):
+        from matplotlib.backends.backend_agg import RendererAgg
+        from matplotlib.font_manager import FontProperties
+
+        self.renderer = RendererAgg(10, 10, 72)
+        self.props = {bold: FontProperties(family=FONT, size=100,
+                                           weight="bold" if bold else "normal")
+                      for bold in (False, True)}
+        self.cache: dict[tuple, float] = {}
+
+    def char(self, ch: str, bold: bool) -> float:
+        key = (ch, bold)
+        if key not in self.cache:
+            # Width of "x<ch>x" minus "xx": includes the side bearings as set in a line.
+            w = self.renderer.get_text_width_height_descent(f"x{ch}x", self.props[bold],
+                                                            ismath=False)[0]
+            base = self.renderer.get_text_width_height_descent("xx", self.props[bold],
+                                                               ismath=False)[0]
+            self.cache[key] = (w - base) / 100
+        return self.cache[key]
+
+    def width(self, text: str, size: float, bold: bool) -> float:
+        return sum(self.char(ch, bold) for ch in text) * size * 1.02  # 2% safety
+
+
+def wrap(text: str, width_pt: float, size: float, bold: bool, measure: Measure) -> list[str]:
+    """Greedy word wrap to ``width_pt``; a word longer than a line is split by characters."""
+    space = measure.width(" ", size, bold)
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        w = measure.width(word, size, bold)
+        while w > width_pt:  # a word longer than a line (an identifier): split it
+            cut = len(word) - 1
+            while cut > 1 and measure.width(word[:cut], size, bold) > width_pt:
+                cut -= 1
+            if line:
+                lines.append(line)
+            lines.append(word[:cut])
+            line, used = "", 0.0
+            word = word[cut:]
+            w = measure.width(word, size, bold)
+        if line and used + space + w > width_pt:
+            lines.append(line)
+            line, used = word, w
+        else:
+            line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    if line:
+        lines.append(line)
+    return lines
+
+
+# ------------------------------------------------------------------------------ layout
+
+HEADER_PT = 6.0
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A block set in type: its lines, where it starts below the text top, and its size."""
+
+    lines: tuple
+    indent: str
+    hang_pt: float
+    top_pt: float
+    size: float
+    bold: bool
+
+
+@dataclass(frozen=True)
+class Laid:
+    face: Face
+    blocks: tuple
+    inset_share: float  # of the card's inner height, at the bottom; 0 for no plot
+    fits: bool
+
+
+def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure) -> Laid:
+    """Set ``face`` as large as it fits: body size from start down to FLOOR_PT, and the
+    plot inset from its preferred share down to its smallest."""
+    has_chart = bool(face.chart is not None and face.chart.panels)
+    text_top = HEADER_PT * LINE + 2.0
+    size = face.start_pt
+    attempt = None
+    while True:
+        for share in (INSETS if has_chart else (0.0,)):
+            room = height_pt - text_top - (share * height_pt + 4.0 if share else 0.0)
+            attempt = _set_blocks(face, width_pt, size, measure)
+            used = attempt[-1].top_pt + len(attempt[-1].lines) * attempt[-1].size * LINE \
+                if attempt else 0.0
+            if used <= room:
+                return Laid(face, tuple(_shift(attempt, text_top)), share, True)
+        if size - 0.5 < FLOOR_PT - 1e-9:
+            return Laid(face, tuple(_shift(attempt, text_top)), INSETS[-1] if has_chart else 0.0,
+                        False)
+        size -= 0.5
+
+
+def _set_blocks(face: Face, width_pt: float, size: float, measure: Measure) -> list[Placed]:
+    placed = []
+    y = 0.0
+    for block in face.blocks:
+        block_size = max(FLOOR_PT * 0.9, size * block.scale)
+        hang = measure.width(block.indent + " ", block_size, block.bold) if block.indent else 0.0
+        lines = wrap(block.text, width_pt - hang, block_size, block.bold, measure)
+        if placed:
+            y += block.gap_before * block_size * LINE
+        placed.append(Placed(tuple(lines), block.indent, hang, y, block_size, block.bold))
+        y += len(lines) * block_size * LINE
+    return placed
+
+
+def _shift(blocks: list[Placed], by: float) -> list[Placed]:
+    import dataclasses
+
+    return [dataclasses.replace(b, top_pt=b.top_pt + by) for b in blocks]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where each card sits on a page, in inches from the bottom-left corner."""
+
+    paper: str
+    cols: int
+    rows: int
+    flip: str  # long | short
+    back_offset: tuple = (0.0, 0.0)  # millimetres, right and up
+
+    @property
+    def page(self) -> tuple:
+        return PAPERS[self.paper]
+
+    @property
+    def card(self) -> tuple:
+        width, height = self.page
+        return ((width - 2 * MARGIN) / self.cols, (height - 2 * MARGIN) / self.rows)
+
+    @property
+    def per_sheet(self) -> int:
+        return self.cols * self.rows
+
+    def slot(self, index: int, back: bool) -> tuple:
+        """(x, y, w, h) of card ``index`` (0-based on its sheet) on the front or back page."""
+        col, row = index % self.cols, index // self.cols
+        if back and self.flip == "long":
+            col = self.cols - 1 - col
+        elif back:
+            row = self.rows - 1 - row
+        w, h = self.card
+        x = MARGIN + col * w
+        y = self.page[1] - MARGIN - (row + 1) * h
+        if back:
+            x += self.back_offset[0] * MM
+            y += self.back_offset[1] * MM
+        return (x, y, w, h)
+
+
+# ------------------------------------------------------------------------------ drawing
+
+def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
+    from quizzer.figures import draw_panel
+
+    x, y, w, h = slot
+    pw, ph = page
+    fig.add_artist(_outline(x / pw, y / ph, w / pw, h / ph))
+    left = x + PAD
+    top = y + h - PAD
+    inner_w = w - 2 * PAD
+    face = laid.face
+    fig.text(left / pw, top / ph, face.header, fontsize=HEADER_PT, color="0.45", va="top",
+             ha="left", family=FONT, parse_math=False)
+    fig.text((left + inner_w) / pw, top / ph, face.ident, fontsize=HEADER_PT - 0.5,
+             color="0.6", va="top", ha="right", family=FONT, parse_math=False)
+    for block in laid.blocks:
+        y_top = top - block.top_pt / 72
+        weight = "bold" if block.bold else "normal"
+        if block.indent:
+            fig.text(left / pw, y_top / ph, block.indent.strip(), fontsize=block.size,
+                     fontweight="bold", va="top", ha="left", family=FONT, parse_math=False)
+        fig.text((left + block.hang_pt / 72) / pw, y_top / ph, "\n".join(block.lines),
+                 fontsize=block.size, fontweight=weight, va="top", ha="left", family=FONT,
+                 linespacing=LINE, parse_math=False)
+    if laid.inset_share and face.chart is not None:
+        inner_h = h - 2 * PAD
+        inset_h = laid.inset_share * inner_h
+        panels = face.chart.panels[:1]  # the headline panel; two are unreadable this small
+        gap = 0.35
+        label_room = (0.32, 0.28)  # inches left for tick labels (left) and x label (below)
+        each = (inner_w - label_room[0] * len(panels) - gap * (len(panels) - 1)) / len(panels)
+        for i, panel in enumerate(panels):
+            ax_left = left + label_room[0] + i * (each + label_room[0] + gap)
+            title_room = 0.26  # two lines of the compact title above the axes
+            ax = fig.add_axes(((ax_left) / pw, (y + PAD + label_room[1]) / ph, each / pw,
+                               (inset_h - label_room[1] - title_room) / ph))
+            draw_panel(fig, ax, panel, compact=True)
+
+
+def _outline(x, y, w, h):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle((x, y), w, h, fill=False, edgecolor="0.8", linewidth=0.4,
+                     linestyle=(0, (3, 3)))
+
+
+@dataclass
+class ExportReport:
+    cards: int
+    sheets: int
+    path: Path | None
+    overflow: list = field(default_factory=list)  # ids whose text does not fit
+
+
+def lay_out(cards: list[PrintCard], geometry: Geometry) -> tuple[list, list[str]]:
+    """Every face set in type, and the ids of cards that do not fit at the floor size."""
+    measure = Measure()
+    w, h = geometry.card
+    width_pt, height_pt = (w - 2 * PAD) * 72, (h - 2 * PAD) * 72
+    laid, overflow = [], []
+    for card in cards:
+        front = layout_face(card.front, width_pt, height_pt, measure)
+        back = layout_face(card.back, width_pt, height_pt, measure)
+        if not (front.fits and back.fits):
+            overflow.append(card.id + ("" if front.fits else " (front)")
+                            + ("" if back.fits else " (back)"))
+        laid.append((front, back))
+    return laid, overflow
+
+
+def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
+              progress: Callable[[int], None] = lambda n: None) -> int:
+    """Draw the sheets into ``out`` atomically; return the number of sheets."""
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    per = geometry.per_sheet
+    sheets = max(1, -(-len(laid) // per))
+    out = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".pdf", dir=out.parent)
+    os.close(fd)
+    metadata = {"Title": "quizzer flashcards",
+                "Subject": "AWS ML exam flashcards: " + ", ".join(topics),
+                "Creator": f"quizzer {__version__}",
+                "Keywords": f"{geometry.paper} {geometry.cols}x{geometry.rows} "
+                            f"flip-{geometry.flip}"}
+    try:
+        with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT,
+                                    "axes.unicode_minus": False}):
+            with PdfPages(tmp, metadata=metadata) as pdf:
+                for sheet in range(sheets):
+                    batch = laid[sheet * per:(sheet + 1) * per]
+                    for back in (False, True):
+                        fig = Figure(figsize=geometry.page)
+                        for i in range(per):  # pad the last sheet with empty outlines
+                            slot = geometry.slot(i, back)
+                            if i < len(batch):
+                                _draw_face(fig, batch[i][1 if back else 0], slot, geometry.page)
+                            else:
+                                pw, ph = geometry.page
+                                fig.add_artist(_outline(slot[0] / pw, slot[1] / ph,
+                                                        slot[2] / pw, slot[3] / ph))
+                        pdf.savefig(fig)
+                    progress(len(batch))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sheets
