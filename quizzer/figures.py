@@ -28,6 +28,9 @@ RENDERER_VERSION = "1"
 # yellow, black): distinguishable under the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000")
+# Every Text is created with mathtext off: chart and bank text is plain ("$5" is five dollars),
+# including tick labels that matplotlib creates lazily while saving.
+RC = {"text.parse_math": False}
 LINESTYLES = {"line": "-", "dashed": "--", "dotted": ":", "steps": "-", "points": "none"}
 
 
@@ -35,12 +38,6 @@ def _finite(xs, ys):
     pairs = [(x, y) for x, y in zip(xs, ys)
              if y is not None and isinstance(y, (int, float)) and math.isfinite(y)]
     return [p[0] for p in pairs], [p[1] for p in pairs]
-
-
-def _no_math(*texts) -> None:
-    for text in texts:
-        if text is not None:
-            text.set_parse_math(False)
 
 
 def _draw_lines(ax, panel, scatter: bool) -> None:
@@ -72,12 +69,10 @@ def _draw_bars(ax, panel, compact: bool = False) -> None:
         bars = ax.bar(xs, heights, width=width * 0.95, color=PALETTE[i % len(PALETTE)],
                       label=series.label)
         if len(categories) * n <= 16 and not compact:
-            labels = ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
-            _no_math(*labels)
+            ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
     ax.set_xticks(range(len(categories)), [str(c) for c in categories],
                   rotation=30 if max((len(str(c)) for c in categories), default=0) > 6 else 0,
                   ha="right" if max((len(str(c)) for c in categories), default=0) > 6 else "center")
-    _no_math(*ax.get_xticklabels())
 
 
 def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
@@ -92,7 +87,6 @@ def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
         ax.set_xticks(range(len(panel.x_ticks)), [str(t) for t in panel.x_ticks])
     if panel.y_ticks:
         ax.set_yticks(range(len(panel.y_ticks)), [str(t) for t in panel.y_ticks])
-    _no_math(*ax.get_xticklabels(), *ax.get_yticklabels())
     rows, cols = matrix.shape
     if rows * cols <= (16 if compact else 144):
         top = np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0
@@ -153,13 +147,12 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
             low, high = ax.get_ylim()
             if high > 0 and not panel.y_log:
                 ax.set_ylim(low, high + (high - low) * 0.22)
-            legend = ax.legend(fontsize=size - 2, framealpha=0.9, loc="upper center",
+            ax.legend(fontsize=size - 2, framealpha=0.9, loc="upper center",
                                handlelength=1.2 if compact else 2.0,
                                ncol=min(len(labels), 3))
         else:
-            legend = ax.legend(fontsize=size - 2, framealpha=0.85,
+            ax.legend(fontsize=size - 2, framealpha=0.85,
                                handlelength=1.2 if compact else 2.0)
-        _no_math(*legend.get_texts())
 
 
 def _sparse_ticks(ax, panel) -> None:
@@ -190,9 +183,12 @@ def draw(chart):
     """A new matplotlib Figure (Agg canvas) showing ``chart``."""
     from matplotlib.figure import Figure
 
+    import matplotlib
+
     n = max(1, len(chart.panels))
-    fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
-    draw_into(fig, chart)
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
+        draw_into(fig, chart)
     return fig
 
 
@@ -223,7 +219,9 @@ def save_png(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        import matplotlib
+
+        with os.fdopen(fd, "wb") as handle, matplotlib.rc_context(RC):
             fig.savefig(handle, format="png", metadata={"Software": None})
         os.replace(tmp, path)
     except BaseException:

@@ -392,6 +392,8 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
+    from quizzer.figures import RC
+
     per = geometry.per_sheet
     sheets = max(1, -(-len(laid) // per))
     out = Path(out)
@@ -403,7 +405,7 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
                 "Keywords": f"{geometry.paper} {geometry.cols}x{geometry.rows} "
                             f"flip-{geometry.flip}"}
     try:
-        with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT,
+        with matplotlib.rc_context({**RC, "pdf.fonttype": 42, "font.family": FONT,
                                     "axes.unicode_minus": False}):
             with PdfPages(tmp, metadata=metadata) as pdf:
                 for sheet in range(sheets):

@@ -101,6 +101,8 @@ def test_png_is_valid_and_the_second_call_uses_the_cache(monkeypatch, isolated_h
 
 
 def test_plot_to_a_path_and_an_unwritable_path(tmp_path):
+    tmp_path = tmp_path / "plots"
+    tmp_path.mkdir()
     target = tmp_path / "cm.png"
     code, out, _ = explain("cm", "--plot", str(target))
     assert code == 0
@@ -150,8 +152,9 @@ def test_dollar_signs_are_not_mathtext(tmp_path):
     chart = Chart("Costs in $ and $$", (Panel("bars", "Price $3 vs $5", "instance", "$ per hour",
                                               (Series.of("$", ["a $", "b"], [3.0, 5.0]),)),))
     fig = figures.draw(chart)
-    path = figures.save_png(fig, tmp_path / "dollars.png")
+    path = figures.save_png(fig, tmp_path / "dollars.png")  # draws: tick labels now exist
     assert path.read_bytes().startswith(PNG_SIGNATURE)
     texts = [t for t in fig.findobj(lambda o: hasattr(o, "get_parse_math"))
              if t.get_text()]
+    assert {"a $", "$ per hour", "Price $3 vs $5"} <= {t.get_text() for t in texts}
     assert texts and not any(t.get_parse_math() for t in texts if "$" in t.get_text())
