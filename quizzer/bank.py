@@ -13,11 +13,9 @@ spirit of a compiler: one run of ``quizzer validate`` shows the author everythin
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -618,6 +616,8 @@ _RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Choice, Question
 
 
 def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
+    import hashlib
+
     from quizzer import __version__
 
     parts = [CACHE_FORMAT, __version__]
@@ -659,6 +659,8 @@ def _read_snapshot(path: Path) -> Bank | None:
 
 
 def _write_snapshot(path: Path, bank: Bank) -> None:
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".json", dir=path.parent)

@@ -23,10 +23,10 @@ def _bank_dirs(bank: tuple) -> list[str]:
 def _load_bank(bank: tuple):
     """The built-in bank plus the user's; a broken bank is reported, never a traceback."""
     from quizzer.bank import BankError, load
-    from quizzer.store import home
+    from quizzer.home import cache_dir
 
     try:
-        return load(_bank_dirs(bank), cache_dir=home() / "cache")
+        return load(_bank_dirs(bank), cache_dir=cache_dir())
     except BankError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)

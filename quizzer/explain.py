@@ -33,8 +33,7 @@ def module_of(topic: Topic) -> str:
 def scenarios(topic: Topic) -> list[str]:
     import simulations
 
-    prefix = module_of(topic) + "."
-    return [n for n in simulations.names() if n.startswith(prefix)]
+    return simulations.names(module_of(topic))
 
 
 def parameter_help(name: str) -> str:

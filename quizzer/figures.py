@@ -192,12 +192,6 @@ def draw(chart):
     return fig
 
 
-def cache_dir() -> Path:
-    from quizzer.store import home
-
-    return home() / "cache"
-
-
 def chart_key(example) -> str:
     blob = json.dumps({"renderer": RENDERER_VERSION, "name": example.name,
                        "chart": example.chart.to_dict()}, sort_keys=True)
@@ -206,6 +200,8 @@ def chart_key(example) -> str:
 
 def cached_png(example, directory: Path | None = None) -> Path:
     """The PNG for ``example``'s chart, drawn only if it is not in the cache yet."""
+    from quizzer.home import cache_dir
+
     directory = directory or cache_dir()
     path = directory / f"{example.name}-{chart_key(example)}.png"
     if not path.exists():

@@ -23,7 +23,7 @@ import random
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from quizzer import __version__
 from quizzer.bank import Bank, Card, Question, example_for, fill_placeholders

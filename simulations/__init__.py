@@ -171,10 +171,11 @@ def _load(module: str) -> None:
     importlib.import_module(f"{__name__}.{module}")
 
 
-def names() -> list[str]:
-    for module in modules():
-        _load(module)
-    return sorted(_REGISTRY)
+def names(module: str | None = None) -> list[str]:
+    """Every scenario name, or only those of ``module`` (importing just that module)."""
+    for name in [module] if module else modules():
+        _load(name)
+    return sorted(n for n in _REGISTRY if module is None or n.startswith(module + "."))
 
 
 def describe(name: str) -> Scenario:

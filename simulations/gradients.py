@@ -293,9 +293,9 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
     table = Table.of(["layers back", "He init (x1.0)", f"weights x{weight_scale:g}"], rows)
 
     if growth is None:
-        findings = [f"Every ReLU unit of some layer is off for every example, so the gradient "
-                    f"below it is exactly 0 and the per-layer factor is undefined (a dead "
-                    f"network; more width avoids it)."]
+        findings = ["Every ReLU unit of some layer is off for every example, so the gradient "
+                    "below it is exactly 0 and the per-layer factor is undefined (a dead "
+                    "network; more width avoids it)."]
     else:
         findings = [
             f"With weights {weight_scale:g} times the He scale, each layer multiplies the "

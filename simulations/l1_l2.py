@@ -283,8 +283,8 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
         f"{l1_nonzero}; L2 set "
         + ("none of them" if l2_nonzero == n_features else f"{n_features - l2_nonzero}")
         + f" to exactly 0 and kept {l2_nonzero}.",
-        (f"The L1 penalty is so strong that every coefficient is 0, informative ones "
-         f"included: the model just predicts the mean and underfits."
+        ("The L1 penalty is so strong that every coefficient is 0, informative ones "
+         "included: the model just predicts the mean and underfits."
          if l1_nonzero == 0 else
          f"L1 kept {l1_kept} of the {n_informative} informative features and {l1_false} of "
          f"the {n_uninf} uninformative ones"
