@@ -459,7 +459,9 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
     cards = fc.print_cards(loaded, what, slugs, plots)
     if not cards:
         raise click.ClickException("no cards match those options")
-    laid, overflow = fc.lay_out(cards, geometry)
+    laid, overflow, unplotted = fc.lay_out(cards, geometry)
+    if unplotted:
+        click.echo(f"Plot left off to fit the text: {', '.join(unplotted)}", err=True)
     if overflow:
         for ident in overflow:
             click.echo(f"does not fit: {ident}", err=True)

@@ -35,7 +35,8 @@ MARGIN = 10 * MM
 PAD = 3.2 * MM  # inside each card
 FLOOR_PT = 6.0  # smallest body text we set; below this a printed card is hard to read
 LINE = 1.22  # line height as a multiple of the font size
-INSETS = (0.42, 0.30)  # share of the card height for the plot, preferred then smallest
+INSETS = (0.42, 0.32)  # share of the card height for the plot, preferred then smallest
+MIN_INSET_IN = 0.95  # below this an inset has no room for its axes between title and labels
 FONT = "DejaVu Sans"
 
 
@@ -238,11 +239,13 @@ def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure)
     """Set ``face`` as large as it fits: body size from start down to FLOOR_PT, and the
     plot inset from its preferred share down to its smallest."""
     has_chart = bool(face.chart is not None and face.chart.panels)
+    shares = [share for share in INSETS if share * height_pt / 72 >= MIN_INSET_IN]
+    has_chart = has_chart and bool(shares)
     text_top = HEADER_PT * LINE + 2.0
     size = face.start_pt
     attempt = None
     while True:
-        for share in (INSETS if has_chart else (0.0,)):
+        for share in (shares if has_chart else (0.0,)):
             room = height_pt - text_top - (share * height_pt + 4.0 if share else 0.0)
             attempt = _set_blocks(face, width_pt, size, measure)
             used = attempt[-1].top_pt + len(attempt[-1].lines) * attempt[-1].size * LINE \
@@ -250,8 +253,11 @@ def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure)
             if used <= room:
                 return Laid(face, tuple(_shift(attempt, text_top)), share, True)
         if size - 0.5 < FLOOR_PT - 1e-9:
-            return Laid(face, tuple(_shift(attempt, text_top)), INSETS[-1] if has_chart else 0.0,
-                        False)
+            # Text comes first: at the floor size a plot that leaves too little room is left
+            # off (the caller reports it); text that still does not fit is an overflow.
+            if has_chart and used <= height_pt - text_top:
+                return Laid(face, tuple(_shift(attempt, text_top)), 0.0, True)
+            return Laid(face, tuple(_shift(attempt, text_top)), 0.0, False)
         size -= 0.5
 
 
@@ -369,25 +375,29 @@ class ExportReport:
     overflow: list = field(default_factory=list)  # ids whose text does not fit
 
 
-def lay_out(cards: list[PrintCard], geometry: Geometry) -> tuple[list, list[str]]:
-    """Every face set in type, and the ids of cards that do not fit at the floor size."""
+def lay_out(cards: list[PrintCard], geometry: Geometry) -> tuple[list, list[str], list[str]]:
+    """Every face set in type; the ids of cards that do not fit at the floor size, and of
+    cards whose plot was left off so that their text fits."""
     measure = Measure()
     w, h = geometry.card
     width_pt, height_pt = (w - 2 * PAD) * 72, (h - 2 * PAD) * 72
-    laid, overflow = [], []
+    laid, overflow, unplotted = [], [], []
     for card in cards:
         front = layout_face(card.front, width_pt, height_pt, measure)
         back = layout_face(card.back, width_pt, height_pt, measure)
         if not (front.fits and back.fits):
             overflow.append(card.id + ("" if front.fits else " (front)")
                             + ("" if back.fits else " (back)"))
+        elif card.back.chart is not None and card.back.chart.panels and not back.inset_share:
+            unplotted.append(card.id)
         laid.append((front, back))
-    return laid, overflow
+    return laid, overflow, unplotted
 
 
-def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
-              progress: Callable[[int], None] = lambda n: None) -> int:
-    """Draw the sheets into ``out`` atomically; return the number of sheets."""
+def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int,
+                   path: str, metadata: dict, progress: Callable[[int], None] | None = None
+                   ) -> int:
+    """Draw ``sheets`` sheets from ``first_sheet`` into the PDF ``path``; return the cards."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
@@ -395,35 +405,98 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
     from quizzer.figures import RC
 
     per = geometry.per_sheet
+    pw, ph = geometry.page
+    with matplotlib.rc_context({**RC, "pdf.fonttype": 42, "font.family": FONT,
+                                "axes.unicode_minus": False}):
+        with PdfPages(path, metadata=metadata) as pdf:
+            for sheet in range(first_sheet, first_sheet + sheets):
+                batch = laid[sheet * per:(sheet + 1) * per]
+                for back in (False, True):
+                    fig = Figure(figsize=geometry.page)
+                    for i in range(per):  # the last sheet is padded with empty outlines
+                        slot = geometry.slot(i, back)
+                        if i < len(batch):
+                            _draw_face(fig, batch[i][1 if back else 0], slot, geometry.page)
+                        else:
+                            fig.add_artist(_outline(slot[0] / pw, slot[1] / ph,
+                                                    slot[2] / pw, slot[3] / ph))
+                    pdf.savefig(fig)
+                if progress:
+                    progress(len(batch))
+    return min(len(laid), (first_sheet + sheets) * per) - first_sheet * per
+
+
+def _metadata(geometry: Geometry, topics: list[str]) -> dict:
+    return {"Title": "quizzer flashcards",
+            "Subject": "AWS ML exam flashcards: " + ", ".join(topics),
+            "Creator": f"quizzer {__version__}",
+            "Keywords": f"{geometry.paper} {geometry.cols}x{geometry.rows} flip-{geometry.flip}"}
+
+
+def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
+              progress: Callable[[int], None] = lambda n: None,
+              workers: int | None = None) -> int:
+    """Draw the sheets into ``out`` atomically; return the number of sheets.
+
+    Setting text in a PDF costs matplotlib tens of microseconds per character, and a deck has
+    a quarter of a million, so the sheets are drawn in chunks on every core and the parts
+    joined in order with pypdf. Each part embeds its own font subset; the pages are exactly
+    those a single process would draw.
+    """
+    per = geometry.per_sheet
     sheets = max(1, -(-len(laid) // per))
+    workers = max(1, min(workers or os.cpu_count() or 1, sheets // 2 or 1))
     out = Path(out)
+    metadata = _metadata(geometry, topics)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".pdf", dir=out.parent)
     os.close(fd)
-    metadata = {"Title": "quizzer flashcards",
-                "Subject": "AWS ML exam flashcards: " + ", ".join(topics),
-                "Creator": f"quizzer {__version__}",
-                "Keywords": f"{geometry.paper} {geometry.cols}x{geometry.rows} "
-                            f"flip-{geometry.flip}"}
     try:
-        with matplotlib.rc_context({**RC, "pdf.fonttype": 42, "font.family": FONT,
-                                    "axes.unicode_minus": False}):
-            with PdfPages(tmp, metadata=metadata) as pdf:
-                for sheet in range(sheets):
-                    batch = laid[sheet * per:(sheet + 1) * per]
-                    for back in (False, True):
-                        fig = Figure(figsize=geometry.page)
-                        for i in range(per):  # pad the last sheet with empty outlines
-                            slot = geometry.slot(i, back)
-                            if i < len(batch):
-                                _draw_face(fig, batch[i][1 if back else 0], slot, geometry.page)
-                            else:
-                                pw, ph = geometry.page
-                                fig.add_artist(_outline(slot[0] / pw, slot[1] / ph,
-                                                        slot[2] / pw, slot[3] / ph))
-                        pdf.savefig(fig)
-                    progress(len(batch))
+        if workers == 1:
+            _render_sheets(laid, geometry, 0, sheets, tmp, metadata, progress)
+        else:
+            _render_in_parallel(laid, geometry, sheets, workers, tmp, metadata, progress)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return sheets
+
+
+def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: int, out: str,
+                        metadata: dict, progress: Callable[[int], None]) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pypdf import PdfWriter
+
+    # One part per worker: each part pays for its own font subsetting (about a second).
+    chunk = -(-sheets // workers)
+    starts = list(range(0, sheets, chunk))
+    with tempfile.TemporaryDirectory(prefix="quizzer-pdf-") as parts_dir:
+        parts = [os.path.join(parts_dir, f"part-{i:04d}.pdf") for i in range(len(starts))]
+        # fork: the workers inherit the imported matplotlib and the laid-out cards.
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_sheets, laid, geometry, start,
+                                   min(chunk, sheets - start), part, metadata)
+                       for start, part in zip(starts, parts)]
+            for future in futures:
+                progress(future.result())
+        writer = PdfWriter()
+        for part in parts:
+            writer.append(part)
+        writer.add_metadata({f"/{k}": v for k, v in metadata.items()}
+                            | {"/Producer": "quizzer with matplotlib and pypdf",
+                               "/CreationDate": _pdf_date()})
+        with open(out, "wb") as handle:
+            writer.write(handle)
+
+
+def _pdf_date() -> str:
+    """Now, or SOURCE_DATE_EPOCH for reproducible builds, as a PDF date string."""
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else \
+        datetime.now(timezone.utc)
+    return when.strftime("D:%Y%m%d%H%M%SZ")

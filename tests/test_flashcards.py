@@ -210,3 +210,22 @@ cards:
     front: Is $5 per hour for $2 of work a good deal?
     back: It depends on the deadline.
 """
+
+
+def test_parallel_drawing_gives_the_same_pages_and_reproducible_bytes(tmp_path, monkeypatch):
+    """Five sheets (1x1 layout) are drawn by two worker processes and joined in order."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    result, out = export(tmp_path, "--layout", "1x1")
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(out)
+    assert len(reader.pages) == 10
+    assert reader.metadata.title == "quizzer flashcards"
+    assert reader.metadata.subject == "AWS ML exam flashcards: mini"
+    fronts = [" ".join(p.extract_text().split()) for p in reader.pages[0::2]]
+    backs = [" ".join(p.extract_text().split()) for p in reader.pages[1::2]]
+    assert [next(i for i in IDS if i in page) for page in fronts] == IDS
+    assert [next(i for i in IDS if i in page) for page in backs] == IDS
+    again = tmp_path / "again.pdf"
+    CliRunner().invoke(cli, ["export", "pdf", "--out", str(again), "--layout", "1x1"])
+    assert again.read_bytes() == out.read_bytes()

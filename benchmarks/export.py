@@ -1,0 +1,68 @@
+"""`quizzer export pdf` of the whole built-in deck against a floor measured in the same run.
+
+The floor draws the same inset plots (one per card back, same charts, same size) into one
+PdfPages file with nothing else: the part of the export that is drawing plots. The goals from
+the issue: within 1.2x of that floor, and under 15 s. Run: python benchmarks/export.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from timing import PY, isolated_env, median_times, report, run_once
+
+
+def draw_insets_only(out: str) -> None:
+    """The floor: every card's inset plot, eight to a page, and nothing else."""
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    from quizzer.bank import load
+    from quizzer.figures import RC, draw_panel
+    from quizzer.flashcards import print_cards
+
+    charts = [c.back.chart for c in print_cards(load(), "all", None, plots=True)
+              if c.back.chart is not None and c.back.chart.panels]
+    with matplotlib.rc_context({**RC, "pdf.fonttype": 42}), PdfPages(out) as pdf:
+        for start in range(0, len(charts), 8):
+            fig = Figure(figsize=(8.27, 11.69))
+            for i, chart in enumerate(charts[start:start + 8]):
+                ax = fig.add_axes((0.08 + 0.5 * (i % 2), 0.04 + 0.24 * (i // 2), 0.38, 0.07))
+                draw_panel(fig, ax, chart.panels[0], compact=True)
+            pdf.savefig(fig)
+    print(f"{len(charts)} insets")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--floor-only", metavar="OUT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor_only:
+        draw_insets_only(args.floor_only)
+        return 0
+    env = isolated_env()
+    work = Path(tempfile.mkdtemp(prefix="quizzer-export-bench-"))
+    here = str(Path(__file__).resolve())
+    cases = {
+        "floor: the same insets alone in PdfPages":
+            lambda: run_once([PY, here, "--floor-only", str(work / "floor.pdf")], env=env),
+        "quizzer export pdf (whole deck, plots)":
+            lambda: run_once([PY, "-m", "quizzer", "export", "pdf", "--out",
+                              str(work / "deck.pdf")], env=env),
+    }
+    medians = median_times(cases, args.repeat)
+    ok = report(f"Export (median of {args.repeat} interleaved runs)", medians,
+                [("quizzer export pdf (whole deck, plots)",
+                  "floor: the same insets alone in PdfPages", 1.2)])
+    seconds = medians["quizzer export pdf (whole deck, plots)"]
+    print(f"  whole deck: {seconds:.1f} s (goal < 15 s) {'met' if seconds < 15 else 'NOT met'}")
+    return 0 if ok and seconds < 15 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
