@@ -63,19 +63,44 @@ def percent(correct: int, total: int) -> str:
 
 
 def table(columns: Sequence[str], rows: Iterable[Sequence], indent: str = "") -> str:
-    """A plain aligned table; numbers right-aligned, text left-aligned."""
+    """A plain aligned table; numbers right-aligned, text left-aligned.
+
+    Long headings wrap onto a second line before any cell is cut, and cells are cut (ending
+    in "..") only if the table is still wider than the terminal.
+    """
     rows = [list(r) for r in rows]
     cells = [[_cell(v) for v in row] for row in rows]
     head = [str(c) for c in columns]
-    widths = [max([len(head[i])] + [len(r[i]) for r in cells]) for i in range(len(head))]
+    data_widths = [max([1] + [len(r[i]) for r in cells]) for i in range(len(head))]
+    heads = [_split_heading(h, w) for h, w in zip(head, data_widths)]
+    widths = [max(w, *(len(part) for part in h)) for w, h in zip(data_widths, heads)]
+    room = width() - len(indent) - 2 * (len(widths) - 1)
+    while sum(widths) > room and max(widths) > 6:
+        widths[widths.index(max(widths))] -= 1
     numeric = [all(_is_num(r[i]) for r in rows) if cells else False for i in range(len(head))]
 
     def line(values: Sequence[str]) -> str:
-        parts = [v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)]
+        parts = [_fit(v, w).rjust(w) if num else _fit(v, w).ljust(w)
+                 for v, w, num in zip(values, widths, numeric)]
         return (indent + "  ".join(parts)).rstrip()
 
+    depth = max(len(h) for h in heads)
+    head_lines = [line([h[k] if k < len(h) else "" for h in heads]) for k in range(depth)]
     rule = indent + "  ".join("-" * w for w in widths)
-    return "\n".join([line(head), rule, *(line(r) for r in cells)])
+    return "\n".join([*head_lines, rule, *(line(r) for r in cells)])
+
+
+def _split_heading(text: str, data_width: int) -> list[str]:
+    """One line if it fits over the data; else two lines split at the most even space."""
+    if len(text) <= data_width or " " not in text:
+        return [text]
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    cut = min(spaces, key=lambda i: max(i, len(text) - i - 1))
+    return [text[:cut], text[cut + 1:]]
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 2] + ".."
 
 
 def _is_num(value) -> bool:
