@@ -28,6 +28,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def short(x: float, big: float = 1e5) -> str:
+    """A short human number for findings: 0, 0.01, 1.44, 3.2e+06 (2 digits past ``big``)."""
+    if x == 0:
+        return "0"
+    if abs(x) >= big or abs(x) < 1e-3:
+        return f"{x:.2g}"
+    return f"{x:.3g}"
+
+
 def _floats(values: Sequence[Any]) -> tuple:
     return tuple(float(v) for v in values)
 

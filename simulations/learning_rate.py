@@ -59,7 +59,7 @@ import math
 import numpy as np
 
 from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, worked
+from simulations.example import Annotation, Chart, Panel, Series, Table, short, worked
 
 # A diverging run is cut once its loss passes this multiple of the starting loss, well before
 # floats overflow; the charts and values never hold inf or NaN.
@@ -68,13 +68,7 @@ BLOWUP = 1e6
 FLOOR = 1e-12
 
 
-def _fmt(x: float) -> str:
-    """A short human number: 0.01, 1.44, 3.2e+06."""
-    if x == 0:
-        return "0"
-    if abs(x) >= 1e5 or abs(x) < 1e-3:
-        return f"{x:.2g}"
-    return f"{x:.3g}"
+_fmt = short  # 0.01, 1.44, 3.2e+06
 
 
 def _descend_1d(w0: float, factor: float, loss_of, steps: int, tol: float, cap: float):

@@ -58,7 +58,7 @@ import numpy as np
 from numpy.polynomial import legendre
 
 from simulations import Param, SimulationError, scenario
-from simulations.example import (Annotation, Chart, Panel, Series, Table, worked)
+from simulations.example import Annotation, Chart, Panel, Series, Table, short, worked
 
 # A polynomial's error far outside the data can be astronomically large; charts cap there.
 CAP = 1e6
@@ -68,11 +68,7 @@ RADIUS = 0.65
 
 def _fmt(x: float) -> str:
     """A short human number: 0.0912, 1.44, 3.2e+04."""
-    if x == 0:
-        return "0"
-    if abs(x) >= 1e4 or abs(x) < 1e-3:
-        return f"{x:.2g}"
-    return f"{x:.3g}"
+    return short(x, big=1e4)
 
 
 def _pct(x: float) -> str:
