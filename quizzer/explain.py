@@ -107,7 +107,8 @@ def render(req: Request, example, figure_line: str, preview: str) -> str:
               t.heading("Remember for the exam")]
     lines += [t.wrap(fill(point), indent="    ", first="  - ") for point in topic.key_points]
     params = ", ".join(f"{k}={_default(v)}" for k, v in example.params.items())
-    lines += ["", t.heading("Worked example: ") + f"{req.scenario}({params})",
+    lines += ["", t.heading("Worked example"),
+              t.wrap(f"{req.scenario}({params})", indent="    ", first="  "),
               t.wrap(simulations.describe(req.scenario).purpose, indent="  ", first="  "), "",
               example_text(example, max_rows=40)]
     if preview:

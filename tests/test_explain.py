@@ -158,3 +158,12 @@ def test_dollar_signs_are_not_mathtext(tmp_path):
              if t.get_text()]
     assert {"a $", "$ per hour", "Price $3 vs $5"} <= {t.get_text() for t in texts}
     assert texts and not any(t.get_parse_math() for t in texts if "$" in t.get_text())
+
+
+@pytest.mark.parametrize("alias,slug", [("cm", "confusion-matrix"), ("l1", "l1-l2"),
+                                        ("l2", "l1-l2"), ("dropout", "regularization"),
+                                        ("early-stopping", "regularization"),
+                                        ("vanishing-gradients", "gradients"),
+                                        ("gpu", "instance-types"), ("LR", "learning-rate")])
+def test_sensible_aliases(alias, slug):
+    assert BANK.resolve_topic(alias).slug == slug
