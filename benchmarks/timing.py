@@ -55,8 +55,11 @@ def median_times(cases: dict[str, Callable[[], float]], repeat: int) -> dict[str
 
 
 def isolated_env() -> dict:
+    """A fresh QUIZZER_HOME, and bytecode caching on as in any pip-installed copy (the
+    warm-up run writes the .pyc files; some shells set PYTHONDONTWRITEBYTECODE)."""
     home = tempfile.mkdtemp(prefix="quizzer-bench-")
-    return {**os.environ, "QUIZZER_HOME": home, "NO_COLOR": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "QUIZZER_HOME": home, "NO_COLOR": "1"}
 
 
 def report(title: str, medians: dict[str, float], pairs: list[tuple[str, str, float]]) -> bool:
