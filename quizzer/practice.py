@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from quizzer import scheduling
 from quizzer import terminal as t
 from quizzer.bank import Bank, Question, fill_placeholders, placeholders
 from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
@@ -119,17 +118,8 @@ def run(bank: Bank, questions: list[Question], store: Store, options: PracticeOp
     try:
         for index, question in enumerate(questions, 1):
             presented = present(question, rng)
-            values = {}
-            if examples is not None and placeholders_in_question(question):
-                # Its prompt or choices quote the simulation: compute it before showing.
-                worked = examples.get(question)
-                values = dict(worked.example.values) if worked.example else {}
-            t.echo(("\n" if index > 1 else "") + render_question(presented, index,
-                                                                  len(questions), values))
-            if examples is not None:
-                # After the question is on screen: the worker's numpy import would
-                # otherwise compete for the GIL with printing the first question.
-                examples.prefetch(question)
+            show_question(presented, index, len(questions), examples,
+                          lead="\n" if index > 1 else "")
             shown_at = clock()
             result = ask(presented, store, session_id, options, shown_at, examples)
             score.add(result)
@@ -142,6 +132,22 @@ def run(bank: Bank, questions: list[Question], store: Store, options: PracticeOp
         store.end_session(session_id)
     t.echo(render_summary(score, clock() - started, options.seed))
     return code
+
+
+def show_question(presented: Presented, index: int, total: int, examples,
+                  lead: str = "") -> None:
+    """Print the question and start computing its worked example (shared with review)."""
+    question = presented.question
+    values = {}
+    if examples is not None and placeholders_in_question(question):
+        # Its prompt or choices quote the simulation: compute it before showing.
+        worked = examples.get(question)
+        values = dict(worked.example.values) if worked.example else {}
+    t.echo(lead + render_question(presented, index, total, values))
+    if examples is not None:
+        # After the question is on screen: the worker's numpy import would
+        # otherwise compete for the GIL with printing the first question.
+        examples.prefetch(question)
 
 
 def ask(presented: Presented, store: Store, session_id: int, options: PracticeOptions,
@@ -168,6 +174,8 @@ def ask(presented: Presented, store: Store, session_id: int, options: PracticeOp
         seconds = clock() - shown_at
         correct = grade(question, parsed)
         # The answer also feeds the spaced-repetition schedule, in the same transaction.
+        from quizzer import scheduling  # fsrs loads at the first answer, not at start-up
+
         at = scheduling.wall_clock()
         outcome = scheduling.after_answer(store.schedule(question.id), question, correct,
                                           seconds, at)

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("numpy", "matplotlib", "yaml", "sqlite3")
+HEAVY = ("numpy", "matplotlib", "yaml", "sqlite3", "fsrs")
 
 
 def loaded_after(code: str) -> dict:

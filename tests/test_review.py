@@ -1,0 +1,435 @@
+"""`quizzer review` and `quizzer plan`: whole transcripts with a movable wall clock.
+
+The scheduling clock (quizzer.scheduling.wall_clock) is replaced by a Clock the test moves a
+day at a time; practice's stopwatch is the 2-seconds-a-read frozen_clock; TZ is UTC.
+"""
+
+import os
+import sqlite3
+import time
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+import quizzer.practice
+import quizzer.review
+import quizzer.scheduling
+from quizzer import scheduling as sch
+from quizzer.bank import load
+from quizzer.cli import cli
+from quizzer.grading import Presented
+from quizzer.store import open_store
+
+MONDAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
+# The right answer to each fixture item when choices are shown in bank order.
+RIGHT = {"mini-card": "\n3", "mini-single": "a", "mini-multiple": "ab", "mini-tf": "f",
+         "mini-numeric": "0.909"}
+
+
+class Clock:
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def utc_zone():
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def clock(mini_bank, frozen_clock, monkeypatch):
+    fake = Clock(MONDAY)
+    monkeypatch.setattr(quizzer.scheduling, "wall_clock", fake)
+    return fake
+
+
+@pytest.fixture
+def unshuffled(monkeypatch):
+    """Choices in bank order, so RIGHT holds whatever the queue order."""
+    monkeypatch.setattr(quizzer.review, "present",
+                        lambda q, rng: Presented(q, tuple(range(len(q.choices)))))
+
+
+def run(*args, input=""):
+    result = CliRunner().invoke(cli, [*args], input=input)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def review(*args, input=""):
+    return run("review", "--no-plots", "--seed", "1", *args, input=input)
+
+
+def headers(out: str) -> list[str]:
+    return [line.split("(")[1].split(")")[0] for line in out.splitlines()
+            if line.startswith("[")]
+
+
+def queue_now(**kw):
+    bank = load([], builtin=True)
+    with open_store() as store:
+        return quizzer.review.build_queue(bank, store.schedules(), sch.wall_clock(),
+                                          exam=store.exam_date(), **kw)
+
+
+def right_answers() -> str:
+    return "".join(RIGHT[i.id] + "\n" for i in queue_now().items)
+
+
+# ------------------------------------------------------------------------------ transcripts
+
+def test_first_day_transcript_new_items_then_what_is_due_next():
+    code, out = review(input="\n3\nb\nbd\nf\n0.909\n")
+    assert code == 0
+    assert out == FIRST_DAY
+
+
+def test_nothing_due_says_so_and_when_the_next_review_is(clock, unshuffled):
+    review(input=right_answers())
+    clock.advance(days=1)
+    code, out = review()
+    assert code == 0
+    assert out == ("Nothing is due.\n"
+                   "  Next due: 5 items tomorrow (Wed 14 May); 5 in the next 7 days.\n")
+
+
+def test_the_daily_new_limit_holds_across_sessions(clock):
+    code, out = review("--new", "2", input="\n3\nq\n")
+    assert out.startswith("To review: 2 new items.\n")
+    code, out = review("--new", "2", input="q\n")
+    assert out.startswith("To review: 1 new item.\n")  # one of today's two is used
+    review("--new", "2", input="a\n")
+    code, out = review("--new", "2")
+    assert (code, out.splitlines()[0]) == (0, (
+        "Nothing is due, and today's new items are done (2 a day; 3 still new, quizzer "
+        "review --new N for more)."))
+    clock.advance(days=1)
+    out = review("--new", "2", input="q\n")[1]  # mini-single was wrong yesterday
+    assert out.startswith("To review: 1 item due and 2 new.\n")
+
+
+def test_a_week_of_right_answers_spaces_the_reviews_out(clock, unshuffled):
+    """Every day for three weeks: review everything due, all right. Intervals grow."""
+    seen = {}
+    for day in range(21):
+        answers = right_answers()
+        code, out = review(input=answers)
+        assert code == 0
+        for item in headers(out):
+            seen.setdefault(item, []).append(day)
+        clock.advance(days=1)
+    # New on day 0, Good -> 2 days, then 11: back on days 0, 2, 13.
+    assert seen == {i: [0, 2, 13] for i in RIGHT}
+    with open_store() as store:
+        s = store.schedule("mini-tf")
+    assert (s.reps, s.lapses, s.interval) == (3, 0, 46)
+
+
+def test_a_wrong_answer_brings_the_item_back_the_next_day(clock, unshuffled):
+    review(input=right_answers())
+    clock.advance(days=2)
+    wrong = right_answers().replace("\nf\n", "\nt\n")  # mini-tf wrong, the rest right
+    code, out = review(input=wrong)
+    assert "Not quite. The answer is False." in out
+    assert "Next review: tomorrow (Thu 15 May).\n" in out
+    clock.advance(days=1)
+    out = review(input="f\n")[1]
+    assert headers(out) == ["mini-tf"]
+    with open_store() as store:
+        s = store.schedule("mini-tf")
+    assert (s.reps, s.lapses) == (3, 1)
+
+
+def test_due_items_come_most_overdue_first(clock):
+    with open_store() as store:
+        for item_id, kind, seen_day, rating in [("mini-tf", "question", 0, 1),
+                                                ("mini-card", "card", 3, 1),
+                                                ("mini-single", "question", 1, 1),
+                                                ("mini-numeric", "question", 5, 3)]:
+            out = sch.review(None, item_id, kind, "mini", rating,
+                             MONDAY + timedelta(days=seen_day))
+            store.record_review(out)
+    clock.advance(days=6)  # due: tf on the 13th, single the 14th, card the 16th; numeric 19th
+    out = review("--new", "0", input="s\n" * 4)[1]
+    assert out.startswith("To review: 3 items due.\n")
+    assert headers(out) == ["mini-tf", "mini-single", "mini-card"]
+    assert "Reviewed" not in out and "Nothing reviewed; 3 skipped.\n" in out
+
+
+def test_limit_and_topic(clock):
+    code, out = review("--limit", "2", input="s\n" * 5)
+    assert headers(out) == ["mini-card", "mini-single"]
+    code, out = review("--topic", "nope")
+    assert code == 2 and "unknown topic 'nope'" in out
+
+
+# ------------------------------------------------------------------------------ ending
+
+def test_ctrl_c_exits_130_keeping_the_answers_given(monkeypatch):
+    lines = iter(["\n", "4\n", "c\n"])
+
+    def read_then_interrupt(options):
+        try:
+            return next(lines)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(quizzer.practice, "_read_line", read_then_interrupt)
+    code, out = review()
+    assert code == 130
+    assert "Review summary\n  Reviewed 2: 1 question (1 right), 1 card (1 easy).\n" in out
+    with open_store() as store:
+        assert set(store.schedules()) == {"mini-card", "mini-single"}
+
+
+def test_quit_on_a_revealed_card_saves_nothing_and_exits_0(isolated_home):
+    code, out = review(input="\nq\n")
+    assert code == 0
+    assert out.endswith("> q\n\nReview summary\n  Nothing reviewed.\n  Time: 0m 04s\n"
+                        "  Nothing is scheduled yet.\n")
+    db = sqlite3.connect(isolated_home / "progress.db")
+    assert db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+
+
+def test_bad_rating_is_asked_again():
+    out = review(input="\n5\ngood\n3\nq\n")[1]
+    assert out.count("Type 1, 2, 3 or 4 (q ends the session).") == 2
+    assert "> 3\nNext review: in 2 days (Wed 14 May).\n" in out
+
+
+# ------------------------------------------------------------------------------ practice
+
+def test_practice_answers_feed_the_schedule_wrong_again_right_good_slow_hard(monkeypatch):
+    CliRunner().invoke(cli, ["practice", "--no-plots", "--seed", "1", "--count", "2"],
+                       input="bd\nf\n")  # seed 1: mini-multiple right, mini-tf right
+    ticks = iter(range(0, 10_000, 100))  # now every answer takes 100 s: slow
+    monkeypatch.setattr(quizzer.practice, "clock", lambda: float(next(ticks)))
+    CliRunner().invoke(cli, ["practice", "--no-plots", "--seed", "1", "--count", "2"],
+                       input="bd\nt\n")
+    with open_store() as store:
+        assert store.reviews("mini-multiple") == [(3, MONDAY), (2, MONDAY)]
+        assert store.reviews("mini-tf") == [(3, MONDAY), (1, MONDAY)]
+        rows = store.db.execute("SELECT COUNT(*) FROM reviews r JOIN attempts a "
+                                "ON a.id = r.attempt_id").fetchone()[0]
+    assert rows == 4  # every review row points at its attempt
+
+
+def test_quizzer_now_moves_the_scheduling_clock(monkeypatch):
+    monkeypatch.setattr(quizzer.scheduling, "wall_clock", _real_wall_clock)
+    result = CliRunner().invoke(cli, ["review", "--no-plots", "--new", "1"], input="\n3\n",
+                                env={"QUIZZER_NOW": "2031-02-03T10:00:00+00:00"})
+    assert result.exit_code == 0, result.output
+    assert "Next review: in 2 days (Wed 5 Feb).\n" in result.output
+    with open_store() as store:
+        [(_, at)] = store.reviews("mini-card")
+    assert at.date() == date(2031, 2, 3)
+    result = CliRunner().invoke(cli, ["stats"], env={"QUIZZER_NOW": "yesterday"})
+    assert result.exit_code == 2 and "is not an ISO date-time" in result.output
+
+
+def _real_wall_clock():
+    return datetime.now(timezone.utc)
+
+
+# ------------------------------------------------------------------------------ plan
+
+def test_plan_caps_reviews_to_the_exam_and_shows_the_workload(clock, unshuffled):
+    code, out = run("plan", "--exam-date", "2025-05-16")
+    assert code == 0
+    assert out == PLAN
+    review(input=right_answers())  # Monday: all 5 new, right -> due Wednesday
+    clock.advance(days=2)
+    code, out = review(input=right_answers())
+    assert out.startswith("To review: 5 items due.\n"
+                          "Exam in 2 days (Fri 16 May): every review is kept on or before "
+                          "it.\n")
+    # Good on Wednesday would mean 11 days; the exam is Friday.
+    assert out.count("Next review: in 2 days (Fri 16 May) (capped: 11 days without the "
+                     "exam).\n") == 5
+    clock.advance(days=2)
+    assert headers(review(input=right_answers())[1]) == sorted(RIGHT)  # all due on exam day
+    clock.advance(days=1)  # the day after: normal scheduling again
+    assert review()[1].startswith("Nothing is due.\n  Next due: 5 items in 19 days (Thu 5 Jun)")
+
+
+def test_plan_clear_past_dates_and_no_date():
+    assert run("plan") == (0, "No exam date set. Set one with: quizzer plan --exam-date "
+                              "YYYY-MM-DD\n")
+    code, out = run("plan", "--exam-date", "2025-05-01")
+    assert code == 2 and "2025-05-01 is in the past (today is 2025-05-12)" in out
+    assert run("plan", "--exam-date", "2025-5-40")[0] == 2
+    run("plan", "--exam-date", "2025-05-20")
+    assert run("plan")[1].startswith("Exam in 8 days (Tue 20 May).\n")
+    assert run("plan", "--clear") == (0, "Exam date cleared: normal scheduling.\n")
+    assert run("plan")[1].startswith("No exam date set.")
+
+
+def test_plan_after_the_exam_says_normal_scheduling_is_back(clock):
+    run("plan", "--exam-date", "2025-05-13")
+    clock.advance(days=2)
+    assert run("plan") == (0, "Your exam date 2025-05-13 has passed, so normal scheduling "
+                              "is back. Set a new one with --exam-date, or forget it with "
+                              "--clear.\n")
+
+
+PLAN = """\
+Exam in 4 days (Fri 16 May).
+Until then every item's next review is kept on or before the exam day;
+afterwards normal scheduling returns.
+
+  day                reviews  new  total
+  -----------------  -------  ---  -----
+  Mon 12 May               0    5      5
+  Tue 13 May               0    0      0
+  Wed 14 May               5    0      5
+  Thu 15 May               0    0      0
+  Fri 16 May (exam)        5    0      5
+
+A projection assuming every review is answered right and 10 new items a day
+(quizzer review --new N).
+All 5 new items are started by today (Mon 12 May).
+"""
+
+FIRST_DAY = """\
+To review: 5 new items.
+
+[1/5] mini  (mini-card)  flashcard
+
+What is precision?
+
+Press Enter to show the back (s skips, q ends)
+> 
+
+  TP / (TP + FP).
+
+How well did you recall it?  1 again  2 hard  3 good  4 easy
+> 3
+Next review: in 2 days (Wed 14 May).
+
+[2/5] mini  (mini-single)
+
+Which formula gives precision?
+
+  A) TP / (TP + FN)
+  B) TN / (TN + FP)
+  C) TP / (TP + FP)
+
+Choose ONE letter
+> b
+Not quite. The answer is C.
+  B (you chose): That is specificity.
+  C (correct): Of all predicted positives, the share that is right.
+
+  Precision is 0.909 for the cat example.
+
+  Worked example: conftest.fixed(tp=50, fp=5)
+    - Precision = 50/55 = 0.909.
+
+    tp  fp  precision
+    --  --  ---------
+    50   5      0.909
+
+Next review: tomorrow (Tue 13 May).
+
+[3/5] mini  (mini-multiple)
+
+Which two are the same metric as recall?
+
+  A) Precision
+  B) True positive rate
+  C) Sensitivity
+  D) Specificity
+
+Choose TWO (letters, e.g. ab)
+> bd
+Not quite. The answer is BC.
+  B (you chose, correct): Another name for recall.
+  C (correct): Another name for recall.
+  D (you chose): That is the true negative rate.
+
+  Recall, sensitivity and TPR are TP / (TP + FN).
+
+  Worked example: conftest.fixed(tp=50, fp=5)
+    - Precision = 50/55 = 0.909.
+
+    tp  fp  precision
+    --  --  ---------
+    50   5      0.909
+
+Next review: tomorrow (Tue 13 May).
+
+[4/5] mini  (mini-tf)
+
+Accuracy is a good metric for a rare disease.
+
+Answer t (true) or f (false)
+> f
+Correct. The answer is False.
+
+  A model that always says healthy is very accurate and useless.
+
+  Worked example: conftest.fixed(tp=50, fp=5)
+    - Precision = 50/55 = 0.909.
+
+    tp  fp  precision
+    --  --  ---------
+    50   5      0.909
+
+Next review: in 2 days (Wed 14 May).
+
+[5/5] mini  (mini-numeric)
+
+TP 50, FP 5. What is the precision?
+
+Type a number
+> 0.909
+Correct. The answer is 0.909 (within ±0.005).
+
+  50 / 55 = 0.909.
+
+  Worked example: conftest.fixed(tp=50, fp=5)
+    - Precision = 50/55 = 0.909.
+
+    tp  fp  precision
+    --  --  ---------
+    50   5      0.909
+
+Next review: in 2 days (Wed 14 May).
+
+Review summary
+  Reviewed 5: 4 questions (2 right), 1 card (1 good).
+  Time: 0m 22s
+  Next due: 2 items tomorrow (Tue 13 May); 5 in the next 7 days.
+"""
+
+
+def test_a_card_that_quotes_its_worked_example_is_filled_in(tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("""\
+topic: extra
+title: Extra topic
+exam: {MLA-C01: "Domain 2: ML Model Development", MLS-C01: "Domain 3: Modeling"}
+summary: A card that quotes its example.
+key_points: [Precision.]
+example: {simulation: conftest.fixed, params: {tp: 40, fp: 10}}
+cards:
+  - {id: extra-card, front: "Precision at TP 40, FP 10?", back: "{{precision:.2f}}"}
+""")
+    code, out = review("--bank", str(extra), "--topic", "extra", input="\n3\n")
+    assert code == 0, out
+    assert "> \n\n  0.80\n\nHow well" in out

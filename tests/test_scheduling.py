@@ -1,0 +1,273 @@
+"""The scheduler wrapper: ratings, growing and lapsing intervals, due order, exam cap, v2."""
+
+import os
+import sqlite3
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizzer import scheduling as sch
+from quizzer import store as store_module
+from quizzer.bank import load
+from quizzer.store import open_store
+
+FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
+DAY0 = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # a Monday
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+@pytest.fixture(autouse=True)
+def utc_zone():
+    """Local time = UTC, so local calendar days are the UTC ones in these tests."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+@pytest.fixture
+def bank():
+    return load([FIXTURE_BANK], builtin=False)
+
+
+def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return DAY0 + timedelta(days=day, hours=hour - 9, minutes=minute)
+
+
+def intervals(ratings, *, on_time=True):
+    """Review an item with ``ratings``, each on the day it falls due; the intervals."""
+    schedule, day, out = None, 0, []
+    for rating in ratings:
+        schedule = sch.review(schedule, "q", "question", "t", rating, at(day)).schedule
+        out.append(schedule.interval)
+        day += schedule.interval
+    return out, schedule
+
+
+# ------------------------------------------------------------------------------ ratings
+
+def test_rating_wrong_is_again_right_is_good_right_but_slow_is_hard():
+    assert sch.rating_for(False, 1.0, 30) == sch.Rating.Again
+    assert sch.rating_for(False, 99.0, 30) == sch.Rating.Again
+    assert sch.rating_for(True, 29.9, 30) == sch.Rating.Good
+    assert sch.rating_for(True, 30.0, 30) == sch.Rating.Good
+    assert sch.rating_for(True, 30.1, 30) == sch.Rating.Hard
+
+
+def test_slow_threshold_is_reading_plus_thinking_time(bank):
+    thresholds = {q.id: sch.slow_threshold(q) for q in bank.questions}
+    # mini-single: 19 words of prompt and choices at 4 a second, plus 20 s for recall
+    assert thresholds == {"mini-single": 24.8, "mini-multiple": 23.5, "mini-tf": 22.2,
+                          "mini-numeric": 52.0}
+    scenario = bank.question("mini-single").__class__(
+        id="s", topic="t", kind="single", prompt="word " * 80, explanation="",
+        style="scenario")
+    assert sch.slow_threshold(scenario) == 80 / 4 + 45
+
+
+def test_after_answer_turns_a_slow_right_answer_into_hard(bank):
+    q = bank.question("mini-single")
+    assert sch.after_answer(None, q, True, 10.0, at(0)).rating == GOOD
+    assert sch.after_answer(None, q, True, 60.0, at(0)).rating == HARD
+    assert sch.after_answer(None, q, False, 1.0, at(0)).rating == AGAIN
+
+
+# ------------------------------------------------------------------------------ intervals
+
+def test_intervals_grow_after_repeated_right_answers():
+    assert intervals([GOOD, GOOD, GOOD, GOOD])[0] == [2, 11, 46, 163]
+
+
+def test_a_wrong_answer_resets_the_interval_then_it_grows_again():
+    got, schedule = intervals([GOOD, GOOD, GOOD, AGAIN, GOOD, GOOD])
+    assert got == [2, 11, 46, 3, 8, 19]
+    assert (schedule.reps, schedule.lapses) == (6, 1)
+
+
+def test_first_ratings_schedule_in_days_and_hard_grows_slower_than_good():
+    assert [intervals([r])[0] for r in (AGAIN, HARD, GOOD, EASY)] == [[1], [1], [2], [8]]
+    assert intervals([HARD, HARD, HARD])[0] == [1, 3, 7]
+    assert intervals([AGAIN, AGAIN, GOOD, GOOD])[0] == [1, 1, 1, 2]
+
+
+def test_schedules_count_calendar_days_not_hours():
+    """Seen at 22:00, back at 08:00 two days later: two days for FSRS, not one (46 h)."""
+    first = sch.review(None, "q", "question", "t", GOOD, at(0, 22)).schedule
+    early = sch.review(first, "q", "question", "t", GOOD, at(2, 8)).schedule
+    late = sch.review(first, "q", "question", "t", GOOD, at(2, 23)).schedule
+    assert first.due == date(2025, 5, 14)
+    assert early == late
+    assert early.interval == 11
+
+
+def test_a_same_day_repeat_barely_moves_the_schedule():
+    first = sch.review(None, "q", "question", "t", GOOD, at(0, 9)).schedule
+    again_today = sch.review(first, "q", "question", "t", GOOD, at(0, 18)).schedule
+    assert again_today.due <= first.due + timedelta(days=1)
+
+
+def test_times_must_be_timezone_aware():
+    with pytest.raises(ValueError):
+        sch.review(None, "q", "question", "t", GOOD, datetime(2025, 5, 12, 9))
+
+
+def test_the_local_calendar_day_is_the_learners(monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    evening_utc = datetime(2025, 5, 12, 20, 0, tzinfo=timezone.utc)  # 05:00 on the 13th
+    assert sch.local_day(evening_utc) == date(2025, 5, 13)
+    outcome = sch.review(None, "q", "question", "t", GOOD, evening_utc)
+    assert outcome.schedule.last_review == date(2025, 5, 13)
+    assert outcome.at == evening_utc  # the true instant is kept, in UTC
+
+
+def test_schedule_rows_round_trip():
+    schedule = intervals([GOOD, AGAIN])[1]
+    assert sch.Schedule.from_row(schedule.to_row()) == schedule
+
+
+# ------------------------------------------------------------------------------ due order
+
+def make(item_id: str, due: date, last: date, stability: float = 5.0, topic="t"):
+    return sch.Schedule(item_id, "question", topic, 2, stability, 5.0, due, last, last)
+
+
+def test_due_items_come_most_overdue_first_then_lower_recall_then_id():
+    today = date(2025, 5, 20)
+    items = [
+        make("on-time", today, date(2025, 5, 10)),
+        make("future", date(2025, 5, 21), date(2025, 5, 15)),
+        make("week-late", date(2025, 5, 13), date(2025, 5, 10)),
+        make("b-two-late", date(2025, 5, 18), date(2025, 5, 16), stability=20),
+        make("a-two-late", date(2025, 5, 18), date(2025, 5, 16), stability=20),
+        make("weak-two-late", date(2025, 5, 18), date(2025, 5, 16), stability=1),
+    ]
+    order = [s.item_id for s in sch.due_now(items, today)]
+    assert order == ["week-late", "weak-two-late", "a-two-late", "b-two-late", "on-time"]
+
+
+def test_new_items_take_turns_by_topic_and_alternate_cards_and_questions(bank):
+    from quizzer.bank import Card, Question
+
+    def q(i, topic):
+        return Question(id=i, topic=topic, kind="true-false", prompt="p", explanation="e")
+
+    def c(i, topic):
+        return Card(id=i, topic=topic, front="f", back="b")
+
+    items = [q("a1", "a"), q("a2", "a"), q("a3", "a"), c("a-card", "a"), c("a-card2", "a"),
+             q("b1", "b"), c("b-card", "b")]
+    fresh = sch.new_items(items, {"a1": None})
+    # The order over all items is a-card b-card a1 b1 a-card2 a2 a3; a1 is already seen.
+    assert [i.id for i in fresh] == ["a-card", "b-card", "b1", "a-card2", "a2", "a3"]
+
+
+def test_forecast_and_next_due():
+    today = date(2025, 5, 20)
+    items = [make("late", date(2025, 5, 1), date(2025, 4, 28)),
+             make("today", today, date(2025, 5, 18)),
+             make("in-2", date(2025, 5, 22), date(2025, 5, 19)),
+             make("in-2b", date(2025, 5, 22), date(2025, 5, 19)),
+             make("far", date(2025, 9, 1), date(2025, 5, 19))]
+    assert sch.forecast(items, today, 5) == [2, 0, 2, 0, 0]
+    assert sch.next_due(items, today) == (date(2025, 5, 22), 2)
+    assert sch.next_due(items[:2], today) is None
+
+
+# ------------------------------------------------------------------------------ exam cap
+
+def test_exam_date_caps_every_due_date_to_the_exam_day():
+    exam = date(2025, 5, 22)
+    schedule = None
+    for day in range(10):
+        today = at(day).date()
+        if schedule is not None and sch.effective_due(schedule, today, exam) > today:
+            continue
+        schedule = sch.review(schedule, "q", "question", "t", GOOD, at(day)).schedule
+        assert sch.effective_due(schedule, today, exam) <= exam
+    # Reviewed Mon 12 (2 days), Wed 14 (11 days: the 25th, after the exam)...
+    assert schedule.last_review == date(2025, 5, 14)
+    assert schedule.due == date(2025, 5, 25)
+    # ...so it is due on the exam day, and on the exam day it is due.
+    assert sch.effective_due(schedule, date(2025, 5, 15), exam) == exam
+    assert [s.item_id for s in sch.due_now([schedule], exam, exam)] == ["q"]
+
+
+def test_after_the_exam_or_without_it_normal_scheduling_returns():
+    schedule = make("q", due=date(2025, 6, 30), last=date(2025, 5, 14))
+    exam = date(2025, 5, 22)
+    assert sch.effective_due(schedule, date(2025, 5, 20), exam) == exam
+    assert sch.effective_due(schedule, date(2025, 5, 20), None) == date(2025, 6, 30)
+    assert sch.effective_due(schedule, date(2025, 5, 23), exam) == date(2025, 6, 30)
+    seen_on_exam_day = make("q", due=date(2025, 6, 30), last=exam)
+    assert sch.effective_due(seen_on_exam_day, exam, exam) == date(2025, 6, 30)
+
+
+def test_plan_workload_projects_reviews_and_new_items_until_the_exam():
+    today, exam = date(2025, 5, 12), date(2025, 5, 16)
+    known = [make("due-today", today, date(2025, 5, 10), stability=2.3)]
+    loads, unseen = sch.plan_workload(known, new_count=5, today=today, exam=exam,
+                                      new_per_day=2)
+    # New items (Good) come back two days later; reviews then jump past the exam and are
+    # capped to it, so the exam day sees all six once more.
+    assert [(d.day.day, d.reviews, d.new) for d in loads] == [
+        (12, 1, 2), (13, 0, 2), (14, 2, 1), (15, 2, 0), (16, 6, 0)]
+    assert unseen == 0
+    assert sch.pace_needed(5, today, exam) == 2
+    assert sch.plan_workload([], 9, today, exam, 2)[1] == 1
+
+
+# ------------------------------------------------------------------------------ migration
+
+def test_v1_database_migrates_with_schedules_replayed_from_past_answers(isolated_home,
+                                                                      monkeypatch):
+    """A database written by the v1 schema (practice answers only) gains schedules."""
+    with monkeypatch.context() as old_version:
+        old_version.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+        with open_store() as old:
+            sid = old.start_session("practice", 1, ["mini"], now=at(0))
+            old.record_attempt(sid, "mini-single", "mini", "0", True, 3.0, now=at(0))
+            old.record_attempt(sid, "mini-tf", "mini", "true", False, 4.0, now=at(0, 10))
+            old.record_attempt(sid, "mini-single", "mini", "0", True, 3.0, now=at(2))
+    db = sqlite3.connect(isolated_home / "progress.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    db.close()
+
+    with open_store() as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.attempt_count() == 3
+        assert store.reviews("mini-single") == [(GOOD, at(0)), (GOOD, at(2))]
+        assert store.reviews("mini-tf") == [(AGAIN, at(0, 10))]
+        schedules = store.schedules()
+    expected = sch.replay("mini-single", "question", "mini", [(GOOD, at(0)), (GOOD, at(2))])
+    assert schedules["mini-single"] == expected
+    assert (expected.reps, expected.interval, expected.due) == (2, 11, date(2025, 5, 25))
+    assert schedules["mini-tf"].due == date(2025, 5, 13)
+    assert set(schedules) == {"mini-single", "mini-tf"}
+
+
+def test_migration_of_an_empty_v1_database_and_atomic_answer_plus_schedule(isolated_home,
+                                                                          monkeypatch):
+    with monkeypatch.context() as old_version:
+        old_version.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:1])
+        open_store().close()
+    with open_store() as store:
+        assert store.schedules() == {}
+        sid = store.start_session("practice", 1, [])
+        outcome = sch.review(None, "mini-single", "question", "mini", GOOD, at(0))
+        broken = sch.Outcome(outcome.schedule, 9, at(0), 1.0)  # rating 9 breaks a CHECK
+        with pytest.raises(sqlite3.IntegrityError):
+            store.record_attempt(sid, "mini-single", "mini", "0", True, 1.0, now=at(0),
+                                 outcome=broken)
+        assert store.attempt_count() == 0  # the attempt was rolled back with the review
+        store.record_attempt(sid, "mini-single", "mini", "0", True, 1.0, now=at(0),
+                             outcome=outcome)
+        assert store.attempt_count() == 1
+        assert store.schedule("mini-single") == outcome.schedule

@@ -1,0 +1,180 @@
+"""`quizzer stats`: numbers against a hand-built history, JSON, and the plot."""
+
+import json
+import os
+import struct
+import time
+from datetime import date, datetime, timezone
+
+import pytest
+from click.testing import CliRunner
+
+import quizzer.scheduling
+from quizzer import scheduling as sch
+from quizzer import stats as st
+from quizzer.bank import load
+from quizzer.cli import cli
+from quizzer.store import open_store
+
+TODAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # Monday
+F = sch.SCHEDULER._FACTOR
+DECAY = sch.SCHEDULER._DECAY
+
+
+@pytest.fixture(autouse=True)
+def utc_zone():
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(mini_bank, monkeypatch):
+    monkeypatch.setattr(quizzer.scheduling, "wall_clock", lambda: TODAY)
+
+
+def utc(day: int, month: int = 5, hour: int = 9) -> datetime:
+    return datetime(2025, month, day, hour, tzinfo=timezone.utc)
+
+
+def schedule(item_id, kind, stability, due, last):
+    return sch.Schedule(item_id, kind, "mini", 2, stability, 5.0, due, last, last)
+
+
+@pytest.fixture
+def history():
+    """Six answers over twelve days and three scheduled items (two are new)."""
+    with open_store() as store:
+        sid = store.start_session("practice", 1, ["mini"], now=utc(1))
+        for qid, correct, at in [("mini-single", True, utc(1)),
+                                 ("mini-single", False, utc(1, hour=10)),
+                                 ("mini-tf", False, utc(5)),       # 8 days ago: not "7 days"
+                                 ("mini-tf", True, utc(6)),        # 6 days ago
+                                 ("mini-single", True, utc(8)),
+                                 ("mini-single", True, utc(12))]:
+            store.record_attempt(sid, qid, "mini", "x", correct, 3.0, now=at)
+        for s in [schedule("mini-single", "question", 30.0, date(2025, 6, 10), date(2025, 5, 12)),
+                  schedule("mini-tf", "question", 5.0, date(2025, 5, 11), date(2025, 5, 6)),
+                  schedule("mini-card", "card", 3.0, date(2025, 5, 15), date(2025, 5, 12))]:
+            store.record_review(sch.Outcome(s, 3, utc(s.last_review.day), None))
+        yield store
+
+
+def test_numbers_match_the_hand_built_history(history):
+    bank = load([], builtin=True)
+    p = st.progress(bank, history.schedules(), history.attempts(), TODAY)
+    [mini] = p.topics
+    assert (mini.attempts, mini.correct, mini.attempts_7d, mini.correct_7d) == (6, 4, 3, 3)
+    assert mini.accuracy == pytest.approx(4 / 6) and mini.accuracy_7d == 1.0
+    assert (mini.mastered, mini.learning, mini.new) == (1, 2, 2)
+    assert (mini.due_today, mini.due_week) == (1, 2)  # mini-tf overdue; the card Thursday
+    tf_recall = (1 + F * 6 / 5.0) ** DECAY  # six days since a 5-day-stability review
+    assert mini.recall == pytest.approx((1.0 + tf_recall + 1.0) / 3)
+    assert round(tf_recall, 4) == 0.887
+    assert p.total == mini.__class__(**{**mini.__dict__, "topic": "all"})
+    assert p.forecast[0] == 1 and p.forecast[3] == 1 and p.forecast[29] == 1
+    assert sum(p.forecast) == 3
+    assert p.history == {"mini": (
+        (date(2025, 5, 1), 0.5, 2), (date(2025, 5, 5), 1 / 3, 3), (date(2025, 5, 6), 0.5, 4),
+        (date(2025, 5, 8), 2 / 3, 3), (date(2025, 5, 12), 1.0, 3))}
+
+
+def test_an_exam_date_pulls_due_dates_in(history):
+    bank = load([], builtin=True)
+    p = st.progress(bank, history.schedules(), history.attempts(), TODAY,
+                    exam=date(2025, 5, 14))
+    assert (p.total.due_today, p.total.due_week) == (1, 3)
+    assert p.forecast[:4] == (1, 0, 2, 0)  # the card (due Thursday) too
+
+
+def test_stats_transcript(history):
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 0
+    assert result.output == """\
+Progress on Mon 12 May 2025
+
+  topic  answered  accuracy  last 7 days  predicted recall
+  -----  --------  --------  -----------  ----------------
+  mini          6       67%         100%               96%
+  -----  --------  --------  -----------  ----------------
+  all           6       67%         100%               96%
+
+  topic  mastered  learning  new    due  due in
+                                  today  7 days
+  -----  --------  --------  ---  -----  ------
+  mini          1         2    2      1       2
+  -----  --------  --------  ---  -----  ------
+  all           1         2    2      1       2
+
+Accuracy counts graded answers. Predicted recall is the scheduler's chance that
+you recall a reviewed item today. Mastered: a stability of 21 days or more.
+Flashcards count in the schedule only.
+Due: 1 today, 2 in the next 7 days, 3 in the next 30.
+"""
+
+
+def test_stats_json(history):
+    result = CliRunner().invoke(cli, ["stats", "--json"])
+    data = json.loads(result.output)
+    assert data["today"] == "2025-05-12" and data["exam_date"] is None
+    assert data["topics"][0] == {
+        "topic": "mini", "attempts": 6, "correct": 4, "attempts_7d": 3, "correct_7d": 3,
+        "accuracy": 0.6667, "accuracy_7d": 1.0, "mastered": 1, "learning": 2, "new": 2,
+        "due_today": 1, "due_week": 2, "recall": 0.9623}
+    assert [d["due"] for d in data["forecast"]][:4] == [1, 0, 0, 1]
+    assert data["forecast"][29] == {"date": "2025-06-10", "due": 1}
+    assert data["accuracy_history"]["mini"][-1] == {"date": "2025-05-12", "accuracy": 1.0,
+                                                   "attempts": 3}
+    assert data["plot"] is None
+
+
+def test_the_plot_is_a_valid_png_of_both_panels(history, tmp_path):
+    path = tmp_path / "progress.png"
+    result = CliRunner().invoke(cli, ["stats", "--plot", str(path)])
+    assert result.exit_code == 0
+    assert result.output.endswith(f"Plot: {path}\n")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width > 1000 and height > 400
+    assert not list(tmp_path.glob(".progress-*"))  # written via a temporary file
+    from matplotlib.image import imread
+
+    assert imread(path).shape[:2] == (height, width)
+
+
+def test_the_chart_shows_well_supported_accuracy_points_and_the_forecast(history):
+    bank = load([], builtin=True)
+    p = st.progress(bank, history.schedules(), history.attempts(), TODAY,
+                    exam=date(2025, 5, 20))
+    accuracy, due = st.chart(p).panels
+    [line] = accuracy.series
+    assert line.x == (-7.0, -6.0, -4.0, 0.0)  # May 1 had only two answers in its window
+    assert line.y == pytest.approx((100 / 3, 50.0, 200 / 3, 100.0))
+    assert due.series[0].x[:2] == ("Mon 12 May", "Tue 13 May") and len(due.series[0].x) == 30
+    assert due.vlines == ((8, "exam day"),)
+
+
+def test_stats_on_a_fresh_store_and_an_unwritable_plot(tmp_path):
+    result = CliRunner().invoke(cli, ["stats", "--json"])
+    data = json.loads(result.output)
+    assert data["total"]["new"] == 5 and data["total"]["attempts"] == 0
+    assert data["total"]["accuracy"] is None and data["total"]["recall"] is None
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = CliRunner().invoke(cli, ["stats", "--plot", str(blocker / "p.png")])
+    assert result.exit_code == 1 and result.output.startswith("Error: cannot write the plot")
+
+
+def test_days_are_local_in_what_is_printed(monkeypatch, history):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    monkeypatch.setattr(quizzer.scheduling, "wall_clock", lambda: utc(12, hour=20))
+    out = CliRunner().invoke(cli, ["stats"]).output
+    assert out.startswith("Progress on Tue 13 May 2025\n")  # 05:00 on the 13th in Tokyo
