@@ -108,6 +108,10 @@ def parse(presented: Presented, text: str) -> Response | Command | Invalid:
 def _parse_letters(presented: Presented, raw: str) -> Response | Invalid:
     letters = re.sub(r"[\s,;/+&]+", "", raw).upper()
     valid = presented.letters
+    if not letters.isalpha():  # digits or symbols: not an attempt at letters
+        shown = raw if len(raw) <= 24 else raw[:21] + "..."
+        return Invalid(f"{shown!r} is not an answer: use letters {valid[0]}-{valid[-1]}, "
+                       "? for help.")
     unknown = [c for c in letters if c not in valid]
     if unknown:
         return Invalid(f"{''.join(dict.fromkeys(unknown))!r} is not a choice: use letters "

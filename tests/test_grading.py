@@ -44,6 +44,9 @@ def test_multiple_is_all_or_nothing():
 @pytest.mark.parametrize("question,text,reason", [
     (SINGLE, "ab", "Choose ONE letter; you gave 2."),
     (SINGLE, "z", "'Z' is not a choice: use letters A-E, ? for help."),
+    (SINGLE, "50/55", "'50/55' is not an answer: use letters A-E, ? for help."),
+    (SINGLE, "export QUIZZER_NOW=2025-05-14T07:30", "'export QUIZZER_NOW=20...' is not an "
+                                                   "answer: use letters A-E, ? for help."),
     (MULTI, "a", "Choose exactly TWO letters; you gave 1."),
     (MULTI, "abc", "Choose exactly TWO letters; you gave 3."),
     (MULTI, "aa", "Each letter once, please."),
