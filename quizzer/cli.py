@@ -31,7 +31,7 @@ def _load_bank(bank: tuple):
         for problem in err.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"the question bank has {len(err.problems)} problem(s); "
-                                   "fix them or run `quizzer validate` for the list")
+                                   "fix them or run `quizzer validate` for the list") from None
 
 
 bank_option = click.option(
@@ -73,7 +73,7 @@ def _pretend_now(value: str) -> None:
         start = datetime.fromisoformat(value)
     except ValueError:
         raise click.UsageError(f"QUIZZER_NOW={value!r} is not an ISO date-time "
-                               "(e.g. 2025-05-14T09:00)")
+                               "(e.g. 2025-05-14T09:00)") from None
     start = start.astimezone(timezone.utc)  # a naive time is taken as local
     offset = start - datetime.now(timezone.utc)
     scheduling.wall_clock = lambda: datetime.now(timezone.utc) + offset
@@ -114,7 +114,7 @@ def _open_store():
     try:
         return open_store()
     except StoreError as err:
-        raise click.ClickException(str(err))
+        raise click.ClickException(str(err)) from None
 
 
 @cli.command()
@@ -323,7 +323,7 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
             png = st.save_plot(progress, plot_path)
         except OSError as err:
             raise click.ClickException(f"cannot write the plot {plot_path}: "
-                                       f"{err.strerror or err}")
+                                       f"{err.strerror or err}") from None
     if as_json:
         import json
 
@@ -389,7 +389,7 @@ def _plot(example, path: str | None):
         return save_png(draw(example.chart), path) if path else cached_png(example)
     except OSError as err:
         raise click.ClickException(f"cannot write the plot {path or ''}: "
-                                   f"{err.strerror or err}")
+                                   f"{err.strerror or err}") from None
 
 
 @cli.group()
@@ -476,7 +476,7 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
         try:
             sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update)
         except OSError as err:
-            raise click.ClickException(f"cannot write {target}: {err.strerror or err}")
+            raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
     t.echo(f"Wrote {t.plural(len(cards), 'card')} on {t.plural(sheets, 'sheet')} "
            f"({2 * sheets} pages) to {target}.")
     shift = f", backs shifted {back_offset[0]:g},{back_offset[1]:g} mm" if any(back_offset) \
