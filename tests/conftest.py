@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,20 @@ def fixed(*, seed, tp, fp):
         findings=[f"Precision = {tp}/{tp + fp} = {precision:.3f}."],
         chart=Chart("Precision", (Panel("bars", "p", "metric", "value",
                                         (Series.of("precision", ["precision"], [precision]),)),)))
+
+
+@pytest.fixture
+def utc_zone():
+    """Local time = UTC, so local calendar days are the UTC ones (scheduling tests)."""
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if saved is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ The scheduling clock (quizzer.scheduling.wall_clock) is replaced by a Clock the 
 day at a time; practice's stopwatch is the 2-seconds-a-read frozen_clock; TZ is UTC.
 """
 
-import os
 import sqlite3
-import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -38,17 +36,7 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@pytest.fixture(autouse=True)
-def utc_zone():
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if saved is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_zone")
 
 
 @pytest.fixture(autouse=True)

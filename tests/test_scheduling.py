@@ -1,6 +1,5 @@
 """The scheduler wrapper: ratings, growing and lapsing intervals, due order, exam cap, v2."""
 
-import os
 import sqlite3
 import time
 from datetime import date, datetime, timedelta, timezone
@@ -18,18 +17,7 @@ DAY0 = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # a Monday
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 
 
-@pytest.fixture(autouse=True)
-def utc_zone():
-    """Local time = UTC, so local calendar days are the UTC ones in these tests."""
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if saved is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_zone")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """`quizzer stats`: numbers against a hand-built history, JSON, and the plot."""
 
 import json
-import os
 import struct
 import time
 from datetime import date, datetime, timezone
@@ -21,17 +20,7 @@ F = sch.SCHEDULER._FACTOR
 DECAY = sch.SCHEDULER._DECAY
 
 
-@pytest.fixture(autouse=True)
-def utc_zone():
-    saved = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if saved is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = saved
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("utc_zone")
 
 
 @pytest.fixture(autouse=True)
