@@ -140,7 +140,7 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
     if compact:
         _sparse_ticks(ax, panel)
         return  # a card inset is a thumbnail: the card's text carries the numbers
-    handles, labels = ax.get_legend_handles_labels()
+    labels = ax.get_legend_handles_labels()[1]
     if labels and (len(labels) > 1 or panel.kind != "bars"):
         if panel.kind == "bars":
             # Bars fill the axes: make head-room and lay the legend out in one row there.

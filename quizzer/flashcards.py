@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -38,10 +38,6 @@ LINE = 1.22  # line height as a multiple of the font size
 INSETS = (0.42, 0.32)  # share of the card height for the plot, preferred then smallest
 MIN_INSET_IN = 0.95  # below this an inset has no room for its axes between title and labels
 FONT = "DejaVu Sans"
-
-
-class ExportError(Exception):
-    pass
 
 
 # ------------------------------------------------------------------------------ the content
@@ -365,14 +361,6 @@ def _outline(x, y, w, h):
 
     return Rectangle((x, y), w, h, fill=False, edgecolor="0.8", linewidth=0.4,
                      linestyle=(0, (3, 3)))
-
-
-@dataclass
-class ExportReport:
-    cards: int
-    sheets: int
-    path: Path | None
-    overflow: list = field(default_factory=list)  # ids whose text does not fit
 
 
 def lay_out(cards: list[PrintCard], geometry: Geometry) -> tuple[list, list[str], list[str]]:

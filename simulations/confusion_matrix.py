@@ -502,7 +502,7 @@ def roc_auc(*, seed: int, separation: float, n: int, prevalence: float, threshol
     sorted_idx = np.argsort(score, kind="stable")
     ranks = np.empty(len(score))
     ranks[sorted_idx] = np.arange(1, len(score) + 1)
-    uniq, inverse = np.unique(score, return_inverse=True)
+    _, inverse = np.unique(score, return_inverse=True)
     ranks = (np.bincount(inverse, ranks) / np.bincount(inverse))[inverse]
     auc_rank = float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
     auc_theory = 0.5 * (1 + math.erf(separation / 2))
