@@ -234,26 +234,24 @@ class Laid:
 def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure) -> Laid:
     """Set ``face`` as large as it fits: body size from start down to FLOOR_PT, and the
     plot inset from its preferred share down to its smallest."""
-    has_chart = bool(face.chart is not None and face.chart.panels)
     shares = [share for share in INSETS if share * height_pt / 72 >= MIN_INSET_IN]
-    has_chart = has_chart and bool(shares)
+    if face.chart is None or not face.chart.panels:
+        shares = []
     text_top = HEADER_PT * LINE + 2.0
     size = face.start_pt
-    attempt = None
     while True:
-        for share in (shares if has_chart else (0.0,)):
+        placed = _set_blocks(face, width_pt, size, measure)
+        last = placed[-1]
+        used = last.top_pt + len(last.lines) * last.size * LINE
+        for share in shares or [0.0]:
             room = height_pt - text_top - (share * height_pt + 4.0 if share else 0.0)
-            attempt = _set_blocks(face, width_pt, size, measure)
-            used = attempt[-1].top_pt + len(attempt[-1].lines) * attempt[-1].size * LINE \
-                if attempt else 0.0
             if used <= room:
-                return Laid(face, tuple(_shift(attempt, text_top)), share, True)
+                return Laid(face, tuple(_shift(placed, text_top)), share, True)
         if size - 0.5 < FLOOR_PT - 1e-9:
             # Text comes first: at the floor size a plot that leaves too little room is left
             # off (the caller reports it); text that still does not fit is an overflow.
-            if has_chart and used <= height_pt - text_top:
-                return Laid(face, tuple(_shift(attempt, text_top)), 0.0, True)
-            return Laid(face, tuple(_shift(attempt, text_top)), 0.0, False)
+            fits = used <= height_pt - text_top
+            return Laid(face, tuple(_shift(placed, text_top)), 0.0, fits)
         size -= 0.5
 
 
