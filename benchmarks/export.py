@@ -22,12 +22,12 @@ def draw_insets_only(out: str) -> None:
     from matplotlib.figure import Figure
 
     from quizzer.bank import load
-    from quizzer.figures import RC, draw_panel
+    from quizzer.figures import draw_panel
     from quizzer.flashcards import print_cards
 
     charts = [c.back.chart for c in print_cards(load(), "all", None, plots=True)
               if c.back.chart is not None and c.back.chart.panels]
-    with matplotlib.rc_context({**RC, "pdf.fonttype": 42}), PdfPages(out) as pdf:
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(out) as pdf:
         for start in range(0, len(charts), 8):
             fig = Figure(figsize=(8.27, 11.69))
             for i, chart in enumerate(charts[start:start + 8]):

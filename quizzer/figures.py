@@ -28,9 +28,15 @@ RENDERER_VERSION = "1"
 # yellow, black): distinguishable under the common forms of colour blindness.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000")
-# Every Text is created with mathtext off: chart and bank text is plain ("$5" is five dollars),
-# including tick labels that matplotlib creates lazily while saving.
-RC = {"text.parse_math": False}
+
+
+def _literal(text) -> str:
+    """Text for a matplotlib object whose mathtext cannot be switched off one by one (tick
+    labels, created lazily while saving; legend entries): "$5" must stay five dollars.
+    Titles, axis labels and annotations are drawn with parse_math=False instead; mathtext
+    stays on globally because log-scale tick labels (10^-6) are written in it."""
+    return str(text).replace("$", r"\$")
+
 LINESTYLES = {"line": "-", "dashed": "--", "dotted": ":", "steps": "-", "points": "none"}
 
 
@@ -45,12 +51,12 @@ def _draw_lines(ax, panel, scatter: bool) -> None:
         color = PALETTE[i % len(PALETTE)]
         xs, ys = _finite(series.x, series.y)
         if scatter or series.style == "points":
-            ax.scatter(xs, ys, s=14, color=color, label=series.label, alpha=0.8, zorder=3)
+            ax.scatter(xs, ys, s=14, color=color, label=_literal(series.label), alpha=0.8, zorder=3)
         elif series.style == "steps":
-            ax.step(xs, ys, where="post", color=color, label=series.label, linewidth=1.8)
+            ax.step(xs, ys, where="post", color=color, label=_literal(series.label), linewidth=1.8)
         else:
             ax.plot(xs, ys, linestyle=LINESTYLES.get(series.style, "-"), color=color,
-                    label=series.label, linewidth=1.8,
+                    label=_literal(series.label), linewidth=1.8,
                     marker="o" if len(xs) <= 12 else None, markersize=4)
 
 
@@ -67,10 +73,10 @@ def _draw_bars(ax, panel, compact: bool = False) -> None:
         xs = [j + (i - (n - 1) / 2) * width for j in range(len(categories))]
         heights = [lookup.get(c, float("nan")) for c in categories]
         bars = ax.bar(xs, heights, width=width * 0.95, color=PALETTE[i % len(PALETTE)],
-                      label=series.label)
+                      label=_literal(series.label))
         if len(categories) * n <= 16 and not compact:
             ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
-    ax.set_xticks(range(len(categories)), [str(c) for c in categories],
+    ax.set_xticks(range(len(categories)), [_literal(c) for c in categories],
                   rotation=30 if max((len(str(c)) for c in categories), default=0) > 6 else 0,
                   ha="right" if max((len(str(c)) for c in categories), default=0) > 6 else "center")
 
@@ -84,9 +90,9 @@ def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
     if not compact:  # a card inset has no room for a colour bar; the cells carry numbers
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     if panel.x_ticks:
-        ax.set_xticks(range(len(panel.x_ticks)), [str(t) for t in panel.x_ticks])
+        ax.set_xticks(range(len(panel.x_ticks)), [_literal(t) for t in panel.x_ticks])
     if panel.y_ticks:
-        ax.set_yticks(range(len(panel.y_ticks)), [str(t) for t in panel.y_ticks])
+        ax.set_yticks(range(len(panel.y_ticks)), [_literal(t) for t in panel.y_ticks])
     rows, cols = matrix.shape
     if rows * cols <= (16 if compact else 144):
         top = np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0
@@ -109,9 +115,9 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
     else:
         _draw_heatmap(fig, ax, panel, compact)
     for value, label in panel.hlines:
-        ax.axhline(value, color="0.35", linestyle="--", linewidth=1, label=label or None)
+        ax.axhline(value, color="0.35", linestyle="--", linewidth=1, label=_literal(label) if label else None)
     for value, label in panel.vlines:
-        ax.axvline(value, color="0.35", linestyle=":", linewidth=1.2, label=label or None)
+        ax.axvline(value, color="0.35", linestyle=":", linewidth=1.2, label=_literal(label) if label else None)
     if panel.kind != "heatmap":
         if panel.x_log:
             ax.set_xscale("log")
@@ -135,7 +141,7 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
     title_chars = max(20, int(ax.get_position().width * fig.get_figwidth() * 9.5))
     ax.set_title(textwrap.fill(panel.title, title_chars), fontsize=size + 1, parse_math=False)
     ax.set_xlabel(panel.x_label, fontsize=size, parse_math=False)
-    ax.set_ylabel(panel.y_label, fontsize=size, parse_math=False)
+    ax.set_ylabel(panel.y_label, fontsize=size - 0.5 if compact else size, parse_math=False)
     ax.tick_params(labelsize=size - 1)
     if compact:
         _sparse_ticks(ax, panel)
@@ -183,12 +189,9 @@ def draw(chart):
     """A new matplotlib Figure (Agg canvas) showing ``chart``."""
     from matplotlib.figure import Figure
 
-    import matplotlib
-
     n = max(1, len(chart.panels))
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
-        draw_into(fig, chart)
+    fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
+    draw_into(fig, chart)
     return fig
 
 
@@ -215,9 +218,7 @@ def save_png(fig, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
     try:
-        import matplotlib
-
-        with os.fdopen(fd, "wb") as handle, matplotlib.rc_context(RC):
+        with os.fdopen(fd, "wb") as handle:
             fig.savefig(handle, format="png", metadata={"Software": None})
         os.replace(tmp, path)
     except BaseException:

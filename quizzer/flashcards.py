@@ -344,7 +344,7 @@ def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
         inset_h = laid.inset_share * inner_h
         panels = face.chart.panels[:1]  # the headline panel; two are unreadable this small
         gap = 0.35
-        label_room = (0.32, 0.28)  # inches left for tick labels (left) and x label (below)
+        label_room = (0.45, 0.28)  # inches left for tick labels (left) and x label (below)
         each = (inner_w - label_room[0] * len(panels) - gap * (len(panels) - 1)) / len(panels)
         for i, panel in enumerate(panels):
             ax_left = left + label_room[0] + i * (each + label_room[0] + gap)
@@ -388,11 +388,9 @@ def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    from quizzer.figures import RC
-
     per = geometry.per_sheet
     pw, ph = geometry.page
-    with matplotlib.rc_context({**RC, "pdf.fonttype": 42, "font.family": FONT,
+    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT,
                                 "axes.unicode_minus": False}):
         with PdfPages(path, metadata=metadata) as pdf:
             for sheet in range(first_sheet, first_sheet + sheets):
