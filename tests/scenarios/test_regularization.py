@@ -1,6 +1,5 @@
 """The regularization scenarios: pinned numbers, and the claims each one demonstrates."""
 
-import math
 
 import numpy as np
 import pytest
@@ -18,24 +17,6 @@ def run(name, **params):
 
 def series(example, label, panel=0):
     return next(s for s in example.chart.panels[panel].series if s.label == label)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_every_scenario_is_registered_deterministic_and_finite(name):
-    spec = simulations.describe(f"regularization.{name}")
-    defaults = {k: p.default for k, p in spec.params.items()}
-    # call the function twice (simulations.run memoises, so it would always agree with itself)
-    a = spec.function(seed=3, **defaults)
-    b = spec.function(seed=3, **defaults)
-    assert a.to_dict() == b.to_dict()
-    for panel in a.chart.panels:
-        for s in panel.series:
-            numbers = [v for v in (*s.x, *s.y) if not isinstance(v, str)]
-            assert all(math.isfinite(v) for v in numbers), (panel.title, s.label)
-    assert 2 <= len(a.findings) <= 5
-    assert len(a.table.rows) <= 12 and len(a.table.columns) <= 6
-    assert 1 <= len(a.chart.panels) <= 2
-    assert all(v is None or isinstance(v, (int, float)) for v in a.values.values())
 
 
 @pytest.mark.parametrize("name", NAMES)
