@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from matplotlib.artist import Artist
+
 from quizzer import __version__
 from quizzer.bank import Bank, Card, Question, example_for, fill_placeholders
 from quizzer.grading import answer_text, present
@@ -35,7 +37,7 @@ MARGIN = 10 * MM
 PAD = 3.2 * MM  # inside each card
 FLOOR_PT = 6.0  # smallest body text we set; below this a printed card is hard to read
 LINE = 1.22  # line height as a multiple of the font size
-INSETS = (0.42, 0.32)  # share of the card height for the plot, preferred then smallest
+INSETS = (0.48, 0.40)  # share of the card height for the plot, preferred then smallest
 MIN_INSET_IN = 0.95  # below this an inset has no room for its axes between title and labels
 FONT = "DejaVu Sans"
 
@@ -317,8 +319,6 @@ class Geometry:
 # ------------------------------------------------------------------------------ drawing
 
 def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
-    from quizzer.figures import draw_panel
-
     x, y, w, h = slot
     pw, ph = page
     fig.add_artist(_outline(x / pw, y / ph, w / pw, h / ph))
@@ -340,18 +340,107 @@ def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
                  fontsize=block.size, fontweight=weight, va="top", ha="left", family=FONT,
                  linespacing=LINE, parse_math=False)
     if laid.inset_share and face.chart is not None:
-        inner_h = h - 2 * PAD
-        inset_h = laid.inset_share * inner_h
-        panels = face.chart.panels[:1]  # the headline panel; two are unreadable this small
-        gap = 0.35
-        label_room = (0.45, 0.28)  # inches left for tick labels (left) and x label (below)
-        each = (inner_w - label_room[0] * len(panels) - gap * (len(panels) - 1)) / len(panels)
-        for i, panel in enumerate(panels):
-            ax_left = left + label_room[0] + i * (each + label_room[0] + gap)
-            title_room = 0.26  # two lines of the compact title above the axes
-            ax = fig.add_axes(((ax_left) / pw, (y + PAD + label_room[1]) / ph, each / pw,
-                               (inset_h - label_room[1] - title_room) / ph))
-            draw_panel(fig, ax, panel, compact=True)
+        box = _inset_box(laid, slot)
+        fig.add_artist(_Stamp(inset_pixels(face.chart.panels[0], box[2], box[3]), box))
+
+
+# ------------------------------------------------------------------------------ plot insets
+#
+# A deck repeats its worked examples: 350 cards show about 110 distinct charts. Set as vector
+# graphics, every inset costs tens of milliseconds of Axes layout and text, card after card.
+# So each distinct chart is drawn once, with Agg, at print resolution, and stamped wherever
+# it recurs: the PDF holds one image object per chart and every card refers to it.
+
+INSET_DPI = 220  # print resolution of the insets (a plot a few centimetres wide)
+_INSETS: dict = {}  # (chart panel, width, height) -> RGBA pixels, per process
+
+
+def _inset_box(laid: Laid, slot: tuple) -> tuple:
+    """(x, y, w, h) in inches of the plot inset at the bottom of a card face."""
+    x, y, w, h = slot
+    return (x + PAD, y + PAD, w - 2 * PAD, laid.inset_share * (h - 2 * PAD))
+
+
+def _inset_key(panel, width_in: float, height_in: float) -> tuple:
+    import json
+
+    return (json.dumps(panel.to_dict(), sort_keys=True), round(width_in, 4),
+            round(height_in, 4))
+
+
+def _draw_inset(panel, width_in: float, height_in: float):
+    """The panel drawn compact at the inset's size, as RGBA pixels."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from quizzer.figures import draw_panel
+
+    fig = Figure(figsize=(width_in, height_in), dpi=INSET_DPI)
+    canvas = FigureCanvasAgg(fig)
+    left, bottom, top, right = 0.45, 0.42, 0.30, 0.08  # inches for labels and title
+    ax = fig.add_axes((left / width_in, bottom / height_in, (width_in - left - right) / width_in,
+                       (height_in - bottom - top) / height_in))
+    draw_panel(fig, ax, panel, compact=True)
+    canvas.draw()
+    # Rows bottom-up, the order the PDF backend's draw_image expects.
+    return np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[::-1])
+
+
+def inset_pixels(panel, width_in: float, height_in: float):
+    key = _inset_key(panel, width_in, height_in)
+    if key not in _INSETS:
+        _INSETS[key] = _draw_inset(panel, width_in, height_in)
+    return _INSETS[key]
+
+
+def _prepare_insets(laid: list, geometry: Geometry, workers: int) -> None:
+    """Draw every distinct inset once, on every core, before the pages are set."""
+    wanted = {}
+    for index, (_, back) in enumerate(laid):
+        if back.inset_share and back.face.chart is not None:
+            box = _inset_box(back, geometry.slot(index % geometry.per_sheet, back=True))
+            panel = back.face.chart.panels[0]
+            wanted.setdefault(_inset_key(panel, box[2], box[3]), (panel, box[2], box[3]))
+    todo = [(k, v) for k, v in wanted.items() if k not in _INSETS]
+    if workers > 1 and len(todo) > 4:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=_fork_context()) as pool:
+            for (key, _), pixels in zip(todo, pool.map(_draw_inset, *zip(*(v for _, v in todo)),
+                                                      chunksize=4)):
+                _INSETS[key] = pixels
+    else:
+        for key, args in todo:
+            _INSETS[key] = _draw_inset(*args)
+
+
+def _fork_context():
+    import multiprocessing
+
+    # fork: workers inherit the imported matplotlib, the laid-out cards and drawn insets.
+    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+
+
+class _Stamp(Artist):
+    """Places one pixel array; given the same array, the PDF embeds it only once.
+
+    matplotlib's PDF backend keeps one image object per array it is handed (by identity),
+    whereas an AxesImage would resample into a new array for every card.
+    """
+
+    def __init__(self, pixels, box: tuple):
+        super().__init__()
+        self.pixels = pixels
+        self.box = box
+
+    def draw(self, renderer) -> None:
+        x, y, w, h = self.box
+        gc = renderer.new_gc()
+        # PDF user space is in points and the page's image resolution is INSET_DPI, so the
+        # pixels span exactly their box.
+        renderer.draw_image(gc, x * 72, y * 72, self.pixels)
+        gc.restore()
 
 
 def _outline(x, y, w, h):
@@ -396,7 +485,8 @@ def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int
             for sheet in range(first_sheet, first_sheet + sheets):
                 batch = laid[sheet * per:(sheet + 1) * per]
                 for back in (False, True):
-                    fig = Figure(figsize=geometry.page)
+                    # The page's dpi only sets image resolution: the insets' own.
+                    fig = Figure(figsize=geometry.page, dpi=INSET_DPI)
                     for i in range(per):  # the last sheet is padded with empty outlines
                         slot = geometry.slot(i, back)
                         if i < len(batch):
@@ -432,6 +522,7 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
     workers = max(1, min(workers or os.cpu_count() or 1, sheets // 2 or 1))
     out = Path(out)
     metadata = _metadata(geometry, topics)
+    _prepare_insets(laid, geometry, workers)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".pdf", dir=out.parent)
     os.close(fd)
     try:
@@ -448,7 +539,6 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
 
 def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: int, out: str,
                         metadata: dict, progress: Callable[[int], None]) -> None:
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from pypdf import PdfWriter
@@ -458,9 +548,7 @@ def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: in
     starts = list(range(0, sheets, chunk))
     with tempfile.TemporaryDirectory(prefix="quizzer-pdf-") as parts_dir:
         parts = [os.path.join(parts_dir, f"part-{i:04d}.pdf") for i in range(len(starts))]
-        # fork: the workers inherit the imported matplotlib and the laid-out cards.
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_fork_context()) as pool:
             futures = [pool.submit(_render_sheets, laid, geometry, start,
                                    min(chunk, sheets - start), part, metadata)
                        for start, part in zip(starts, parts)]
