@@ -326,19 +326,8 @@ def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
     top = y + h - PAD
     inner_w = w - 2 * PAD
     face = laid.face
-    fig.text(left / pw, top / ph, face.header, fontsize=HEADER_PT, color="0.45", va="top",
-             ha="left", family=FONT, parse_math=False)
-    fig.text((left + inner_w) / pw, top / ph, face.ident, fontsize=HEADER_PT - 0.5,
-             color="0.6", va="top", ha="right", family=FONT, parse_math=False)
-    for block in laid.blocks:
-        y_top = top - block.top_pt / 72
-        weight = "bold" if block.bold else "normal"
-        if block.indent:
-            fig.text(left / pw, y_top / ph, block.indent.strip(), fontsize=block.size,
-                     fontweight="bold", va="top", ha="left", family=FONT, parse_math=False)
-        fig.text((left + block.hang_pt / 72) / pw, y_top / ph, "\n".join(block.lines),
-                 fontsize=block.size, fontweight=weight, va="top", ha="left", family=FONT,
-                 linespacing=LINE, parse_math=False)
+    fig.add_artist(_Body(laid.blocks, face.header, face.ident, left * 72, top * 72,
+                         inner_w * 72))
     if laid.inset_share and face.chart is not None:
         box = _inset_box(laid, slot)
         fig.add_artist(_Stamp(inset_pixels(face.chart.panels[0], box[2], box[3]), box))
@@ -420,6 +409,54 @@ def _fork_context():
 
     # fork: workers inherit the imported matplotlib, the laid-out cards and drawn insets.
     return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+
+
+class _Body(Artist):
+    """A face's header and text blocks, set line by line where the layout put them.
+
+    The lines are already wrapped and placed (layout_face measured them), so each goes
+    straight to the renderer: a matplotlib Text would measure every line again, and text
+    is most of the time an export takes.
+    """
+
+    ASCENT = 0.93  # DejaVu Sans ascender, in em: the first baseline below a line's top
+
+    def __init__(self, blocks: tuple, header: str, ident: str, left_pt: float, top_pt: float,
+                 width_pt: float):
+        super().__init__()
+        self.blocks = blocks
+        self.header = header
+        self.ident = ident
+        self.left_pt = left_pt
+        self.top_pt = top_pt
+        self.width_pt = width_pt
+
+    def draw(self, renderer) -> None:
+        from matplotlib.font_manager import FontProperties
+
+        gc = renderer.new_gc()
+        # The header line: the topic on the left (grey), the card id on the right (lighter).
+        small = FontProperties(family=FONT, size=HEADER_PT)
+        smaller = FontProperties(family=FONT, size=HEADER_PT - 0.5)
+        baseline = self.top_pt - self.ASCENT * HEADER_PT
+        gc.set_foreground("0.45")
+        renderer.draw_text(gc, self.left_pt, baseline, self.header, small, 0)
+        ident_w = renderer.get_text_width_height_descent(self.ident, smaller, ismath=False)[0]
+        gc.set_foreground("0.6")
+        renderer.draw_text(gc, self.left_pt + self.width_pt - ident_w, baseline, self.ident,
+                           smaller, 0)
+        gc.set_foreground("black")
+        for block in self.blocks:
+            prop = FontProperties(family=FONT, size=block.size,
+                                  weight="bold" if block.bold else "normal")
+            baseline = self.top_pt - block.top_pt - self.ASCENT * block.size
+            if block.indent:
+                bold = FontProperties(family=FONT, size=block.size, weight="bold")
+                renderer.draw_text(gc, self.left_pt, baseline, block.indent.strip(), bold, 0)
+            for n, line in enumerate(block.lines):
+                renderer.draw_text(gc, self.left_pt + block.hang_pt,
+                                   baseline - n * block.size * LINE, line, prop, 0)
+        gc.restore()
 
 
 class _Stamp(Artist):
