@@ -29,7 +29,7 @@ from matplotlib.artist import Artist
 
 from quizzer import __version__
 from quizzer.bank import Bank, Card, Question, example_for, fill_placeholders
-from quizzer.grading import answer_text, present
+from quizzer.grading import COUNT_WORDS, answer_text, present
 
 MM = 1 / 25.4  # inches per millimetre
 PAPERS = {"a4": (210 * MM, 297 * MM), "letter": (8.5, 11.0)}
@@ -87,7 +87,8 @@ def question_card(question: Question, bank: Bank, example) -> PrintCard:
     front = [Block(fill(question.prompt), gap_before=0)]
     front += [Block(fill(choice.text), indent=f"{letter}) ", gap_before=0.25)
               for letter, choice in shown.shown_choices()]
-    hint = {"multiple": f"Choose {question.correct_count}.", "true-false": "True or false?",
+    count = COUNT_WORDS.get(question.correct_count, question.correct_count)
+    hint = {"multiple": f"Choose {count}.", "true-false": "True or false?",
             "numeric": "Give a number" + (f" ({question.unit})." if question.unit else ".")}
     if question.kind in hint:
         front.append(Block(hint[question.kind], scale=0.85, gap_before=0.6))
