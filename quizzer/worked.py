@@ -7,12 +7,15 @@ is graded the example is usually ready, so feedback does not wait for either.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 from pathlib import Path
 
 from quizzer import terminal as t
 from quizzer.bank import Bank, ExampleRef, example_for
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 def describe_ref(ref: ExampleRef) -> str:
@@ -79,6 +82,9 @@ class Prefetcher:
     """Runs each question's worked example once, ahead of need, on one background thread."""
 
     def __init__(self, bank: Bank, plots: bool = True):
+        # Imported here: concurrent.futures costs start-up time before the first question.
+        from concurrent.futures import ThreadPoolExecutor
+
         self.bank = bank
         self.plots = plots
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-example")
