@@ -175,8 +175,7 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
         from quizzer.worked import Prefetcher
 
         with Prefetcher(loaded, plots=plots) as examples:
-            options = p.PracticeOptions(seed=seed, plots=plots,
-                                        echo_input=not sys.stdin.isatty())
+            options = p.PracticeOptions(seed=seed, echo_input=not sys.stdin.isatty())
             code = p.run(loaded, questions, store, options, examples)
     sys.exit(code)
 
@@ -291,7 +290,7 @@ def review(topic_names: tuple, limit: int | None, new_per_day: int, seed: int | 
     slugs = _resolve_topics(loaded, topic_names)
     if seed is None:
         seed = random.SystemRandom().randrange(100_000)
-    options = rv.ReviewOptions(seed=seed, limit=limit, new_per_day=new_per_day, plots=plots,
+    options = rv.ReviewOptions(seed=seed, limit=limit, new_per_day=new_per_day,
                                echo_input=not sys.stdin.isatty())
     with _open_store() as store, Prefetcher(loaded, plots=plots) as examples:
         code = rv.run(loaded, store, options, slugs, examples)

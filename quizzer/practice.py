@@ -35,7 +35,6 @@ class QuitSession(Exception):
 @dataclass
 class PracticeOptions:
     seed: int
-    plots: bool = True
     echo_input: bool = False  # echo answers read from a pipe so the transcript reads well
 
 

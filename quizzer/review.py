@@ -32,11 +32,10 @@ class ReviewOptions:
     seed: int
     limit: int | None = None            # at most this many items this session
     new_per_day: int = sch.NEW_PER_DAY
-    plots: bool = True
     echo_input: bool = False
 
     def practice_options(self) -> p.PracticeOptions:
-        return p.PracticeOptions(seed=self.seed, plots=self.plots, echo_input=self.echo_input)
+        return p.PracticeOptions(seed=self.seed, echo_input=self.echo_input)
 
 
 @dataclass(frozen=True)
