@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from quizzer import terminal as t
 from quizzer.bank import Topic, fill_placeholders
-from quizzer.worked import example_text
+from quizzer.worked import call_text, example_text, param_text
 
 
 class ExplainError(Exception):
@@ -40,13 +40,9 @@ def parameter_help(name: str) -> str:
     import simulations
 
     spec = simulations.describe(name)
-    rows = [(key, p.kind, _default(p.default), p.describe_range(), p.help)
+    rows = [(key, p.kind, param_text(p.default), p.describe_range(), p.help)
             for key, p in spec.params.items()]
     return t.table(("parameter", "type", "default", "allowed", "meaning"), rows, indent="  ")
-
-
-def _default(value) -> str:
-    return ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
 def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
@@ -106,9 +102,8 @@ def render(req: Request, example, figure_line: str, preview: str) -> str:
     lines += [t.dim(t.wrap(exams)), "", t.wrap(fill(topic.summary)), "",
               t.heading("Remember for the exam")]
     lines += [t.wrap(fill(point), indent="    ", first="  - ") for point in topic.key_points]
-    params = ", ".join(f"{k}={_default(v)}" for k, v in example.params.items())
     lines += ["", t.heading("Worked example"),
-              t.wrap(f"{req.scenario}({params})", indent="    ", first="  "),
+              t.wrap(call_text(req.scenario, example.params), indent="    ", first="  "),
               t.wrap(simulations.describe(req.scenario).purpose, indent="  ", first="  "), "",
               example_text(example, max_rows=40)]
     if preview:

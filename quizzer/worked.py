@@ -19,11 +19,15 @@ if TYPE_CHECKING:
 
 
 def describe_ref(ref: ExampleRef) -> str:
-    params = ", ".join(f"{k}={_param(v)}" for k, v in ref.params.items())
-    return f"{ref.simulation}({params})"
+    return call_text(ref.simulation, ref.params)
 
 
-def _param(value) -> str:
+def call_text(simulation: str, params) -> str:
+    """``name(k=v, ...)``, lists as ``a,b,c`` (how --set takes them)."""
+    return f"{simulation}({', '.join(f'{k}={param_text(v)}' for k, v in params.items())})"
+
+
+def param_text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ",".join(map(str, value))
     return str(value)
