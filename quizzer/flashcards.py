@@ -435,17 +435,19 @@ class _Body(Artist):
     def draw(self, renderer) -> None:
         from matplotlib.font_manager import FontProperties
 
+        from quizzer.pdf_text import line_setter
+
+        setter = line_setter(renderer)
         gc = renderer.new_gc()
         # The header line: the topic on the left (grey), the card id on the right (lighter).
         small = FontProperties(family=FONT, size=HEADER_PT)
         smaller = FontProperties(family=FONT, size=HEADER_PT - 0.5)
         baseline = self.top_pt - self.ASCENT * HEADER_PT
         gc.set_foreground("0.45")
-        renderer.draw_text(gc, self.left_pt, baseline, self.header, small, 0)
-        ident_w = renderer.get_text_width_height_descent(self.ident, smaller, ismath=False)[0]
+        setter.line(gc, self.left_pt, baseline, self.header, small)
         gc.set_foreground("0.6")
-        renderer.draw_text(gc, self.left_pt + self.width_pt - ident_w, baseline, self.ident,
-                           smaller, 0)
+        setter.line(gc, self.left_pt + self.width_pt - setter.width(self.ident, smaller),
+                    baseline, self.ident, smaller)
         gc.set_foreground("black")
         for block in self.blocks:
             prop = FontProperties(family=FONT, size=block.size,
@@ -453,10 +455,10 @@ class _Body(Artist):
             baseline = self.top_pt - block.top_pt - self.ASCENT * block.size
             if block.indent:
                 bold = FontProperties(family=FONT, size=block.size, weight="bold")
-                renderer.draw_text(gc, self.left_pt, baseline, block.indent.strip(), bold, 0)
+                setter.line(gc, self.left_pt, baseline, block.indent.strip(), bold)
             for n, line in enumerate(block.lines):
-                renderer.draw_text(gc, self.left_pt + block.hang_pt,
-                                   baseline - n * block.size * LINE, line, prop, 0)
+                setter.line(gc, self.left_pt + block.hang_pt, baseline - n * block.size * LINE,
+                            line, prop)
         gc.restore()
 
 
