@@ -27,7 +27,7 @@ from typing import Callable
 
 from matplotlib.artist import Artist
 
-from quizzer import __version__
+from quizzer import __version__, insets
 from quizzer.bank import Bank, Card, Question, example_for, fill_placeholders
 from quizzer.grading import COUNT_WORDS, answer_text, present
 
@@ -331,19 +331,10 @@ def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
                          inner_w * 72))
     if laid.inset_share and face.chart is not None:
         box = _inset_box(laid, slot)
-        fig.add_artist(_Stamp(inset_pixels(face.chart.panels[0], box[2], box[3]), box))
+        fig.add_artist(_Stamp(insets.pixels(face.chart.panels[0], box[2], box[3]), box))
 
 
 # ------------------------------------------------------------------------------ plot insets
-#
-# A deck repeats its worked examples: 350 cards show about 110 distinct charts. Set as vector
-# graphics, every inset costs tens of milliseconds of Axes layout and text, card after card.
-# So each distinct chart is drawn once, with Agg, at print resolution, and stamped wherever
-# it recurs: the PDF holds one image object per chart and every card refers to it.
-
-INSET_DPI = 220  # print resolution of the insets (a plot a few centimetres wide)
-_INSETS: dict = {}  # (chart panel, width, height) -> RGBA pixels, per process
-
 
 def _inset_box(laid: Laid, slot: tuple) -> tuple:
     """(x, y, w, h) in inches of the plot inset at the bottom of a card face."""
@@ -351,65 +342,17 @@ def _inset_box(laid: Laid, slot: tuple) -> tuple:
     return (x + PAD, y + PAD, w - 2 * PAD, laid.inset_share * (h - 2 * PAD))
 
 
-def _inset_key(panel, width_in: float, height_in: float) -> tuple:
-    import json
-
-    return (json.dumps(panel.to_dict(), sort_keys=True), round(width_in, 4),
-            round(height_in, 4))
-
-
-def _draw_inset(panel, width_in: float, height_in: float):
-    """The panel drawn compact at the inset's size, as RGBA pixels."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from quizzer.figures import draw_panel
-
-    fig = Figure(figsize=(width_in, height_in), dpi=INSET_DPI)
-    canvas = FigureCanvasAgg(fig)
-    left, bottom, top, right = 0.45, 0.42, 0.30, 0.08  # inches for labels and title
-    ax = fig.add_axes((left / width_in, bottom / height_in, (width_in - left - right) / width_in,
-                       (height_in - bottom - top) / height_in))
-    draw_panel(fig, ax, panel, compact=True)
-    canvas.draw()
-    # Rows bottom-up, the order the PDF backend's draw_image expects.
-    return np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[::-1])
-
-
-def inset_pixels(panel, width_in: float, height_in: float):
-    key = _inset_key(panel, width_in, height_in)
-    if key not in _INSETS:
-        _INSETS[key] = _draw_inset(panel, width_in, height_in)
-    return _INSETS[key]
-
-
-def _prepare_insets(laid: list, geometry: Geometry, workers: int) -> None:
-    """Draw every distinct inset once, on every core, before the pages are set."""
+def _draw_insets(laid: list, geometry: Geometry, first_sheet: int, sheets: int) -> None:
+    """Draw, in this process, every distinct inset the given sheets show."""
+    per = geometry.per_sheet
     wanted = {}
-    for index, (_, back) in enumerate(laid):
+    for index in range(first_sheet * per, min(len(laid), (first_sheet + sheets) * per)):
+        back = laid[index][1]
         if back.inset_share and back.face.chart is not None:
-            box = _inset_box(back, geometry.slot(index % geometry.per_sheet, back=True))
+            box = _inset_box(back, geometry.slot(index % per, back=True))
             panel = back.face.chart.panels[0]
-            wanted.setdefault(_inset_key(panel, box[2], box[3]), (panel, box[2], box[3]))
-    todo = [(k, v) for k, v in wanted.items() if k not in _INSETS]
-    if workers > 1 and len(todo) > 4:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(workers, mp_context=_fork_context()) as pool:
-            for (key, _), pixels in zip(todo, pool.map(_draw_inset, *zip(*(v for _, v in todo)),
-                                                      chunksize=4)):
-                _INSETS[key] = pixels
-    else:
-        for key, args in todo:
-            _INSETS[key] = _draw_inset(*args)
-
-
-def _fork_context():
-    import multiprocessing
-
-    # fork: workers inherit the imported matplotlib, the laid-out cards and drawn insets.
-    return multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            wanted.setdefault(insets.key(panel, box[2], box[3]), (panel, box[2], box[3]))
+    insets.prepare(wanted)
 
 
 class _Body(Artist):
@@ -513,6 +456,7 @@ def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int
                    path: str, metadata: dict, progress: Callable[[int], None] | None = None
                    ) -> int:
     """Draw ``sheets`` sheets from ``first_sheet`` into the PDF ``path``; return the cards."""
+    _draw_insets(laid, geometry, first_sheet, sheets)
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
@@ -526,7 +470,7 @@ def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int
                 batch = laid[sheet * per:(sheet + 1) * per]
                 for back in (False, True):
                     # The page's dpi only sets image resolution: the insets' own.
-                    fig = Figure(figsize=geometry.page, dpi=INSET_DPI)
+                    fig = Figure(figsize=geometry.page, dpi=insets.INSET_DPI)
                     for i in range(per):  # the last sheet is padded with empty outlines
                         slot = geometry.slot(i, back)
                         if i < len(batch):
@@ -552,17 +496,17 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
               workers: int | None = None) -> int:
     """Draw the sheets into ``out`` atomically; return the number of sheets.
 
-    Setting text in a PDF costs matplotlib tens of microseconds per character, and a deck has
-    a quarter of a million, so the sheets are drawn in chunks on every core and the parts
-    joined in order with pypdf. Each part embeds its own font subset; the pages are exactly
-    those a single process would draw.
+    Drawing the plot insets (about 130 distinct ones, tens of milliseconds each) is most of
+    an export's time, so the sheets are drawn in chunks on every core, each worker drawing
+    the insets its own sheets show (cards are in topic order, so two chunks share few), and
+    the parts are joined in order with pypdf. Each part embeds its own font subset; the
+    pages are exactly those a single process would draw.
     """
     per = geometry.per_sheet
     sheets = max(1, -(-len(laid) // per))
     workers = max(1, min(workers or os.cpu_count() or 1, sheets // 2 or 1))
     out = Path(out)
     metadata = _metadata(geometry, topics)
-    _prepare_insets(laid, geometry, workers)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".pdf", dir=out.parent)
     os.close(fd)
     try:
@@ -579,6 +523,7 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
 
 def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: int, out: str,
                         metadata: dict, progress: Callable[[int], None]) -> None:
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from pypdf import PdfWriter
@@ -588,7 +533,9 @@ def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: in
     starts = list(range(0, sheets, chunk))
     with tempfile.TemporaryDirectory(prefix="quizzer-pdf-") as parts_dir:
         parts = [os.path.join(parts_dir, f"part-{i:04d}.pdf") for i in range(len(starts))]
-        with ProcessPoolExecutor(workers, mp_context=_fork_context()) as pool:
+        # fork: workers inherit the imported matplotlib and the laid-out cards.
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
             futures = [pool.submit(_render_sheets, laid, geometry, start,
                                    min(chunk, sheets - start), part, metadata)
                        for start, part in zip(starts, parts)]

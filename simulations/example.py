@@ -19,7 +19,12 @@ def _plain(value: Any) -> Any:
     """Turn numpy scalars/arrays and tuples into JSON-able Python values."""
     if hasattr(value, "tolist"):  # numpy scalar or array
         value = value.tolist()
-    if isinstance(value, float) and not math.isfinite(value):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the common, cheap case
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
