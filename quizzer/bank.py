@@ -616,18 +616,12 @@ _RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Choice, Question
 
 
 def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
-    import hashlib
-
     from quizzer import __version__
+    from quizzer.cache import stat_key
 
-    parts = [CACHE_FORMAT, __version__]
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            return None  # let the full load report it
-        parts.append(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}|{_shown(path)}")
-    return Path(cache_dir) / f"bank-{hashlib.sha256(chr(0).join(parts).encode()).hexdigest()[:20]}.json"
+    # The shown names are part of the key: problems quote them.
+    key = stat_key(files, CACHE_FORMAT, __version__, *map(_shown, files))
+    return Path(cache_dir) / f"bank-{key[:20]}.json" if key else None
 
 
 def _encode(value: Any) -> Any:
@@ -659,14 +653,11 @@ def _read_snapshot(path: Path) -> Bank | None:
 
 
 def _write_snapshot(path: Path, bank: Bank) -> None:
-    import tempfile
+    from quizzer.cache import write_atomically
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".bank-", suffix=".json", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(_encode(bank), handle, separators=(",", ":"))
-        os.replace(tmp, path)
+        write_atomically(path, lambda handle: handle.write(
+            json.dumps(_encode(bank), separators=(",", ":")).encode("utf-8")))
         for old in path.parent.glob("bank-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)

@@ -238,7 +238,8 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
     except ex.ExplainError as err:
         click.echo(f"Error: {err}", err=True)
         sys.exit(2)
-    example = ex.run(req)
+    worked = ex.run(req)
+    example = worked.example
     png = None if no_plot else _plot(example, plot_path)
     if as_json:
         import json
@@ -254,7 +255,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         from quizzer.preview import render
 
         text = render(example.chart, sys.stdout.encoding, width=t.width())
-    t.echo(ex.render(req, example, f"Plot: {png}" if png else "", text))
+    t.echo(ex.render(req, worked, f"Plot: {png}" if png else "", text))
     if open_plot:
         click.launch(str(png))
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quizzer import examples
 from quizzer import terminal as t
 from quizzer.bank import Topic, fill_placeholders
+from quizzer.examples import ScenarioExample
 from quizzer.worked import call_text, example_text, param_text
 
 
@@ -47,6 +49,9 @@ def parameter_help(name: str) -> str:
 
 def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
     """Resolve the scenario name and check each ``key=value`` override."""
+    if not scenario and not assignments:  # the bank's own example, checked when it loaded
+        ref = topic.example
+        return Request(topic, ref.simulation, dict(ref.params), ref.seed)
     import simulations
 
     if scenario:
@@ -77,25 +82,22 @@ def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
     return Request(topic, full, params, topic.example.seed)
 
 
-def run(req: Request):
-    import simulations
-
-    return simulations.run(req.scenario, seed=req.seed, **req.params)
+def run(req: Request) -> ScenarioExample:
+    """The request's worked example (from the cache when it was run before)."""
+    return examples.get(req.scenario, req.params, req.seed)
 
 
 def topic_values(topic: Topic) -> dict:
     """The headline example's values, for placeholders in the summary and key points."""
-    import simulations
-
     ref = topic.example
-    return dict(simulations.run(ref.simulation, seed=ref.seed, **ref.params).values)
+    return dict(examples.get(ref.simulation, ref.params, ref.seed).example.values)
 
 
-def render(req: Request, example, figure_line: str, preview: str) -> str:
+def render(req: Request, worked: ScenarioExample, figure_line: str, preview: str) -> str:
     topic = req.topic
+    example = worked.example
     values = topic_values(topic)
     fill = (lambda text: fill_placeholders(text, values))
-    import simulations
 
     lines = [t.heading(topic.title) + t.dim(f"  ({topic.slug})")]
     exams = "; ".join(f"{exam}: {domain}" for exam, domain in topic.exam.items())
@@ -104,13 +106,13 @@ def render(req: Request, example, figure_line: str, preview: str) -> str:
     lines += [t.wrap(fill(point), indent="    ", first="  - ") for point in topic.key_points]
     lines += ["", t.heading("Worked example"),
               t.wrap(call_text(req.scenario, example.params), indent="    ", first="  "),
-              t.wrap(simulations.describe(req.scenario).purpose, indent="  ", first="  "), "",
+              t.wrap(worked.purpose, indent="  ", first="  "), "",
               example_text(example, max_rows=40)]
     if preview:
         lines += ["", preview]
     if figure_line:
         lines += ["", figure_line]
-    others = [n.split(".", 1)[1] for n in scenarios(topic) if n != req.scenario]
+    others = [n.split(".", 1)[1] for n in worked.siblings if n != req.scenario]
     if others:
         lines += ["", t.dim(t.wrap(f"Other scenarios: {', '.join(others)} "
                                    f"(quizzer explain {topic.slug} --scenario NAME; "

@@ -16,8 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -254,17 +252,10 @@ def cached_png(example, directory: Path | None = None) -> Path:
 
 def save_png(fig, path: Path) -> Path:
     """Write ``fig`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".png", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format="png", metadata={"Software": None})
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from quizzer.cache import write_atomically
+
+    return write_atomically(path, lambda handle: fig.savefig(handle, format="png",
+                                                             metadata={"Software": None}))
 
 
 def example_json(example, png: Path | None) -> dict[str, Any]:

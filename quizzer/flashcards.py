@@ -125,6 +125,8 @@ def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool) ->
     """Cards then questions (or one kind), topic by topic, with their worked examples."""
     import simulations
 
+    from quizzer import examples
+
     out = []
     for topic in bank.topics:
         if topics and topic.slug not in topics:
@@ -134,7 +136,7 @@ def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool) ->
         for item in items:
             ref = example_for(item, bank)
             try:
-                example = simulations.run(ref.simulation, seed=ref.seed, **ref.params)
+                example = examples.get(ref.simulation, ref.params, ref.seed).example
             except simulations.SimulationError:
                 example = None
             if example is not None and not plots:
@@ -166,6 +168,7 @@ class Measure:
                                            weight="bold" if bold else "normal")
                       for bold in (False, True)}
         self.cache: dict[tuple, float] = {}
+        self.words: dict[tuple, float] = {}
 
     def char(self, ch: str, bold: bool) -> float:
         key = (ch, bold)
@@ -179,7 +182,11 @@ class Measure:
         return self.cache[key]
 
     def width(self, text: str, size: float, bold: bool) -> float:
-        return sum(self.char(ch, bold) for ch in text) * size * 1.02  # 2% safety
+        key = (text, bold)
+        ems = self.words.get(key)
+        if ems is None:  # a deck measures the same words over and over, at several sizes
+            ems = self.words[key] = sum(self.char(ch, bold) for ch in text)
+        return ems * size * 1.02  # 2% safety
 
 
 def wrap(text: str, width_pt: float, size: float, bold: bool, measure: Measure) -> list[str]:

@@ -172,9 +172,12 @@ def _load(module: str) -> None:
 
 
 def names(module: str | None = None) -> list[str]:
-    """Every scenario name, or only those of ``module`` (importing just that module)."""
-    for name in [module] if module else modules():
-        _load(name)
+    """Every scenario name, or only those of ``module`` (importing just that module; one
+    that is not a file here, such as a test's, lists what has been registered under it)."""
+    on_disk = modules()
+    for name in [module] if module else on_disk:
+        if name in on_disk:
+            _load(name)
     return sorted(n for n in _REGISTRY if module is None or n.startswith(module + "."))
 
 

@@ -67,6 +67,10 @@ class Series:
     def to_dict(self) -> dict:
         return {"label": self.label, "x": _plain(self.x), "y": _plain(self.y), "style": self.style}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Series":
+        return cls.of(data["label"], data["x"], data["y"], data["style"])
+
 
 @dataclass(frozen=True)
 class Annotation:
@@ -78,6 +82,10 @@ class Annotation:
 
     def to_dict(self) -> dict:
         return {"x": _plain(self.x), "y": _plain(self.y), "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Annotation":
+        return cls(data["x"], data["y"], data["text"])
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,16 @@ class Panel:
             "vlines": _plain(self.vlines),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Panel":
+        rows = (lambda rows: tuple(tuple(r) for r in rows))
+        return cls(data["kind"], data["title"], data["x_label"], data["y_label"],
+                   series=tuple(Series.from_dict(s) for s in data["series"]),
+                   x_log=data["x_log"], y_log=data["y_log"], matrix=rows(data["matrix"]),
+                   x_ticks=tuple(data["x_ticks"]), y_ticks=tuple(data["y_ticks"]),
+                   annotations=tuple(Annotation.from_dict(a) for a in data["annotations"]),
+                   hlines=rows(data["hlines"]), vlines=rows(data["vlines"]))
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -134,6 +152,10 @@ class Chart:
 
     def to_dict(self) -> dict:
         return {"title": self.title, "panels": [p.to_dict() for p in self.panels]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Chart":
+        return cls(data["title"], tuple(Panel.from_dict(p) for p in data["panels"]))
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,10 @@ class Table:
 
     def to_dict(self) -> dict:
         return {"columns": list(self.columns), "rows": _plain(self.rows)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Table":
+        return cls(tuple(data["columns"]), tuple(tuple(r) for r in data["rows"]))
 
 
 @dataclass(frozen=True)
@@ -176,6 +202,14 @@ class Example:
             "findings": list(self.findings),
             "chart": self.chart.to_dict(),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Example":
+        """The Example ``to_dict`` described: ``from_dict(e.to_dict()).to_dict() ==
+        e.to_dict()`` (lists come back as tuples; numbers as JSON keeps them)."""
+        return cls(data["name"], dict(data["params"]), dict(data["values"]),
+                   Table.from_dict(data["table"]), tuple(data["findings"]),
+                   Chart.from_dict(data["chart"]), seed=data["seed"])
 
 
 def worked(values: Mapping[str, Any], table: Table, findings: Sequence[str], chart: Chart) -> Example:

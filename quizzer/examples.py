@@ -1,0 +1,88 @@
+"""Worked examples computed once: simulation runs kept as JSON under ``$QUIZZER_HOME/cache``.
+
+A scenario is a pure function of its name, parameters and seed, so its Example can be kept
+and read back instead of run again. Entries are keyed by the call as the bank or the command
+line gave it and by the simulations' code and data (each file's size and modification time,
+and the quizzer version), so an edited scenario is never served stale.
+
+Each entry also keeps what ``quizzer explain`` prints about the scenario (its purpose and the
+other scenarios of its module), so explaining a topic whose example is cached loads neither
+numpy nor the scenario module: reading the entry takes about a millisecond.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class ScenarioExample:
+    """A scenario's Example with what is said about the scenario itself."""
+
+    example: Any  # simulations.example.Example
+    purpose: str
+    siblings: tuple  # every scenario of the same module, this one included
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str | None:
+    """Size and mtime of every simulations source file and of the data they read."""
+    from importlib.util import find_spec
+
+    from quizzer import __version__
+    from quizzer.cache import stat_key
+
+    folders = [Path(find_spec(name).submodule_search_locations[0])
+               for name in ("simulations", "question_bank")]
+    files = sorted(folders[0].glob("*.py")) + sorted((folders[1] / "data").glob("*"))
+    return stat_key(files, FORMAT, __version__)
+
+
+def _path(name: str, params: Mapping[str, Any], seed: int) -> Path | None:
+    from quizzer.home import cache_dir
+
+    code = code_key()
+    if code is None:
+        return None
+    call = json.dumps([name, dict(params), seed, code], sort_keys=True, default=list)
+    return cache_dir() / "examples" / f"{name}-{hashlib.sha256(call.encode()).hexdigest()[:16]}.json"
+
+
+def get(name: str, params: Mapping[str, Any], seed: int = 0) -> ScenarioExample:
+    """The scenario's worked example, from the cache or run now (and kept).
+
+    Raises simulations.SimulationError for an unknown name or a bad parameter, as a run does.
+    """
+    path = _path(name, params, seed)
+    if path is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            from simulations.example import Example
+
+            return ScenarioExample(Example.from_dict(data["example"]), data["purpose"],
+                          tuple(data["siblings"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not kept yet, or unreadable: run it
+    import simulations
+
+    example = simulations.run(name, seed=seed, **params)
+    worked = ScenarioExample(example, simulations.describe(name).purpose,
+                    tuple(simulations.names(name.split(".", 1)[0])))
+    if path is not None:
+        from quizzer.cache import write_atomically
+
+        entry = {"example": example.to_dict(), "purpose": worked.purpose,
+                 "siblings": list(worked.siblings)}
+        try:
+            write_atomically(path, lambda handle: handle.write(
+                json.dumps(entry, separators=(",", ":")).encode("utf-8")))
+        except OSError:
+            pass  # a cache that cannot be written only costs speed next time
+    return worked
