@@ -456,7 +456,7 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
     if not os.access(folder, os.W_OK):
         raise click.ClickException(f"cannot write {target}: no permission to write in {folder}")
     geometry = fc.Geometry(paper, layout[0], layout[1], flip, back_offset)
-    cards = fc.print_cards(loaded, what, slugs, plots)
+    cards = fc.print_cards(loaded, what, slugs, plots, workers=os.cpu_count() or 1)
     if not cards:
         raise click.ClickException("no cards match those options")
     laid, overflow, unplotted = fc.lay_out(cards, geometry)

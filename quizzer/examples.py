@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,21 +61,69 @@ def get(name: str, params: Mapping[str, Any], seed: int = 0) -> ScenarioExample:
 
     Raises simulations.SimulationError for an unknown name or a bad parameter, as a run does.
     """
-    path = _path(name, params, seed)
-    if path is not None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            from simulations.example import Example
+    return _read(name, params, seed) or _run(name, params, seed)
 
-            return ScenarioExample(Example.from_dict(data["example"]), data["purpose"],
-                          tuple(data["siblings"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # not kept yet, or unreadable: run it
+
+def get_many(calls: list[tuple], workers: int) -> dict:
+    """``{call_key(call): ScenarioExample or SimulationError}`` for each ``(name, params,
+    seed)``; those not kept yet are run on ``workers`` processes when there are enough to be
+    worth it (a whole deck's first export runs about 150)."""
+    found, missing = {}, []
+    for call in calls:
+        kept = _read(*call)
+        if kept is None:
+            missing.append(call)
+        else:
+            found[call_key(call)] = kept
+    if workers > 1 and len(missing) > 8:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the workers inherit the imported simulations; each keeps what it runs.
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(_run_or_error, missing, chunksize=4))
+    else:
+        results = [_run_or_error(call) for call in missing]
+    for call, result in zip(missing, results):
+        found[call_key(call)] = result
+    return found
+
+
+def call_key(call: tuple) -> str:
+    return json.dumps(call, sort_keys=True, default=list)
+
+
+def _run_or_error(call: tuple):
+    import simulations
+
+    try:
+        return _run(*call)
+    except simulations.SimulationError as err:
+        return err
+
+
+def _read(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample | None:
+    path = _path(name, params, seed)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        from simulations.example import Example
+
+        return ScenarioExample(Example.from_dict(data["example"]), data["purpose"],
+                               tuple(data["siblings"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # not kept yet, or unreadable: run it
+
+
+def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample:
     import simulations
 
     example = simulations.run(name, seed=seed, **params)
     worked = ScenarioExample(example, simulations.describe(name).purpose,
-                    tuple(simulations.names(name.split(".", 1)[0])))
+                             tuple(simulations.names(name.split(".", 1)[0])))
+    path = _path(name, params, seed)
     if path is not None:
         from quizzer.cache import write_atomically
 

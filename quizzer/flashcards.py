@@ -121,28 +121,31 @@ def flashcard(card: Card, bank: Bank, example) -> PrintCard:
                      Face(title, card.id, tuple(back), 9.5, example.chart if example else None))
 
 
-def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool) -> list[PrintCard]:
-    """Cards then questions (or one kind), topic by topic, with their worked examples."""
-    import simulations
-
+def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool,
+                workers: int = 1) -> list[PrintCard]:
+    """Cards then questions (or one kind), topic by topic, with their worked examples (run
+    on ``workers`` processes if they are not kept yet)."""
     from quizzer import examples
 
-    out = []
+    chosen = []
     for topic in bank.topics:
         if topics and topic.slug not in topics:
             continue
-        items = ([*topic.cards] if what in ("cards", "all") else []) + \
-                ([*topic.questions] if what in ("questions", "all") else [])
-        for item in items:
-            ref = example_for(item, bank)
-            try:
-                example = examples.get(ref.simulation, ref.params, ref.seed).example
-            except simulations.SimulationError:
-                example = None
-            if example is not None and not plots:
-                example = _without_chart(example)
-            make = question_card if isinstance(item, Question) else flashcard
-            out.append(make(item, bank, example))
+        chosen += ([*topic.cards] if what in ("cards", "all") else []) + \
+                  ([*topic.questions] if what in ("questions", "all") else [])
+    calls = {}
+    for item in chosen:
+        ref = example_for(item, bank)
+        calls.setdefault(ref.key(), (ref.simulation, dict(ref.params), ref.seed))
+    found = examples.get_many(list(calls.values()), workers)
+    out = []
+    for item in chosen:
+        result = found[examples.call_key(calls[example_for(item, bank).key()])]
+        example = None if isinstance(result, Exception) else result.example
+        if example is not None and not plots:
+            example = _without_chart(example)
+        make = question_card if isinstance(item, Question) else flashcard
+        out.append(make(item, bank, example))
     return out
 
 
