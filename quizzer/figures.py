@@ -20,7 +20,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 # Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky,
 # yellow, black): distinguishable under the common forms of colour blindness.
@@ -154,8 +154,13 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
         x = note.x
         if isinstance(x, str) and x in categories:  # bars sit at 0..n-1, not at their labels
             x = list(dict.fromkeys(categories)).index(x)
-        ax.annotate(note.text, xy=(x, note.y), xytext=(12, 14), textcoords="offset points",
-                    fontsize=7 if compact else 8, parse_math=False,
+        # Point from the side with room: a call-out above a point near the top would run
+        # into the title, one right of a point near the right edge off the axes.
+        high, right = _share(ax.yaxis, note.y) > 0.7, _share(ax.xaxis, x) > 0.7
+        ax.annotate(note.text, xy=(x, note.y), xytext=(-12 if right else 12, -16 if high else 14),
+                    textcoords="offset points", ha="right" if right else "left",
+                    va="top" if high else "baseline", fontsize=7 if compact else 8,
+                    parse_math=False,
                     arrowprops={"arrowstyle": "->", "color": "0.25", "linewidth": 0.8},
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7",
                           "alpha": 0.9})
@@ -182,6 +187,20 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
         else:
             ax.legend(fontsize=size - 2, framealpha=0.85,
                                handlelength=1.2 if compact else 2.0)
+
+
+def _share(axis, value) -> float:
+    """Where ``value`` sits along ``axis``'s current view, 0 at the start and 1 at the end."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    low, high = axis.get_view_interval()
+    if axis.get_scale() == "log":
+        if min(value, low, high) <= 0:
+            return 0.0
+        value, low, high = math.log10(value), math.log10(low), math.log10(high)
+    return (value - low) / (high - low) if high != low else 0.0
 
 
 def _sparse_ticks(ax, panel) -> None:
