@@ -33,7 +33,8 @@ def main() -> int:
         return run_once(explain, env=env)
 
     def computed() -> float:  # the example is run (no cached entry), no plot
-        shutil.rmtree(cache / "examples", ignore_errors=True)
+        for kept in cache.glob("examples-*"):
+            shutil.rmtree(kept, ignore_errors=True)
         return run_once(explain + ["--no-plot"], env=env)
 
     numpy_floor = "floor: python -c 'import numpy'"

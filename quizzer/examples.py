@@ -46,14 +46,29 @@ def code_key() -> str | None:
     return stat_key(files, FORMAT, __version__)
 
 
-def _path(name: str, params: Mapping[str, Any], seed: int) -> Path | None:
+def _folder() -> Path | None:
+    """This code's folder of entries: ``examples-<code key>``. Entries made by other code
+    can never be read again, so the first entry written here removes their folders."""
     from quizzer.home import cache_dir
 
     code = code_key()
-    if code is None:
+    return cache_dir() / f"examples-{code[:16]}" if code else None
+
+
+def _path(name: str, params: Mapping[str, Any], seed: int) -> Path | None:
+    folder = _folder()
+    if folder is None:
         return None
-    call = json.dumps([name, dict(params), seed, code], sort_keys=True, default=list)
-    return cache_dir() / "examples" / f"{name}-{hashlib.sha256(call.encode()).hexdigest()[:16]}.json"
+    call = json.dumps([name, dict(params), seed], sort_keys=True, default=list)
+    return folder / f"{name}-{hashlib.sha256(call.encode()).hexdigest()[:16]}.json"
+
+
+def _forget_other_code(folder: Path) -> None:
+    import shutil
+
+    for other in folder.parent.glob("examples-*"):
+        if other != folder and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def get(name: str, params: Mapping[str, Any], seed: int = 0) -> ScenarioExample:
@@ -126,6 +141,9 @@ def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample:
     path = _path(name, params, seed)
     if path is not None:
         from quizzer.cache import write_atomically
+
+        if not path.parent.exists():
+            _forget_other_code(path.parent)
 
         entry = {"example": example.to_dict(), "purpose": worked.purpose,
                  "siblings": list(worked.siblings)}

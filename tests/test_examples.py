@@ -44,9 +44,13 @@ def test_changed_simulation_code_is_a_new_entry(monkeypatch):
     monkeypatch.setattr(simulations, "run", lambda *a, **k: runs.append(a) or real(*a, **k))
     examples.get("l1_l2.penalties", {}, 0)
     examples.get("l1_l2.penalties", {}, 0)
-    monkeypatch.setattr(examples, "code_key", lambda: "after an edit")
+    [before] = cache_dir().glob("examples-*")
+    monkeypatch.setattr(examples, "code_key", lambda: "after-an-edit")
     examples.get("l1_l2.penalties", {}, 0)
     assert len(runs) == 2
+    # Entries of the old code can never be read again: their folder goes.
+    assert [p.name for p in cache_dir().glob("examples-*")] == ["examples-after-an-edit"]
+    assert not before.exists()
 
 
 def test_the_code_key_follows_file_size_and_mtime(tmp_path):
@@ -62,7 +66,7 @@ def test_the_code_key_follows_file_size_and_mtime(tmp_path):
 
 def test_an_unreadable_entry_is_run_again_and_replaced():
     first = examples.get("gradients.gradient_check", {}, 0)
-    [entry] = (cache_dir() / "examples").glob("gradients.gradient_check-*.json")
+    [entry] = cache_dir().glob("examples-*/gradients.gradient_check-*.json")
     entry.write_text("{not json")
     again = examples.get("gradients.gradient_check", {}, 0)
     assert again.example.to_dict() == first.example.to_dict()
