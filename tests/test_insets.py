@@ -33,7 +33,7 @@ HARD = {
 }
 
 
-def drawn(panel):
+def drawn(panel, width=W, height=H):
     """Draw ``panel`` as an inset and return (figure, axes, renderer) as left by the fit."""
     captured = {}
     original = insets._overflow
@@ -44,16 +44,14 @@ def drawn(panel):
 
     insets._overflow = spy
     try:
-        pixels = insets.draw(panel, W, H)
+        pixels = insets.draw(panel, width, height)
     finally:
         insets._overflow = original
-    assert pixels.shape == (int(H * insets.INSET_DPI), int(W * insets.INSET_DPI), 4)
+    assert pixels.shape == (int(height * insets.INSET_DPI), int(width * insets.INSET_DPI), 4)
     return captured["fig"], captured["ax"], captured["renderer"]
 
 
-@pytest.mark.parametrize("name", HARD)
-def test_every_text_lies_inside_the_inset_and_the_axes_keep_their_room(name):
-    fig, ax, renderer = drawn(HARD[name])
+def assert_fits(fig, ax, renderer):
     edge = (insets.EDGE_IN - insets.SLACK_IN) * fig.dpi
     texts = insets._texts(fig, ax)
     assert ax.title in texts and ax.yaxis.label in texts
@@ -64,6 +62,30 @@ def test_every_text_lies_inside_the_inset_and_the_axes_keep_their_room(name):
             text.get_text()
     position = ax.get_position()
     assert position.height >= 0.2 and position.width >= 0.6  # of the inset: still a plot
+
+
+@pytest.mark.parametrize("name", HARD)
+def test_every_text_lies_inside_the_inset_and_the_axes_keep_their_room(name):
+    assert_fits(*drawn(HARD[name]))
+
+
+@pytest.mark.slow
+def test_every_inset_of_the_built_in_deck_fits():
+    """All 130-odd distinct insets a whole-deck export draws, at their card sizes."""
+    from quizzer.bank import load
+    from quizzer.flashcards import Geometry, _inset_box, lay_out, print_cards
+
+    geometry = Geometry("a4", 2, 4, "long")
+    laid = lay_out(print_cards(load(), "all", None, plots=True), geometry)[0]
+    wanted = {}
+    for index, (_, back) in enumerate(laid):
+        if back.inset_share and back.face.chart is not None:
+            box = _inset_box(back, geometry.slot(index % geometry.per_sheet, back=True))
+            panel = back.face.chart.panels[0]
+            wanted.setdefault(insets.key(panel, box[2], box[3]), (panel, box[2], box[3]))
+    assert len(wanted) > 100
+    for panel, width, height in wanted.values():
+        assert_fits(*drawn(panel, width, height))
 
 
 def test_a_title_wider_than_the_inset_is_wrapped_and_short_ones_are_not():
@@ -95,3 +117,13 @@ def test_each_inset_is_drawn_once_per_process(monkeypatch):
     assert insets.pixels(panel, W, H) == "pixels"
     assert calls == [(panel, W, H)]
     insets._CACHE.clear()
+
+
+def test_long_category_names_lie_flat_on_two_rows_instead_of_slanting():
+    fig, ax, renderer = drawn(HARD["rotated categories, long log label"])
+    labels = insets._tick_labels(ax.xaxis)
+    assert [t.get_rotation() for t in labels] == [0.0] * len(CATEGORIES)
+    tops = [round(t.get_window_extent(renderer).y1) for t in labels]
+    line = labels[0].get_fontsize() * 1.2 / 72 * fig.dpi
+    assert tops[0::2] == [tops[0]] * len(tops[0::2])
+    assert tops[1::2] == [round(tops[0] - line)] * len(tops[1::2])
