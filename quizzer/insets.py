@@ -17,6 +17,7 @@ slanted, they took half of a one-inch inset.
 from __future__ import annotations
 
 import json
+import math
 import textwrap
 
 INSET_DPI = 220  # print resolution of the insets (a plot a few centimetres wide)
@@ -53,8 +54,7 @@ class _Measure:
         return (text.count("\n") + 1) * size * _LEADING / 72 if text else 0.0
 
 
-def _first_guess(ax, panel, measure: _Measure, height_in: float,
-                 staggered: bool) -> list[float]:
+def _first_guess(ax, panel, measure: _Measure, height_in: float, rows: int) -> list[float]:
     """Margins in inches (left, bottom, right, top) from the sizes of the texts around the
     axes; the tick labels of a numeric axis are guessed (drawing decides them). Wraps a y
     label that would be taller than the inset onto two or three lines."""
@@ -71,10 +71,10 @@ def _first_guess(ax, panel, measure: _Measure, height_in: float,
         list(panel.x_ticks or ()) if panel.kind == "heatmap" else []
     x_width, x_height = ticks(list(dict.fromkeys(categories)), panel.x_log)
     labels = ax.xaxis.get_ticklabels()
-    rotated = bool(labels) and labels[0].get_rotation() != 0
-    # Slanted at 30 degrees, or flat on two rows, or flat on one.
-    x_block = x_width * 0.5 + x_height * 0.87 if rotated else \
-        (2 * x_height if staggered else x_height)
+    angle = math.radians(labels[0].get_rotation()) if labels else 0.0
+    # Flat on one row or more, or turned (the figure's 30 degrees, or upright).
+    x_block = rows * x_height if rows else \
+        x_width * math.sin(angle) + x_height * math.cos(angle)
     x_label = ax.xaxis.label
     bottom = EDGE_IN + measure.height(x_label.get_text(), x_label.get_fontsize()) \
         + (_LABELPAD_PT / 72 if x_label.get_text() else 0) + x_block + tick
@@ -99,30 +99,59 @@ def _first_guess(ax, panel, measure: _Measure, height_in: float,
     return [left, bottom, 0.08, top]
 
 
-def _stagger(ax, measure: _Measure, width_in: float) -> bool:
-    """Set slanted category names flat on two alternating rows when each fits in two slots.
+def _stagger(ax, measure: _Measure, width_in: float) -> int:
+    """Set slanted category names flat, on up to three alternating rows (smaller, down to
+    MIN_LABEL_PT, if need be), when each fits in that many slots; else upright. Returns the
+    rows used (0: the names are turned, not flat).
 
     The full-size figure slants long names at 30 degrees; in a one-inch inset that takes
-    half the height. Flat names on alternate rows take two text lines, and every other name
-    has twice its slot to spread into.
+    half the height, and in a narrow one the slanted names run into each other. Flat names
+    on k rows take k text lines, and each name has k slots to spread into.
     """
     labels = ax.xaxis.get_ticklabels()
     if len(labels) < 2 or labels[0].get_rotation() == 0:
-        return False
-    size = labels[0].get_fontsize()
-    slot = (width_in - 0.6) / len(labels)  # about the axes' width, shared out
-    if max(measure.width(t.get_text(), size) for t in labels) > 1.9 * slot:
-        return False  # too long even for two slots: keep them slanted
+        return 0
+    slot = (width_in - 0.8) / len(labels)  # about the axes' width, shared out
+    start = labels[0].get_fontsize()
+    fits = ((size, rows) for size in (start, start - 0.5, start - 1.0, MIN_LABEL_PT)
+            if size >= MIN_LABEL_PT for rows in (1, 2, 3)
+            if max(measure.width(t.get_text(), size) for t in labels) <= (rows - 0.1) * slot)
+    size, rows = next(fits, (start, 0))
+    if not rows:  # too long even for three slots at the smallest size: upright
+        for label in labels:
+            label.set_rotation(90)
+            label.set_horizontalalignment("center")
+        return 0
+    from matplotlib.transforms import ScaledTranslation
+
     drop = size * _LEADING / 72  # one line, in inches
     for n, label in enumerate(labels):
         label.set_rotation(0)
         label.set_horizontalalignment("center")
-        if n % 2:  # the second row: moved down one line by an offset in inches
-            from matplotlib.transforms import ScaledTranslation
-
+        label.set_fontsize(size)
+        if n % rows:  # a lower row: moved down by whole lines, an offset in inches
             label.set_transform(label.get_transform() + ScaledTranslation(
-                0, -drop, ax.figure.dpi_scale_trans))
-    return True
+                0, -drop * (n % rows), ax.figure.dpi_scale_trans))
+    return rows
+
+
+def _thin(axis, renderer) -> bool:
+    """Hide tick labels so that those left (every k-th) do not touch; True if any were.
+
+    Ten confusion-matrix rows in a one-inch inset have no room for ten labels; every other
+    one still says which row is which."""
+    labels = [t for t in _tick_labels(axis) if t.get_visible() and t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+
+    def clear(step: int) -> bool:
+        kept = boxes[::step]
+        return not any(a.overlaps(b) for a, b in zip(kept, kept[1:]))
+
+    step = next((k for k in range(1, len(labels) + 1) if clear(k)), 1)
+    for n, label in enumerate(labels):
+        if n % step:
+            label.set_visible(False)
+    return step > 1
 
 
 def _tick_labels(axis) -> list:
@@ -145,7 +174,7 @@ def _texts(fig, ax) -> list:
 
 def _overflow(fig, ax, renderer) -> tuple[list[float], bool, float]:
     """Inches by which text crosses each edge (left, bottom, right, top); whether the title
-    is wider than the inset (it needs wrapping, not margins); and the factor by which the
+    is too wide to sit centred over the axes (it needs wrapping); and the factor by which the
     y label's font would have to shrink to stay inside (1 if it is inside: a smaller
     font is better than the margins it would take, which squash the axes)."""
     from matplotlib.transforms import Bbox
@@ -168,7 +197,9 @@ def _overflow(fig, ax, renderer) -> tuple[list[float], bool, float]:
             over[1] = max(over[1], 2 * (edge - label.y0))
             over[3] = max(over[3], 2 * (label.y1 - (height - edge)))
     title = ax.title.get_window_extent(renderer) if ax.title.get_text() else None
-    too_wide = title is not None and title.width > width - 2 * edge
+    # Centred over the axes, the title must fit on both sides of their centre.
+    centre = (ax.bbox.x0 + ax.bbox.x1) / 2
+    too_wide = title is not None and title.width / 2 > min(centre, width - centre) - edge
     return [max(0.0, o / dpi) for o in over], too_wide, shrink
 
 
@@ -186,8 +217,8 @@ def draw(panel, width_in: float, height_in: float):
     draw_panel(fig, ax, panel, compact=True)
     ax.set_title(panel.title, fontsize=ax.title.get_fontsize(), parse_math=False)
     measure = _Measure(canvas.get_renderer(), fig.dpi)
-    staggered = _stagger(ax, measure, width_in)
-    margins = _first_guess(ax, panel, measure, height_in, staggered)
+    rows = _stagger(ax, measure, width_in)
+    margins = _first_guess(ax, panel, measure, height_in, rows)
     for _ in range(6):  # each pass only grows margins; in practice one or two suffice
         left, bottom, right, top = margins
         ax.set_position((left / width_in, bottom / height_in,
@@ -204,6 +235,8 @@ def draw(panel, width_in: float, height_in: float):
             ax.yaxis.label.set_fontsize(max(MIN_LABEL_PT, size * shrink * 0.97))
             continue
         if not any(o > SLACK_IN for o in over):
+            if _thin(ax.xaxis, canvas.get_renderer()) | _thin(ax.yaxis, canvas.get_renderer()):
+                continue  # labels were hidden: draw again without them
             break
         # Grow by the overflow and a little more: the title moves up with the axes' top.
         margins = [m + o + (0.02 if o > 0 else 0.0) for m, o in zip(margins, over)]

@@ -60,6 +60,12 @@ def assert_fits(fig, ax, renderer):
         assert box.x0 >= edge and box.y0 >= edge, text.get_text()
         assert box.x1 <= fig.bbox.width - edge and box.y1 <= fig.bbox.height - edge, \
             text.get_text()
+    for axis in (ax.xaxis, ax.yaxis):  # tick labels never run into each other
+        boxes = [t.get_window_extent(renderer) for t in insets._tick_labels(axis)
+                 if t.get_visible() and t.get_text()]
+        for i, one in enumerate(boxes):
+            assert not any(one.overlaps(other) for other in boxes[i + 1:]), \
+                [t.get_text() for t in insets._tick_labels(axis)]
     position = ax.get_position()
     assert position.height >= 0.2 and position.width >= 0.6  # of the inset: still a plot
 
@@ -117,6 +123,15 @@ def test_each_inset_is_drawn_once_per_process(monkeypatch):
     assert insets.pixels(panel, W, H) == "pixels"
     assert calls == [(panel, W, H)]
     insets._CACHE.clear()
+
+
+def test_in_a_narrow_inset_category_names_take_three_rows_without_touching():
+    fig, ax, renderer = drawn(HARD["rotated categories, long log label"], width=2.24)
+    labels = insets._tick_labels(ax.xaxis)
+    tops = sorted({round(t.get_window_extent(renderer).y1) for t in labels})
+    assert len(tops) == 3 and {t.get_rotation() for t in labels} == {0.0}
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
 
 
 def test_long_category_names_lie_flat_on_two_rows_instead_of_slanting():
