@@ -343,7 +343,7 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
               show_default=True, metavar="N", help="New items a day to assume.")
 @bank_option
 def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
-    """Plan for an exam date: reviews are kept on or before it; see the daily workload.
+    """Plan for an exam date: last reviews are spread over the days before it; see the workload.
 
     Without options, show the plan for the date already set.
 

@@ -62,7 +62,7 @@ def build_queue(bank: Bank, schedules: dict, now: datetime, *, exam: date | None
                if not topics or i.topic in topics}
     due = [records[s.item_id] for s in sch.due_now(schedules.values(), today, exam)
            if s.item_id in records]
-    fresh = sch.new_items([i for i in _bank_order(bank) if i.id in records], schedules)
+    fresh = sch.new_items([i for i in bank_order(bank) if i.id in records], schedules)
     allowed = max(0, new_per_day - sch.new_seen_on(schedules.values(), today))
     room = len(due) + allowed if limit is None else limit
     shown_due = due[:room]
@@ -70,7 +70,8 @@ def build_queue(bank: Bank, schedules: dict, now: datetime, *, exam: date | None
     return Queue(tuple(shown_due), tuple(shown_new), len(due), allowed, len(fresh))
 
 
-def _bank_order(bank: Bank) -> list:
+def bank_order(bank: Bank) -> list:
+    """Topics in bank order, each its cards then its questions: what new_items orders."""
     return [i for topic in bank.topics for i in (*topic.cards, *topic.questions)]
 
 
@@ -98,8 +99,8 @@ def render_start(queue: Queue, exam: date | None, today: date) -> str:
     if len(queue.due) < queue.due_total:
         lines.append(f"This session takes the {len(queue.due)} most overdue (--limit).")
     if sch.exam_cap_active(exam, today):
-        lines.append(t.dim(f"Exam {day_text(exam, today)}: every review is kept on or "
-                           "before it."))
+        lines.append(t.dim(f"Exam {day_text(exam, today)}: reviews that would fall on or "
+                           f"after it come in the {sch.RUN_UP_DAYS} days before it."))
     return "\n".join(lines)
 
 

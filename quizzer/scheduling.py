@@ -22,14 +22,24 @@ There are no minute-scale learning steps: a new item's first rating schedules it
 (Again 1, Hard 1, Good 2, Easy 8), and a lapse is rescheduled from its new, lower stability
 (usually 1 to 5 days). Fuzzing is off, so schedules are reproducible and testable.
 
-**Exam cap.** With an exam date set, an item whose natural due date falls after the exam is
-due on the exam day instead (provided it was last seen before it), so everything gets one
-more look in time. The cap is applied when due dates are *read*, never stored: clearing the
-date, or the exam day passing, brings the natural schedule straight back.
+**Exam cap.** With an exam date set, every item gets one last look in the *run-up*: the
+:data:`RUN_UP_DAYS` days before the exam. An item last seen before the run-up whose natural
+due date falls on or after the exam day is due on its run-up day instead, one of those days
+picked by a stable hash of its id (:func:`run_up_day`), so a few hundred such items become
+about a third each on the three days before the exam rather than all on the exam morning. The
+run-up day is never after the exam and always after the item's last review. An item seen
+*in* the run-up has had its last look: it keeps its natural date, which is either a review
+the run-up still holds or a date after the exam (and FSRS's due date is where recall falls
+to 90 %, so it is at least that on the exam day). Capping those again would bring every
+item back on every remaining day. The exam day itself only gets natural reviews of items
+seen in the run-up, and items still overdue when it comes. The cap is applied when due dates
+are *read*, never stored: clearing the date, or the exam day passing, brings the natural
+schedule straight back.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import zlib
 from dataclasses import dataclass
@@ -43,6 +53,15 @@ DESIRED_RETENTION = 0.9
 NEW_PER_DAY = 10          # new items a day that `quizzer review` introduces by default
 MASTERED_STABILITY = 21.0  # days; Anki calls a card "mature" from a 21-day interval
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+# The days before an exam that take the last review of everything capped to it. Three days
+# cut the exam-morning spike to about a third a day and keep each item's last look within
+# three days of the exam, so it is fresh on the day; a longer run-up spreads the load
+# thinner but moves that look further from the exam, a shorter one concentrates it again.
+# The window is fixed to the exam, not to today, so a due date once shown never moves. With
+# fewer days left (an exam set late), run-up days already past are overdue like any other
+# due date, so their items are due today: the window is then min(3 days, days left),
+# today taking the past days' share.
+RUN_UP_DAYS = 3
 
 SCHEDULER = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(),
                       relearning_steps=(), enable_fuzzing=False)
@@ -200,10 +219,27 @@ def exam_cap_active(exam: date | None, today: date) -> bool:
     return exam is not None and today <= exam
 
 
+def run_up_day(item_id: str, exam: date) -> date:
+    """The day before ``exam`` that takes this item's last review: 1 to RUN_UP_DAYS before.
+
+    Chosen by a hash of the id, so it is the same on every read and for every learner, and
+    independent of the other items (adding one moves no other). blake2b rather than the
+    crc32 used for fsrs's card ids: a checksum mixes similar ids poorly (4 of the 5
+    ``mini-*`` test ids fall on one day with crc32), a cryptographic digest is uniform.
+    """
+    digest = hashlib.blake2b(item_id.encode(), digest_size=8).digest()
+    return exam - timedelta(days=RUN_UP_DAYS - int.from_bytes(digest, "big") % RUN_UP_DAYS)
+
+
 def effective_due(schedule: Schedule, today: date, exam: date | None = None) -> date:
-    """The due date, pulled in to the exam day when the natural one falls after it."""
-    if exam_cap_active(exam, today) and schedule.last_review < exam:
-        return min(schedule.due, exam)
+    """The due date, brought into the run-up when the natural one is on or after the exam.
+
+    Only for items last seen before the run-up (see the module docstring): one seen in it
+    keeps its natural date. So the run-up day is always after the last review.
+    """
+    if (exam_cap_active(exam, today) and schedule.due >= exam
+            and schedule.last_review < exam - timedelta(days=RUN_UP_DAYS)):
+        return run_up_day(schedule.item_id, exam)
     return schedule.due
 
 
@@ -289,32 +325,34 @@ class DayLoad:
         return self.reviews + self.new
 
 
-def plan_workload(schedules: Iterable[Schedule], new_count: int, today: date, exam: date,
+def plan_workload(schedules: Iterable[Schedule], new: Sequence, today: date, exam: date,
                   new_per_day: int = NEW_PER_DAY) -> tuple[list[DayLoad], int]:
     """Day-by-day workload from ``today`` to the exam day, and how many stay unseen.
 
+    ``new``: the bank items never seen, in the order they are started (:func:`new_items`).
     A projection, not a promise: it assumes every review is answered right (Good) and that
     ``new_per_day`` new items are started each day before the exam day. Each day's reviews
-    are rescheduled with the exam cap, exactly as real reviews would be.
+    are rescheduled with the exam cap, exactly as real reviews would be; new items are
+    started under their own ids, since an item's run-up day depends on its id.
     """
     state = {s.item_id: s for s in schedules}
-    left = new_count
+    waiting = list(new)
     loads = []
     day = today
     while day <= exam:
         due = [s for s in state.values() if effective_due(s, day, exam) <= day]
-        started = min(left, new_per_day) if day < exam else 0
-        left -= started
+        started = waiting[:new_per_day] if day < exam else []
+        del waiting[:len(started)]
         noon = local_noon(day)
         for s in due:
             state[s.item_id] = review(s, s.item_id, s.kind, s.topic, Rating.Good,
                                       noon).schedule
-        for n in range(started):
-            key = f"\0new-{day.isoformat()}-{n}"
-            state[key] = review(None, key, "new", "", Rating.Good, noon).schedule
-        loads.append(DayLoad(day, len(due), started))
+        for item in started:
+            state[item.id] = review(None, item.id, item_kind(item), item.topic, Rating.Good,
+                                    noon).schedule
+        loads.append(DayLoad(day, len(due), len(started)))
         day += timedelta(days=1)
-    return loads, left
+    return loads, len(waiting)
 
 
 def local_noon(day: date) -> datetime:

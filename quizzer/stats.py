@@ -260,13 +260,15 @@ class ExamPlan:
 def exam_plan(bank: Bank, schedules: dict, now: datetime, exam: date,
               new_per_day: int = sch.NEW_PER_DAY) -> ExamPlan:
     """The projected daily workload until ``exam`` (see scheduling.plan_workload)."""
+    from quizzer.review import bank_order
+
     today = sch.local_day(now)
     ids = [i.id for i in (*bank.questions, *bank.cards)]
     known = [schedules[i] for i in ids if i in schedules]
-    new_total = len(ids) - len(known)
-    loads, unseen = sch.plan_workload(known, new_total, today, exam, new_per_day)
-    return ExamPlan(today, exam, tuple(loads), new_total, unseen, new_per_day,
-                    sch.pace_needed(new_total, today, exam))
+    fresh = sch.new_items(bank_order(bank), schedules)  # in the order review starts them
+    loads, unseen = sch.plan_workload(known, fresh, today, exam, new_per_day)
+    return ExamPlan(today, exam, tuple(loads), len(fresh), unseen, new_per_day,
+                    sch.pace_needed(len(fresh), today, exam))
 
 
 def render_plan(plan: ExamPlan) -> str:
@@ -274,8 +276,10 @@ def render_plan(plan: ExamPlan) -> str:
     from quizzer.review import day_text
 
     lines = [t.heading(f"Exam {day_text(plan.exam, plan.today)}."),
-             t.wrap("Until then every item's next review is kept on or before the exam "
-                    "day; afterwards normal scheduling returns."), ""]
+             t.wrap("Until then, a review that would fall on or after the exam day comes "
+                    f"in the {sch.RUN_UP_DAYS} days before it instead (spread over them, so "
+                    "the exam day stays light); afterwards normal scheduling returns."),
+             ""]
     if len(plan.days) <= 28:
         rows = [(_day_label(d.day) + (" (exam)" if d.day == plan.exam else ""),
                  d.reviews, d.new, d.total) for d in plan.days]

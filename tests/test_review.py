@@ -236,23 +236,52 @@ def _real_wall_clock():
 
 # ------------------------------------------------------------------------------ plan
 
-def test_plan_caps_reviews_to_the_exam_and_shows_the_workload(clock, unshuffled):
-    code, out = run("plan", "--exam-date", "2025-05-16")
+def test_plan_spreads_the_last_reviews_over_the_run_up_and_shows_the_workload(clock,
+                                                                             unshuffled):
+    code, out = run("plan", "--exam-date", "2025-05-20")
     assert code == 0
     assert out == PLAN
     review(input=right_answers())  # Monday: all 5 new, right -> due Wednesday
     clock.advance(days=2)
     code, out = review(input=right_answers())
     assert out.startswith("To review: 5 items due.\n"
-                          "Exam in 2 days (Fri 16 May): every review is kept on or before "
-                          "it.\n")
-    # Good on Wednesday would mean 11 days; the exam is Friday.
-    assert out.count("Next review: in 2 days (Fri 16 May) (capped: 11 days without the "
-                     "exam).\n") == 5
+                          "Exam in 6 days (Tue 20 May): reviews that would fall on or after "
+                          "it come in the 3 days before it.\n")
+    # Good on Wednesday would mean 11 days (Sun 25, after the exam): each item's last look
+    # before the exam comes on its run-up day, Sat 17 to Mon 19, never on the exam day.
+    run_up = {i: sch.run_up_day(i, date(2025, 5, 20)) for i in RIGHT}
+    assert set(run_up.values()) == {date(2025, 5, 17), date(2025, 5, 18), date(2025, 5, 19)}
+    for day in sorted(set(run_up.values())):
+        text = quizzer.review.day_text(day, date(2025, 5, 14))
+        count = sum(1 for d in run_up.values() if d == day)
+        assert out.count(f"Next review: {text} (capped: 11 days without the exam).\n") == count
+    # Each item comes back on exactly its run-up day (the PLAN table's 2, 2 and 1)...
+    for day in (15, 16, 17, 18, 19):
+        clock.advance(days=1)
+        due = [i for i, d in run_up.items() if d == date(2025, 5, day)]
+        assert sorted(headers(review(input=right_answers())[1])) == sorted(due)
+    # ...and once seen there keeps its natural date: nothing is left for the exam day.
+    clock.advance(days=1)
+    assert review()[1] == ("Nothing is due.\n"
+                           "  Next due: 2 items in 20 days (Mon 9 Jun); 0 in the next 7 days.\n")
+    with open_store() as store:
+        natural = [s.due for s in store.schedules().values()]
+    assert all(d > date(2025, 5, 20) for d in natural)  # every one after the exam
+    assert natural.count(min(natural)) == 2 and min(natural) == date(2025, 6, 9)  # Sat 17's
+    clock.advance(days=1)  # the day after: normal scheduling, as it already was
+    assert review()[1].startswith("Nothing is due.\n  Next due: 2 items in 19 days (Mon 9 Jun)")
+
+
+def test_clearing_the_exam_date_brings_the_natural_schedule_back(clock, unshuffled):
+    run("plan", "--exam-date", "2025-05-20")
+    review(input=right_answers())
     clock.advance(days=2)
-    assert headers(review(input=right_answers())[1]) == sorted(RIGHT)  # all due on exam day
-    clock.advance(days=1)  # the day after: normal scheduling again
-    assert review()[1].startswith("Nothing is due.\n  Next due: 5 items in 19 days (Thu 5 Jun)")
+    review(input=right_answers())  # Wednesday: naturally due in 11 days, Sun 25 May
+    assert review()[1] == ("Nothing is due.\n"
+                           "  Next due: 2 items in 3 days (Sat 17 May); 5 in the next 7 days.\n")
+    assert run("plan", "--clear") == (0, "Exam date cleared: normal scheduling.\n")
+    assert review()[1] == ("Nothing is due.\n"
+                           "  Next due: 5 items in 11 days (Sun 25 May); 0 in the next 7 days.\n")
 
 
 def test_plan_clear_past_dates_and_no_date():
@@ -276,8 +305,9 @@ def test_plan_after_the_exam_says_normal_scheduling_is_back(clock):
 
 
 PLAN = """\
-Exam in 4 days (Fri 16 May).
-Until then every item's next review is kept on or before the exam day;
+Exam in 8 days (Tue 20 May).
+Until then, a review that would fall on or after the exam day comes in the 3
+days before it instead (spread over them, so the exam day stays light);
 afterwards normal scheduling returns.
 
   day                reviews  new  total
@@ -286,7 +316,11 @@ afterwards normal scheduling returns.
   Tue 13 May               0    0      0
   Wed 14 May               5    0      5
   Thu 15 May               0    0      0
-  Fri 16 May (exam)        5    0      5
+  Fri 16 May               0    0      0
+  Sat 17 May               2    0      2
+  Sun 18 May               2    0      2
+  Mon 19 May               1    0      1
+  Tue 20 May (exam)        0    0      0
 
 A projection assuming every review is answered right and 10 new items a day
 (quizzer review --new N).

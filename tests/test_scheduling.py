@@ -2,6 +2,7 @@
 
 import sqlite3
 import time
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -171,45 +172,123 @@ def test_forecast_and_next_due():
 
 # ------------------------------------------------------------------------------ exam cap
 
-def test_exam_date_caps_every_due_date_to_the_exam_day():
-    exam = date(2025, 5, 22)
-    schedule = None
-    for day in range(10):
+EXAM = date(2025, 5, 22)  # a Thursday: the run-up is Mon 19, Tue 20 and Wed 21 May
+RUN_UP = [date(2025, 5, 19), date(2025, 5, 20), date(2025, 5, 21)]
+
+
+def due_after_the_exam(count: int) -> list:
+    """Items last seen 21 Apr .. 18 May (up to the day before the run-up), naturally due on
+    the exam day or up to 29 days after it: all of them the old cap put on the exam day."""
+    return [make(f"item-{n:03}", EXAM + timedelta(days=n % 30),
+                 date(2025, 4, 21) + timedelta(days=n % 28)) for n in range(count)]
+
+
+def test_reviewing_when_due_brings_the_last_review_into_the_run_up_once():
+    schedule, seen = None, []
+    for day in range(11):  # Mon 12 .. Thu 22, the exam day
         today = at(day).date()
-        if schedule is not None and sch.effective_due(schedule, today, exam) > today:
+        if schedule is not None and sch.effective_due(schedule, today, EXAM) > today:
             continue
         schedule = sch.review(schedule, "q", "question", "t", GOOD, at(day)).schedule
-        assert sch.effective_due(schedule, today, exam) <= exam
-    # Reviewed Mon 12 (2 days), Wed 14 (11 days: the 25th, after the exam)...
-    assert schedule.last_review == date(2025, 5, 14)
-    assert schedule.due == date(2025, 5, 25)
-    # ...so it is due on the exam day, and on the exam day it is due.
-    assert sch.effective_due(schedule, date(2025, 5, 15), exam) == exam
-    assert [s.item_id for s in sch.due_now([schedule], exam, exam)] == ["q"]
+        seen.append(today)
+        assert sch.effective_due(schedule, today, EXAM) <= EXAM or today in RUN_UP
+    # New on Mon 12 (2 days), Good on Wed 14 (11 days: the 25th, after the exam), so its last
+    # look before the exam comes on its run-up day; after that look its natural date stands.
+    assert seen == [date(2025, 5, 12), date(2025, 5, 14), sch.run_up_day("q", EXAM)]
+    assert sch.run_up_day("q", EXAM) in RUN_UP
+    assert sch.effective_due(schedule, seen[-1], EXAM) == schedule.due > EXAM
 
 
-def test_after_the_exam_or_without_it_normal_scheduling_returns():
-    schedule = make("q", due=date(2025, 6, 30), last=date(2025, 5, 14))
-    exam = date(2025, 5, 22)
-    assert sch.effective_due(schedule, date(2025, 5, 20), exam) == exam
-    assert sch.effective_due(schedule, date(2025, 5, 20), None) == date(2025, 6, 30)
-    assert sch.effective_due(schedule, date(2025, 5, 23), exam) == date(2025, 6, 30)
-    seen_on_exam_day = make("q", due=date(2025, 6, 30), last=exam)
-    assert sch.effective_due(seen_on_exam_day, exam, exam) == date(2025, 6, 30)
+def test_items_due_after_the_exam_are_spread_over_the_run_up_not_piled_on_the_exam_day():
+    items = due_after_the_exam(300)
+    today = date(2025, 5, 12)
+    due = {s.item_id: sch.effective_due(s, today, EXAM) for s in items}
+    assert Counter(due.values()) == {RUN_UP[0]: 109, RUN_UP[1]: 86, RUN_UP[2]: 105}
+    # Never after the exam, never on it, never before the day after the item's last review
+    # (the latest last review here is Sun 18, the day before the run-up).
+    assert all(s.last_review < due[s.item_id] < EXAM for s in items)
+    assert max(s.last_review for s in items) == date(2025, 5, 18)
+    assert sch.forecast(items, today, 11, EXAM) == [0] * 7 + [109, 86, 105, 0]
+    # Deterministic: the same dates on any day they are read, whatever the other items.
+    assert all(sch.effective_due(s, RUN_UP[0], EXAM) == due[s.item_id] for s in items)
+    assert [sch.effective_due(s, today, EXAM) for s in items[:10]] == \
+        [due[s.item_id] for s in due_after_the_exam(10)]
+
+
+def test_the_cap_leaves_alone_reviews_due_in_time_and_items_seen_in_the_run_up():
+    today = date(2025, 5, 12)
+    items = [make("due-in-the-run-up", date(2025, 5, 20), date(2025, 5, 10)),
+             make("due-before-it", date(2025, 5, 15), date(2025, 5, 10)),
+             make("seen-in-the-run-up", date(2025, 6, 1), RUN_UP[0]),
+             make("seen-on-the-eve", date(2025, 6, 1), RUN_UP[-1]),
+             make("seen-in-it-due-on-exam-day", EXAM, RUN_UP[1])]
+    # A look in the run-up is the last one before the exam: capping it again would bring the
+    # item back on every remaining day. Its natural date, after the exam, means FSRS predicts
+    # at least 90 % recall on the exam day; one on the exam day itself is kept.
+    for day in (today, RUN_UP[-1], EXAM):
+        assert [sch.effective_due(s, day, EXAM) for s in items] == [s.due for s in items]
+
+
+def test_with_one_day_before_the_exam_left_that_day_takes_the_run_up():
+    items = due_after_the_exam(30)
+    by_day = Counter(sch.run_up_day(s.item_id, EXAM) for s in items)
+    assert set(by_day) == set(RUN_UP)  # some on each run-up day
+    # Exam set with two days to go: the run-up day already past is overdue, so due today.
+    assert sch.forecast(items, RUN_UP[1], 3, EXAM) == [by_day[RUN_UP[0]] + by_day[RUN_UP[1]],
+                                                       by_day[RUN_UP[2]], 0]
+    # One day to go: everything is due today, the eve, and the exam day stays empty...
+    eve = RUN_UP[-1]
+    assert len(sch.due_now(items, eve, EXAM)) == 30
+    assert sch.forecast(items, eve, 2, EXAM) == [30, 0]
+    # ...reviewed there, each item keeps its natural date, after the exam.
+    reviewed = [sch.review(s, s.item_id, "question", "t", GOOD, at(9)).schedule
+                for s in items]
+    assert all(sch.effective_due(s, eve, EXAM) == s.due > EXAM for s in reviewed)
+    # No day before the exam left: everything lands on the exam day.
+    assert sch.forecast(items, EXAM, 1, EXAM) == [30]
+
+
+def test_clearing_the_exam_or_the_exam_passing_brings_the_natural_dates_back():
+    items = due_after_the_exam(30)
+    today = date(2025, 5, 12)
+    assert all(sch.effective_due(s, today, EXAM) < EXAM for s in items)
+    assert [sch.effective_due(s, today, None) for s in items] == [s.due for s in items]
+    day_after = EXAM + timedelta(days=1)
+    assert [sch.effective_due(s, day_after, EXAM) for s in items] == [s.due for s in items]
+    seen_on_exam_day = make("q", due=date(2025, 6, 30), last=EXAM)
+    assert sch.effective_due(seen_on_exam_day, EXAM, EXAM) == date(2025, 6, 30)
 
 
 def test_plan_workload_projects_reviews_and_new_items_until_the_exam():
-    today, exam = date(2025, 5, 12), date(2025, 5, 16)
+    from quizzer.bank import Question
+
+    today = date(2025, 5, 12)
     known = [make("due-today", today, date(2025, 5, 10), stability=2.3)]
-    loads, unseen = sch.plan_workload(known, new_count=5, today=today, exam=exam,
-                                      new_per_day=2)
-    # New items (Good) come back two days later; reviews then jump past the exam and are
-    # capped to it, so the exam day sees all six once more.
+    new = [Question(id=f"new-{n}", topic="t", kind="true-false", prompt="p", explanation="e")
+           for n in range(5)]
+    loads, unseen = sch.plan_workload(known, new, today=today, exam=EXAM, new_per_day=2)
+    # New items (Good) come back two days later; that review jumps past the exam, so each
+    # item's last look before it comes on its own run-up day (19-21) and the exam day is
+    # free. due-today, Good today, is naturally due on the 20th: before the exam, kept.
     assert [(d.day.day, d.reviews, d.new) for d in loads] == [
-        (12, 1, 2), (13, 0, 2), (14, 2, 1), (15, 2, 0), (16, 6, 0)]
+        (12, 1, 2), (13, 0, 2), (14, 2, 1), (15, 2, 0), (16, 1, 0), (17, 0, 0), (18, 0, 0),
+        (19, 1, 0), (20, 3, 0), (21, 2, 0), (22, 0, 0)]
+    run_up = Counter(sch.run_up_day(q.id, EXAM) for q in new)
+    assert [d.reviews for d in loads[7:10]] == [run_up[date(2025, 5, 19)],
+                                                run_up[date(2025, 5, 20)] + 1,
+                                                run_up[date(2025, 5, 21)]]
     assert unseen == 0
-    assert sch.pace_needed(5, today, exam) == 2
-    assert sch.plan_workload([], 9, today, exam, 2)[1] == 1
+    # With the exam on Friday 16 the run-up is 13-15: due-today's last look comes on the 13th,
+    # the new items' first reviews (14, 15) fall in the run-up and keep their natural dates,
+    # and the item started on the 14th is naturally due on the exam day.
+    short = sch.plan_workload(known, new, today, date(2025, 5, 16), 2)[0]
+    assert [(d.day.day, d.reviews) for d in short] == [(12, 1), (13, 1), (14, 2), (15, 2),
+                                                       (16, 1)]
+    assert sch.run_up_day("due-today", date(2025, 5, 16)) == date(2025, 5, 13)
+    assert sch.pace_needed(5, today, date(2025, 5, 16)) == 2
+    nine = [Question(id=f"n{i}", topic="t", kind="true-false", prompt="p", explanation="e")
+            for i in range(9)]
+    assert sch.plan_workload([], nine, today, date(2025, 5, 16), 2)[1] == 1  # 4 days x 2
 
 
 # ------------------------------------------------------------------------------ migration

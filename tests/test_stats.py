@@ -74,12 +74,21 @@ def test_numbers_match_the_hand_built_history(history):
         (date(2025, 5, 8), 2 / 3, 3), (date(2025, 5, 12), 1.0, 3))}
 
 
-def test_an_exam_date_pulls_due_dates_in(history):
+def test_an_exam_date_brings_a_last_review_into_the_run_up(history):
     bank = load([], builtin=True)
-    p = st.progress(bank, history.schedules(), history.attempts(), TODAY,
-                    exam=date(2025, 5, 14))
+    exam = date(2025, 5, 20)
+    p = st.progress(bank, history.schedules(), history.attempts(), TODAY, exam=exam)
+    # mini-single, seen today and naturally due 10 June, comes on its run-up day, Sat 17;
+    # mini-tf (overdue) and the card (Thursday) are due before the exam anyway.
+    assert sch.run_up_day("mini-single", exam) == date(2025, 5, 17)
+    assert p.forecast[:6] == (1, 0, 0, 1, 0, 1) and sum(p.forecast) == 3
     assert (p.total.due_today, p.total.due_week) == (1, 3)
-    assert p.forecast[:4] == (1, 0, 2, 0)  # the card (due Thursday) too
+    # With the exam two days away, today is in its run-up: today's reviews were the last
+    # look, so nothing moves.
+    near = st.progress(bank, history.schedules(), history.attempts(), TODAY,
+                       exam=date(2025, 5, 14))
+    assert near.forecast == st.progress(bank, history.schedules(), history.attempts(),
+                                        TODAY).forecast
 
 
 def test_stats_transcript(history):
