@@ -301,6 +301,6 @@ def render_plan(plan: ExamPlan) -> str:
                             f"them all (quizzer review --new {plan.pace})."))
     elif plan.new_total:
         last = [d.day for d in plan.days if d.new][-1]
-        lines.append(f"All {plan.new_total} new items are started by "
+        lines.append(f"The last of the {plan.new_total} new items is started "
                      f"{day_text(last, plan.today)}.")
     return "\n".join(lines)

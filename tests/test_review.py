@@ -324,7 +324,7 @@ afterwards normal scheduling returns.
 
 A projection assuming every review is answered right and 10 new items a day
 (quizzer review --new N).
-All 5 new items are started by today (Mon 12 May).
+The last of the 5 new items is started today (Mon 12 May).
 """
 
 FIRST_DAY = """\
