@@ -238,3 +238,26 @@ def test_a_chart_shared_by_many_cards_is_embedded_once(tmp_path):
     images = {ref.idnum for ref in back["/Resources"]["/XObject"].values()}
     placements = len(re.findall(rb"/\w+\s+Do\b", back.get_contents().get_data()))
     assert (len(images), placements) == (1, 5)
+
+
+def test_cards_showing_the_same_chart_get_one_inset_size():
+    """The chart is drawn once at one size: a card that had room for the bigger plot gets
+    the size its neighbour needed, and the text keeps fitting."""
+    import simulations
+    from quizzer.flashcards import Block, Face, PrintCard, lay_out
+
+    chart = simulations.run("confusion_matrix.metrics").chart
+
+    def card(ident, words):
+        back = Face("Topic", ident, (Block(" ".join(["answer"] * words)),), 9.5, chart)
+        return PrintCard(ident, "t", Face("Topic", ident, (Block("Q?"),)), back)
+
+    geometry = Geometry("a4", 2, 4, "long")
+    alone = {c.id: b.inset_share for c, (_, b) in
+             zip([card("short", 5), card("long", 60)],
+                 lay_out([card("short", 5)], geometry)[0] + lay_out([card("long", 60)],
+                                                                   geometry)[0])}
+    assert alone["short"] > alone["long"] > 0  # each on its own: two sizes
+    laid, overflow, unplotted = lay_out([card("short", 5), card("long", 60)], geometry)
+    assert [b.inset_share for _, b in laid] == [alone["long"]] * 2
+    assert (overflow, unplotted) == ([], []) and all(b.fits for _, b in laid)
