@@ -489,19 +489,25 @@ def _one_size_per_chart(laid: list, width_pt: float, height_pt: float, measure: 
 def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int,
                    path: str, metadata: dict, progress: Callable[[int], None] | None = None
                    ) -> int:
-    """Draw ``sheets`` sheets from ``first_sheet`` into the PDF ``path``; return the cards."""
-    _draw_insets(laid, geometry, first_sheet, sheets)
+    """Draw ``sheets`` sheets from ``first_sheet`` into the PDF ``path``; return the cards.
+
+    Each sheet's insets are drawn just before it (so ``progress`` moves sheet by sheet),
+    outside the PDF settings: those are for the pages, and the insets must look the same
+    whichever process draws them and when."""
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
     per = geometry.per_sheet
     pw, ph = geometry.page
-    with matplotlib.rc_context({"pdf.fonttype": 42, "font.family": FONT,
-                                "axes.unicode_minus": False}):
-        with PdfPages(path, metadata=metadata) as pdf:
-            for sheet in range(first_sheet, first_sheet + sheets):
-                batch = laid[sheet * per:(sheet + 1) * per]
+    pages = {"pdf.fonttype": 42, "font.family": FONT, "axes.unicode_minus": False}
+    with matplotlib.rc_context(pages):
+        pdf = PdfPages(path, metadata=metadata)
+    try:
+        for sheet in range(first_sheet, first_sheet + sheets):
+            _draw_insets(laid, geometry, sheet, 1)
+            batch = laid[sheet * per:(sheet + 1) * per]
+            with matplotlib.rc_context(pages):
                 for back in (False, True):
                     # The page's dpi only sets image resolution: the insets' own.
                     fig = Figure(figsize=geometry.page, dpi=insets.INSET_DPI)
@@ -513,8 +519,11 @@ def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int
                             fig.add_artist(_outline(slot[0] / pw, slot[1] / ph,
                                                     slot[2] / pw, slot[3] / ph))
                     pdf.savefig(fig)
-                if progress:
-                    progress(len(batch))
+            if progress:
+                progress(len(batch))
+    finally:
+        with matplotlib.rc_context(pages):  # the fonts are embedded as the file closes
+            pdf.close()
     return min(len(laid), (first_sheet + sheets) * per) - first_sheet * per
 
 
@@ -555,26 +564,54 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
     return sheets
 
 
+_SHEETS_DONE = None  # in a worker: the queue its progress goes to (inherited by fork)
+
+
+def _report_sheet(cards: int) -> None:
+    _SHEETS_DONE.put(cards)
+
+
 def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: int, out: str,
                         metadata: dict, progress: Callable[[int], None]) -> None:
     import multiprocessing
+    import queue
     from concurrent.futures import ProcessPoolExecutor
 
     from pypdf import PdfWriter
 
-    # One part per worker: each part pays for its own font subsetting (about a second).
+    global _SHEETS_DONE
+    # One part per worker: each part pays for its own font subsetting (a fraction of a
+    # second). fork: workers inherit the imported matplotlib, the laid-out cards, and the
+    # queue that carries each finished sheet back to the progress bar.
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = -(-sheets // workers)
     starts = list(range(0, sheets, chunk))
     with tempfile.TemporaryDirectory(prefix="quizzer-pdf-") as parts_dir:
         parts = [os.path.join(parts_dir, f"part-{i:04d}.pdf") for i in range(len(starts))]
-        # fork: workers inherit the imported matplotlib and the laid-out cards.
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_render_sheets, laid, geometry, start,
-                                   min(chunk, sheets - start), part, metadata)
-                       for start, part in zip(starts, parts)]
-            for future in futures:
-                progress(future.result())
+        forked = context.get_start_method() == "fork"
+        _SHEETS_DONE = context.Queue() if forked else None
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = [pool.submit(_render_sheets, laid, geometry, start,
+                                       min(chunk, sheets - start), part, metadata,
+                                       _report_sheet if forked else None)
+                           for start, part in zip(starts, parts)]
+                while forked and not all(f.done() for f in futures):
+                    try:
+                        progress(_SHEETS_DONE.get(timeout=0.1))
+                    except queue.Empty:
+                        pass
+                for future in futures:  # re-raises a worker's error
+                    cards = future.result()
+                    if not forked:
+                        progress(cards)
+            while forked:  # what arrived after the last check
+                try:
+                    progress(_SHEETS_DONE.get_nowait())
+                except queue.Empty:
+                    break
+        finally:
+            _SHEETS_DONE = None
         writer = PdfWriter()
         for part in parts:
             writer.append(part)

@@ -261,3 +261,17 @@ def test_cards_showing_the_same_chart_get_one_inset_size():
     laid, overflow, unplotted = lay_out([card("short", 5), card("long", 60)], geometry)
     assert [b.inset_share for _, b in laid] == [alone["long"]] * 2
     assert (overflow, unplotted) == ([], []) and all(b.fits for _, b in laid)
+
+
+def test_parallel_progress_arrives_sheet_by_sheet(tmp_path, mini_bank):
+    """Two workers, five sheets: the bar moves once per sheet, by that sheet's cards."""
+    from quizzer.bank import load
+    from quizzer.flashcards import lay_out, print_cards, write_pdf
+
+    geometry = Geometry("a4", 1, 1, "long")
+    laid = lay_out(print_cards(load(), "all", None, plots=True), geometry)[0]
+    steps = []
+    sheets = write_pdf(laid, geometry, tmp_path / "cards.pdf", ["mini"], progress=steps.append,
+                       workers=2)
+    assert sheets == 5 and steps == [1, 1, 1, 1, 1]
+    assert len(PdfReader(tmp_path / "cards.pdf").pages) == 10
