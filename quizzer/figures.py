@@ -20,7 +20,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 
 # Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky,
 # yellow, black): distinguishable under the common forms of colour blindness.
@@ -181,6 +181,8 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
             low, high = ax.get_ylim()
             if high > 0 and not panel.y_log:
                 ax.set_ylim(low, high + (high - low) * 0.22)
+            elif high > low > 0:  # on a log axis the same share of height is a factor
+                ax.set_ylim(low, high * (high / low) ** 0.3)
             ax.legend(fontsize=size - 2, framealpha=0.9, loc="upper center",
                                handlelength=1.2 if compact else 2.0,
                                ncol=min(len(labels), 3))
