@@ -12,8 +12,9 @@ What it leaves out: ligatures (``fi`` is set as two glyphs, which also keeps the
 when copied out of the PDF). Kerning is kept: each pair's adjustment is shaped once, by raqm.
 
 It relies on internals of matplotlib's PDF backend (``file.output``, ``file.fontName``,
-``file._character_tracker``) as matplotlib 3.11 has them. :func:`line_setter` checks for them
-and otherwise returns a setter that calls ``renderer.draw_text``: always correct, only slower.
+``file._character_tracker``) as matplotlib 3.11 has them. :func:`line_setter` checks the
+version and the internals and otherwise returns a setter that calls ``renderer.draw_text``:
+always correct, only slower.
 A line with a character the font lacks goes that way too (it needs matplotlib's fallback).
 """
 
@@ -21,6 +22,9 @@ from __future__ import annotations
 
 import weakref
 
+# The matplotlib whose PDF internals this was written against (3.10's character tracker, for
+# one, takes other arguments); any other version is served by draw_text.
+_WRITTEN_FOR = (3, 11)
 # Pair kerning is shaped once at this size and scaled: unhinted positions are linear in size.
 _SHAPE_PT = 100.0
 
@@ -192,7 +196,8 @@ def line_setter(renderer):
     # PdfPages draws through a MixedModeRenderer, which hands vector work to the RendererPdf.
     if type(renderer).__name__ == "MixedModeRenderer":
         renderer = getattr(renderer, "_renderer", renderer)
-    fast = (type(renderer).__name__ == "RendererPdf"
+    version = tuple(int(part) for part in matplotlib.__version__.split(".")[:2])
+    fast = (version == _WRITTEN_FOR and type(renderer).__name__ == "RendererPdf"
             and matplotlib.rcParams["pdf.fonttype"] == 42
             and not matplotlib.rcParams["pdf.use14corefonts"]
             and hasattr(getattr(renderer, "file", None), "_character_tracker")
