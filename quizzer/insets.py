@@ -1,17 +1,19 @@
 """The small plots on printed card backs: drawn once per chart, fitted, stamped as pixels.
 
-A deck repeats its worked examples: 350 cards show about 130 distinct charts. Set as vector
+A deck repeats its worked examples: 350 cards show about 106 distinct charts. Set as vector
 graphics, every inset costs tens of milliseconds of Axes layout and text, card after card.
 So each distinct chart is drawn once, with Agg, at print resolution, and stamped wherever it
-recurs: the PDF holds one image object per chart and every card refers to it.
+recurs (at one size per chart: see flashcards.lay_out): the PDF holds one image object per
+chart and every card refers to it.
 
 An inset is about 3.5 x 1 inches, so its margins matter: a long axis label, rotated category
 names or a two-line title would run off the edge with fixed margins. Each inset is drawn
 with margins guessed from its labels, then every piece of text is checked against the
 figure's edges; if any would be cut, the margins grow by exactly the overflow (a title too
 wide is wrapped) and it is drawn again. Text is never cut off, here as on the cards. Long
-category names, slanted in the full-size figure, lie flat on two alternating rows here:
-slanted, they took half of a one-inch inset.
+category names, slanted in the full-size figure, lie flat on up to three alternating rows
+here (slanted, they took half of a one-inch inset), and tick labels that would touch are
+thinned to every k-th.
 """
 
 from __future__ import annotations
