@@ -248,6 +248,13 @@ def _check_batch(batch_size: int, n_train: int) -> None:
 
 # --------------------------------------------------------------------------------- scenarios
 
+# The small net that early_stopping and dropout both train: the same knobs, the same ranges.
+_HIDDEN = Param("int", 100, "hidden units", low=2, high=256)
+_LABEL_NOISE = Param("float", 0.1, "share of labels flipped (noise the net can memorise)",
+                     low=0.0, high=0.45)
+_N_TRAIN = Param("int", 60, "training samples (the validation set has 300)", low=15, high=400)
+
+
 @scenario(
     "Polynomials of degree 1..max_degree on a noisy sine: training error keeps falling, "
     "validation error is U-shaped; the degree chosen on validation is scored once on test",
@@ -374,13 +381,11 @@ N_VAL = 300
     max_epochs=Param("int", 120, "epochs the run would last without early stopping",
                      low=10, high=400),
     restore_best=Param("bool", True, "return the weights of the best epoch (else the last)"),
-    hidden=Param("int", 100, "hidden units", low=2, high=256),
+    hidden=_HIDDEN,
     learning_rate=Param("float", 0.03, "Adam learning rate", low=1e-4, high=0.1),
     batch_size=Param("int", 15, "samples per update step (mini-batch)", low=1, high=400),
-    label_noise=Param("float", 0.1, "share of labels flipped (noise the net can memorise)",
-                      low=0.0, high=0.45),
-    n_train=Param("int", 60, "training samples (the validation set has 300)",
-                  low=15, high=400),
+    label_noise=_LABEL_NOISE,
+    n_train=_N_TRAIN,
 )
 def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning_rate,
                    batch_size, label_noise, n_train):
@@ -498,13 +503,11 @@ def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning
     rate=Param("float", 0.5, "dropout rate p: share of hidden units zeroed at each step",
                low=0.0, high=0.9),
     epochs=Param("int", 200, "training epochs", low=5, high=600),
-    hidden=Param("int", 100, "hidden units", low=2, high=256),
+    hidden=_HIDDEN,
     learning_rate=Param("float", 0.02, "Adam learning rate", low=1e-4, high=0.1),
     batch_size=Param("int", 30, "samples per update step (mini-batch)", low=1, high=400),
-    label_noise=Param("float", 0.1, "share of labels flipped (noise the net can memorise)",
-                      low=0.0, high=0.45),
-    n_train=Param("int", 60, "training samples (the validation set has 300)",
-                  low=15, high=400),
+    label_noise=_LABEL_NOISE,
+    n_train=_N_TRAIN,
 )
 def dropout(*, seed, rate, epochs, hidden, learning_rate, batch_size, label_noise, n_train):
     _check_batch(batch_size, n_train)
