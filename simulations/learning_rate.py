@@ -109,6 +109,29 @@ def _verdict(factor: float, steps: int | None, fastest: int | None) -> str:
     return word
 
 
+def _rates_title(runs: list, fastest: dict | None, first_div: dict | None, c: float) -> str:
+    """Say only what the drawn runs show: slow, fastest, overshooting, diverging."""
+    parts = []
+    slow = [r for r in runs if abs(r["factor"]) < 1 and fastest is not None and r is not fastest
+            and (r["steps"] is None or r["steps"] >= 5 * fastest["steps"])]
+    if slow:
+        r = min(slow, key=lambda r: r["rate"])
+        parts.append(f"rate {_fmt(r['rate'])} crawls")
+    converged = [r for r in runs if r["steps"] is not None]
+    over = [r for r in runs if -1 < r["factor"] < 0]
+    if len(converged) > 1:
+        parts.append(f"rate {_fmt(fastest['rate'])} is fastest ({fastest['steps']} steps)")
+    elif converged and not over:
+        parts.append(f"rate {_fmt(fastest['rate'])} converges in {fastest['steps']} steps")
+    if over:
+        parts.append(f"rate {_fmt(over[0]['rate'])} overshoots yet converges"
+                     + (f" ({over[0]['steps']} steps)" if over[0]["steps"] else ""))
+    if first_div is not None:
+        parts.append(f"above 2/c = {_fmt(2 / c)}, rate {_fmt(first_div['rate'])} diverges")
+    return "Loss on the bowl (c/2)w^2: " + "; ".join(parts)
+
+
+
 @scenario(
     "Gradient descent on the bowl (c/2)w^2 for several learning rates: slow, good, "
     "oscillating and divergent",
@@ -122,8 +145,10 @@ def _verdict(factor: float, steps: int | None, fastest: int | None) -> str:
               high=1.0),
     path_rate=Param("float", 0.9, "the rate whose path over the curve is drawn",
                     low=1e-4, high=5.0),
+    check_step=Param("int", 10, "report every run's loss after this many steps (a tuning "
+                     "job's early look)", low=1, high=5000),
 )
-def rates(*, seed, rates, curvature, w0, steps, tol, path_rate):
+def rates(*, seed, rates, curvature, w0, steps, tol, path_rate, check_step):
     del seed  # deterministic: no randomness in plain gradient descent on a fixed curve
     if len(rates) > 8:
         raise SimulationError("rates: give at most 8 learning rates")
@@ -151,8 +176,14 @@ def rates(*, seed, rates, curvature, w0, steps, tol, path_rate):
 
     values: dict = {"curvature": c, "initial_loss": loss0, "stable_limit": 2.0 / c,
                     "best_rate": 1.0 / c, "n_diverged": len(diverged),
-                    "n_converged": len(converged)}
+                    "n_converged": len(converged), "w0": w0, "tol": tol, "steps": steps,
+                    "check_step": check_step}
     for i, r in enumerate(runs, 1):
+        # a run that converged or was cut earlier keeps its last loss (it stopped there)
+        losses = r["losses"]
+        values[f"loss_at_check_{i}"] = (float(losses[min(check_step, len(losses) - 1)])
+                                        if r["blowup"] is None or check_step < len(losses)
+                                        else None)
         values[f"rate_{i}"] = r["rate"]
         values[f"factor_{i}"] = r["factor"]
         values[f"loss_growth_{i}"] = r["growth"]
@@ -245,10 +276,151 @@ def rates(*, seed, rates, curvature, w0, steps, tol, path_rate):
          Series.of("steps", path, 0.5 * c * path ** 2, "points")),
         annotations=(Annotation(float(path[0]), float(loss_of(path[0])), "start"),),
         vlines=((0.0, "minimum"),))
-    title = (f"Too small crawls, near 1/c is fastest, above 2/c = {_fmt(2 / c)} the loss grows "
-             "every step")
+    title = _rates_title(runs, fastest, first_div, c)
     return worked(values, table, findings, Chart(title, (loss_panel, path_panel)))
 
+
+
+def _lopsided(w, c: float):
+    """Loss of the lopsided valley: w^2/2 right of the minimum, c w^2/2 left of it."""
+    return 0.5 * w * w * (1.0 if w >= 0 else c)
+
+
+@scenario(
+    "Gradient descent in a lopsided valley (curvature 1 on one side, c on the other): a rate "
+    "that overshoots makes the LOSS zig-zag up and down; a larger one zig-zags while it climbs",
+    rates=Param("floats", (0.1, 0.45, 1.45, 1.6), "learning rates to compare",
+                low=1e-4, high=5.0),
+    steep_side=Param("float", 2.0, "curvature c left of the minimum (1 on the right)",
+                     low=1.0, high=50.0),
+    w0=Param("float", 3.0, "starting weight (on the right, gentle side)", low=0.01,
+             high=100.0),
+    steps=Param("int", 200, "maximum number of update steps", low=5, high=5000),
+    tol=Param("float", 1e-4, "converged once the loss is at or below this", low=1e-12,
+              high=1.0),
+    path_rate=Param("float", 1.45, "the rate whose path over the valley is drawn",
+                    low=1e-4, high=5.0),
+)
+def lopsided(*, seed, rates, steep_side, w0, steps, tol, path_rate):
+    del seed  # deterministic: plain gradient descent on a fixed curve
+    if len(rates) > 6:
+        raise SimulationError("rates: give at most 6 learning rates")
+    c = float(steep_side)
+    loss0 = _lopsided(w0, c)
+    if loss0 <= tol:
+        raise SimulationError(f"tol: the starting loss {loss0:g} is already below tol={tol:g}; "
+                              "lower tol or raise w0")
+    cap = BLOWUP * loss0
+    runs = []
+    for eta in rates:
+        w, ws, losses, conv, blow = w0, [w0], [loss0], None, None
+        for t in range(1, steps + 1):
+            w = w - eta * w * (1.0 if w >= 0 else c)
+            loss = _lopsided(w, c)
+            ws.append(w)
+            losses.append(loss)
+            if loss > cap:
+                blow = t
+                break
+            if loss <= tol:
+                conv = t
+                break
+        losses = np.array(losses)
+        diffs = np.diff(losses)
+        window = min(len(diffs), 20)
+        runs.append(dict(rate=eta, ws=np.array(ws), losses=losses, steps=conv, blowup=blow,
+                         ups=int(np.sum(diffs[:window] > 0)), window=window,
+                         crossed=bool(np.any(np.array(ws) < 0)),
+                         # two steps (right, then left) multiply w by this when it overshoots
+                         cycle=abs((1 - eta) * (1 - eta * c)),
+                         final=float(losses[-1])))
+
+    def verdict(r) -> str:
+        if r["blowup"] is not None:
+            return "zig-zags and climbs (diverges)" if r["ups"] < r["window"] else "climbs"
+        if r["ups"] > 0:
+            return "zig-zags, converges" if r["steps"] else "zig-zags, not converged"
+        return "smooth, converges" if r["steps"] else "smooth, not converged"
+
+    values: dict = {"steep_side": c, "initial_loss": loss0, "w0": w0, "tol": tol,
+                    "steps": steps}
+    for i, r in enumerate(runs, 1):
+        values[f"rate_{i}"] = r["rate"]
+        values[f"steps_{i}"] = r["steps"]
+        values[f"ups_{i}"] = r["ups"]
+        values[f"window_{i}"] = r["window"]
+        values[f"blowup_step_{i}"] = r["blowup"]
+        values[f"cycle_factor_{i}"] = r["cycle"] if r["crossed"] else None
+        values[f"final_loss_{i}"] = None if r["blowup"] is not None else r["final"]
+    rows = []
+    for r in runs:
+        end = (f">{_fmt(cap)} at step {r['blowup']}" if r["blowup"] is not None
+               else _fmt(r["final"]))
+        rows.append((r["rate"], f"{r['ups']} of {r['window']}",
+                     "-" if r["steps"] is None else r["steps"], end, verdict(r)))
+    table = Table.of(("rate", "loss rose on (first steps)", "steps to tol", "last loss",
+                      "verdict"), rows)
+
+    findings = [f"Right of the minimum the curvature is 1, left of it {_fmt(c)}: a step that "
+                "jumps across lands on a different slope, so the loss does not fall evenly."]
+    calm = [r for r in runs if r["ups"] == 0 and r["steps"] is not None]
+    if calm:
+        r = min(calm, key=lambda r: r["steps"])
+        findings.append(f"Rate {_fmt(r['rate'])} never overshoots: the loss fell on every step "
+                        f"and reached {_fmt(tol)} in {r['steps']} steps.")
+    zig = [r for r in runs if r["ups"] > 0 and r["blowup"] is None]
+    if zig:
+        r = zig[0]
+        tail = (f"it still converged, in {r['steps']} steps" if r["steps"]
+                else f"after {steps} steps it was at {_fmt(r['final'])}")
+        findings.append(f"Rate {_fmt(r['rate'])} jumps across the minimum: the loss rose on "
+                        f"{r['ups']} of its first {r['window']} steps, up and down in turn; "
+                        f"{tail}.")
+    div = [r for r in runs if r["blowup"] is not None]
+    if div:
+        r = div[0]
+        findings.append(f"Rate {_fmt(r['rate'])} {'also ' if zig else ''}zig-zags (the loss rose on {r['ups']} of "
+                        f"its first {r['window']} steps) but every round trip multiplies w by "
+                        f"{_fmt(r['cycle'])}, so the loss climbs until it passes {_fmt(cap)} "
+                        f"at step {r['blowup']}; a framework would print inf, then NaN.")
+
+    series = []
+    for r in runs:
+        ys = np.clip(r["losses"], FLOOR, cap * 10)
+        series.append(Series.of(f"rate {_fmt(r['rate'])}", range(len(ys)), ys,
+                                "dashed" if r["blowup"] is not None else "line"))
+    loss_panel = Panel("lines", "Loss per step (diverging runs cut at 1e6 x start)",
+                       "update step", "loss (log scale)", tuple(series), y_log=True,
+                       hlines=((tol, "tolerance"),))
+    path = [w0]
+    for _ in range(8):
+        nxt = path[-1] - path_rate * path[-1] * (1.0 if path[-1] >= 0 else c)
+        if _lopsided(nxt, c) > cap:
+            break
+        path.append(nxt)
+    path = np.array(path)
+    span = max(abs(path).max(), abs(w0)) * 1.15
+    grid = np.linspace(-span, span, 81)
+    curve = np.array([_lopsided(g, c) for g in grid])
+    path_panel = Panel(
+        "lines", f"Path of rate {_fmt(path_rate)} (first {len(path) - 1} steps)", "weight w",
+        "loss", (Series.of("loss", grid, curve, "line"),
+                 Series.of(f"rate {_fmt(path_rate)}", path,
+                           [_lopsided(p, c) for p in path], "dashed"),
+                 Series.of("steps", path, [_lopsided(p, c) for p in path], "points")),
+        annotations=(Annotation(float(path[0]), float(_lopsided(path[0], c)), "start"),),
+        vlines=((0.0, "minimum"),))
+    parts = []
+    if zig:
+        parts.append(f"rate {_fmt(zig[0]['rate'])}: the loss rose on {zig[0]['ups']} of "
+                     f"{zig[0]['window']} steps")
+    if div:
+        parts.append(f"rate {_fmt(div[0]['rate'])}: zig-zags past {_fmt(BLOWUP)} x its start "
+                     f"by step {div[0]['blowup']}")
+    if not parts:
+        parts.append("no rate here overshoots, so every loss curve falls smoothly")
+    title = "Overshooting a lopsided minimum: " + "; ".join(parts)
+    return worked(values, table, findings, Chart(title, (loss_panel, path_panel)))
 
 # --------------------------------------------------------------------------- two dimensions
 
@@ -476,7 +648,15 @@ def momentum(*, seed, condition, rate, beta, steps, tol):
                         Series.of(f"momentum beta {_fmt(beta)}", range(len(m["losses"])),
                                   np.maximum(m["losses"], FLOOR), "dashed")),
                        y_log=True, hlines=((tol, "tolerance"),))
-    title = "Momentum builds speed along the flat valley floor that plain gradient descent crawls"
+    if m["steps"] is not None and (p["steps"] is None or m["steps"] < p["steps"]):
+        title = (f"Momentum (beta {_fmt(beta)}) builds speed along the flat valley floor: "
+                 f"{m['steps']} steps against "
+                 + (f"{p['steps']} for plain gradient descent" if p["steps"] is not None
+                    else "plain gradient descent, which " + outcome(p)))
+    else:
+        title = (f"At beta {_fmt(beta)} and rate {_fmt(rate)} momentum does not help here: "
+                 f"{outcome(m)}" + (f" in {m['steps']} steps" if m["steps"] else "")
+                 + (f" against {p['steps']} without it" if p["steps"] else ""))
     return worked(values, table, findings, Chart(title, (path_panel, loss_panel)))
 
 
@@ -541,7 +721,8 @@ def schedules(*, seed, rate, low_rate, noise, steps, warmup):
     final = losses[:, -tail:].mean(axis=1)
     floor = [_DIMS * e * noise ** 2 / (4 - 2 * e) for e in (rate, low_rate)]
     keys = ("const_high", "const_low", "step_decay", "cosine")
-    values: dict = {"rate": rate, "low_rate": low_rate, "noise": noise,
+    values: dict = {"rate": rate, "low_rate": low_rate, "noise": noise, "steps": steps,
+                    "quarter_step": steps // 4, "warmup": warmup,
                     "initial_loss": float(losses[0, 0]),
                     "high_floor": floor[0], "low_floor": floor[1]}
     for key, f in zip(keys, final):
@@ -578,7 +759,14 @@ def schedules(*, seed, rate, low_rate, noise, steps, warmup):
     rate_panel = Panel("lines", "Learning rate per step", "update step", "learning rate",
                        tuple(Series.of(k, range(steps), etas[i], styles[i])
                              for i, k in enumerate(kinds)))
-    title = "A decaying rate keeps the fast start and ends far below the constant rate's floor"
+    gain = values["decay_gain"]
+    if noise == 0:
+        title = "Without gradient noise there is no floor: a constant rate converges on its own"
+    elif gain and gain > 1:
+        title = (f"A decaying rate keeps the fast start and ends {gain:.0f}x below the constant "
+                 f"rate {_fmt(rate)}")
+    else:
+        title = "Here decaying the rate did not end below the constant high rate"
     return worked(values, table, findings, Chart(title, (loss_panel, rate_panel)))
 
 

@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose
 import simulations
 from simulations import SimulationError
 
-NAMES = ("rates", "ill_conditioned", "momentum", "schedules", "warmup")
+NAMES = ("rates", "lopsided", "ill_conditioned", "momentum", "schedules", "warmup")
 
 
 def run(name, **params):
@@ -62,6 +62,52 @@ def test_rates_too_few_steps_is_reported_not_invented():
     ex = run("rates", rates=[0.01, 0.4], steps=50)
     assert ex.values["steps_1"] is None and ex.values["final_loss_1"] > 1e-4
     assert any("still" in f for f in ex.findings)
+
+
+def test_rates_title_names_only_the_runs_drawn():
+    one = run("rates", rates=[0.9]).chart.title
+    assert "diverges" not in one and "crawls" not in one and "0.9" in one
+    assert "diverges" in run("rates").chart.title
+
+
+def test_rates_loss_at_check_step_is_read_off_the_curve():
+    ex = run("rates", rates=[0.0001, 0.1], check_step=10)
+    curve = next(s for s in ex.chart.panels[0].series if s.label == "rate 0.0001")
+    assert_allclose(ex.values["loss_at_check_1"], curve.y[10])
+    assert ex.values["loss_at_check_2"] < ex.values["loss_at_check_1"] / 10
+
+
+# ------------------------------------------------------------------------- lopsided valley
+
+def test_lopsided_overshoot_makes_the_loss_zigzag():
+    ex = run("lopsided")
+    v = ex.values
+    by_rate = {s.label: s.y for s in ex.chart.panels[0].series}
+    # the small rates never overshoot: the loss falls on every step
+    for label in ("rate 0.1", "rate 0.45"):
+        y = by_rate[label]
+        assert all(b < a for a, b in zip(y, y[1:]))
+    # rate 1.45: the loss goes up and down in turn, yet converges
+    y = by_rate["rate 1.45"]
+    moves = np.sign(np.diff(y[:21]))
+    assert v["ups_3"] == int(np.sum(moves > 0)) >= 5
+    assert all(moves[1:] == -moves[:-1])
+    assert v["steps_3"] is not None
+    # rate 1.6: the same zig-zag, but it climbs until it is cut
+    y = by_rate["rate 1.6"]
+    assert v["ups_4"] >= 5 and v["blowup_step_4"] is not None
+    assert y[-1] > 1e6 * y[0] and max(y[:4]) < y[0] * 10
+    assert "zig-zags" in ex.chart.title
+
+
+@pytest.mark.parametrize("rate", [1.2, 1.4, 1.45, 1.55, 1.6, 1.8])
+def test_lopsided_converges_exactly_when_a_round_trip_shrinks(rate):
+    v = run("lopsided", rates=[rate], steps=3000).values
+    shrinks = abs((1 - rate) * (1 - 2 * rate)) < 1
+    assert (v["steps_1"] is not None) == shrinks
+    assert (v["blowup_step_1"] is not None) == (not shrinks)
+    # a small overshoot can still lower the loss on every step; a large one cannot
+    assert (v["ups_1"] > 0) == (rate >= 1.4)
 
 
 # ------------------------------------------------------------------------------------ 2-D bowl
