@@ -442,19 +442,16 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
 
     Example: quizzer export pdf --topic cm --paper letter --out cm-cards.pdf
     """
-    from pathlib import Path
-
     from quizzer import flashcards as fc
     from quizzer import terminal as t
+    from quizzer.export_file import ExportTargetError, check_target
 
     loaded = _load_bank(bank)
     slugs = _resolve_topics(loaded, topic_names)
-    target = Path(out)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise click.ClickException(f"cannot write {target}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise click.ClickException(f"cannot write {target}: no permission to write in {folder}")
+    try:
+        target = check_target(out)
+    except ExportTargetError as err:
+        raise click.ClickException(str(err)) from None
     geometry = fc.Geometry(paper, layout[0], layout[1], flip, back_offset)
     cards = fc.print_cards(loaded, what, slugs, plots, workers=os.cpu_count() or 1)
     if not cards:

@@ -19,7 +19,6 @@ dollar), and with SOURCE_DATE_EPOCH set the same input gives byte-identical file
 from __future__ import annotations
 
 import os
-import random
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,8 @@ from typing import Callable
 from matplotlib.artist import Artist
 
 from quizzer import __version__, insets
-from quizzer.bank import Bank, Card, Question, example_for, fill_placeholders
-from quizzer.grading import COUNT_WORDS, answer_text, present
+from quizzer.bank import Bank
+from quizzer.card_content import CardContent
 
 MM = 1 / 25.4  # inches per millimetre
 PAPERS = {"a4": (210 * MM, 297 * MM), "letter": (8.5, 11.0)}
@@ -42,11 +41,11 @@ MIN_INSET_IN = 0.95  # below this an inset has no room for its axes between titl
 FONT = "DejaVu Sans"
 
 
-# ------------------------------------------------------------------------------ the content
+# ------------------------------------------------------------------------------ the type
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph on a card face. ``scale`` multiplies the face's body size."""
+    """A paragraph set in type. ``scale`` multiplies the face's body size."""
 
     text: str
     bold: bool = False
@@ -57,8 +56,9 @@ class Block:
 
 @dataclass(frozen=True)
 class Face:
-    header: str
-    ident: str
+    header: str  # left of the header line: the topic title
+    ident: str  # right of it: the card kind on a front (no id: it could give the answer
+    #             away), the card id on a back
     blocks: tuple
     start_pt: float = 9.0
     chart: object = None  # an Example.chart for the inset, or None
@@ -72,89 +72,40 @@ class PrintCard:
     back: Face
 
 
-def _key_numbers(example) -> str:
-    """The worked example's headline finding: a sentence of numbers computed by the run."""
-    return example.findings[0] if example.findings else ""
+# How each content role is set: (bold, scale, gap before in lines). A choice's letter hangs.
+STYLES = {"front": (True, 1.0, 0.35), "prompt": (False, 1.0, 0.35),
+          "choice": (False, 1.0, 0.25), "hint": (False, 0.85, 0.6),
+          "answer": (True, 1.0, 0.35), "answer-choice": (True, 1.0, 0.15),
+          "back": (False, 1.0, 0.35), "explanation": (False, 1.0, 0.35),
+          "finding": (False, 0.9, 0.35)}
 
 
-def question_card(question: Question, bank: Bank, example) -> PrintCard:
-    # Choices are shuffled once per question id: stable between exports, but the correct
-    # option is not always where the author happened to write it.
-    shown = present(question, random.Random(question.id))
-    title = bank.topic(question.topic).title
-    values = dict(example.values) if example else {}
-    fill = (lambda text: fill_placeholders(text, values))
-    front = [Block(fill(question.prompt), gap_before=0)]
-    front += [Block(fill(choice.text), indent=f"{letter}) ", gap_before=0.25)
-              for letter, choice in shown.shown_choices()]
-    count = COUNT_WORDS.get(question.correct_count, question.correct_count)
-    hint = {"multiple": f"Choose {count}.", "true-false": "True or false?",
-            "numeric": "Give a number" + (f" ({question.unit})." if question.unit else ".")}
-    if question.kind in hint:
-        front.append(Block(hint[question.kind], scale=0.85, gap_before=0.6))
-    if question.kind in ("single", "multiple"):
-        correct = [(letter, c) for letter, c in shown.shown_choices() if c.correct]
-        back = [Block("Answer " + " and ".join(letter for letter, _ in correct), bold=True,
-                      gap_before=0)]
-        back += [Block(fill(c.text), bold=True, indent=f"{letter}) ", gap_before=0.15)
-                 for letter, c in correct]
-    else:
-        back = [Block(f"Answer {answer_text(shown)}", bold=True, gap_before=0)]
-    back.append(Block(fill(question.explanation)))
-    if example is not None:
-        back.append(Block(_key_numbers(example), scale=0.9))
-    return PrintCard(question.id, question.topic,
-                     Face(title, question.id, tuple(front), 9.0),
-                     Face(title, question.id, tuple(back), 8.5,
-                          example.chart if example else None))
+def _blocks(paragraphs: tuple) -> tuple:
+    blocks = []
+    for paragraph in paragraphs:
+        bold, scale, gap = STYLES[paragraph.role]
+        blocks.append(Block(paragraph.text, bold, scale,
+                            f"{paragraph.label}) " if paragraph.label else "",
+                            gap if blocks else 0.0))
+    return tuple(blocks)
 
 
-def flashcard(card: Card, bank: Bank, example) -> PrintCard:
-    title = bank.topic(card.topic).title
-    values = dict(example.values) if example else {}
-    back = [Block(fill_placeholders(card.back, values), gap_before=0)]
-    if example is not None:
-        back.append(Block(_key_numbers(example), scale=0.9))
-    return PrintCard(card.id, card.topic,
-                     Face(title, card.id, (Block(fill_placeholders(card.front, values),
-                                                 bold=True, gap_before=0),), 12.0),
-                     Face(title, card.id, tuple(back), 9.5, example.chart if example else None))
+def print_card(content: CardContent) -> PrintCard:
+    """The content of one card in type: a concept card's front is one bold line, larger."""
+    concept = content.kind == "card"
+    return PrintCard(content.id, content.topic,
+                     Face(content.topic_title, content.kind_label, _blocks(content.front),
+                          12.0 if concept else 9.0),
+                     Face(content.topic_title, content.id, _blocks(content.back),
+                          9.5 if concept else 8.5, content.chart))
 
 
 def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool,
                 workers: int = 1) -> list[PrintCard]:
-    """Cards then questions (or one kind), topic by topic, with their worked examples (run
-    on ``workers`` processes if they are not kept yet)."""
-    from quizzer import examples
+    """Cards then questions (or one kind), topic by topic, set in type (see card_content)."""
+    from quizzer.card_content import deck
 
-    chosen = []
-    for topic in bank.topics:
-        if topics and topic.slug not in topics:
-            continue
-        chosen += ([*topic.cards] if what in ("cards", "all") else []) + \
-                  ([*topic.questions] if what in ("questions", "all") else [])
-    calls = {}
-    for item in chosen:
-        ref = example_for(item, bank)
-        calls.setdefault(ref.key(), (ref.simulation, dict(ref.params), ref.seed))
-    found = examples.get_many(list(calls.values()), workers)
-    out = []
-    for item in chosen:
-        result = found[examples.call_key(calls[example_for(item, bank).key()])]
-        example = None if isinstance(result, Exception) else result.example
-        if example is not None and not plots:
-            example = _without_chart(example)
-        make = question_card if isinstance(item, Question) else flashcard
-        out.append(make(item, bank, example))
-    return out
-
-
-def _without_chart(example):
-    import dataclasses
-
-    from simulations.example import Chart
-
-    return dataclasses.replace(example, chart=Chart("", ()))
+    return [print_card(content) for content in deck(bank, what, topics, plots, workers)]
 
 
 # ------------------------------------------------------------------------------ measuring

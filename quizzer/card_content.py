@@ -1,0 +1,160 @@
+"""What a printed (or Anki) card says: pure content records, no typography.
+
+A :class:`CardContent` holds, for one concept card or question, the paragraphs of its front
+and back (each with a *role* such as ``prompt``, ``choice`` or ``finding``, never a font or a
+size), the answer as the learner must give it, and the worked example behind it with its key
+finding and chart description. Every export renders these same records: the PDF sheets
+(``quizzer.flashcards``) decide how each role is set; an Anki export can map roles to HTML.
+
+Choices are shuffled once per question id (``random.Random(question.id)``), so the letters
+are stable between exports and between formats, but the correct option is not always where
+the author happened to write it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from quizzer.bank import Bank, Card, ExampleRef, Question, example_for, fill_placeholders
+from quizzer.grading import COUNT_WORDS, answer_text, present
+
+# The roles a paragraph can play. Front: prompt, choice, hint (concept cards: front).
+# Back: answer, answer-choice, explanation, finding (concept cards: back, finding).
+ROLES = ("front", "prompt", "choice", "hint", "answer", "answer-choice", "back",
+         "explanation", "finding")
+
+KIND_LABELS = {"card": "Concept card", "single": "Single choice",
+               "multiple": "Multiple choice", "true-false": "True or false",
+               "numeric": "Numeric answer"}
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a card face. ``label`` is a choice's letter ("A"), else empty."""
+
+    text: str
+    role: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """One card: a concept card (``kind == "card"``) or a question of the bank's kinds.
+
+    ``answer`` is the answer as the learner gives it ("A and C", "False", "0.909"), empty
+    for a concept card. ``chart`` is the worked example's chart description
+    (``simulations.example.Chart``), or None when there is no example or plots are off.
+    """
+
+    id: str
+    topic: str
+    topic_title: str
+    kind: str
+    front: tuple
+    back: tuple
+    answer: str = ""
+    example: ExampleRef | None = None
+    finding: str = ""
+    chart: Any = field(default=None, compare=False)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind.replace("-", " ").capitalize())
+
+
+def key_finding(example) -> str:
+    """The worked example's headline finding: a sentence of numbers computed by the run."""
+    return example.findings[0] if example is not None and example.findings else ""
+
+
+def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str]:
+    """(front paragraphs, back paragraphs, answer) of a question, choices shuffled by id."""
+    shown = present(question, random.Random(question.id))
+    front = [Paragraph(fill(question.prompt), "prompt")]
+    front += [Paragraph(fill(choice.text), "choice", letter)
+              for letter, choice in shown.shown_choices()]
+    count = COUNT_WORDS.get(question.correct_count, question.correct_count)
+    hint = {"multiple": f"Choose {count}.", "true-false": "True or false?",
+            "numeric": "Give a number" + (f" ({question.unit})." if question.unit else ".")}
+    if question.kind in hint:
+        front.append(Paragraph(hint[question.kind], "hint"))
+    if question.choices:
+        correct = [(letter, c) for letter, c in shown.shown_choices() if c.correct]
+        answer = " and ".join(letter for letter, _ in correct)
+        back = [Paragraph(f"Answer {answer}", "answer")]
+        back += [Paragraph(fill(c.text), "answer-choice", letter) for letter, c in correct]
+    else:
+        answer = answer_text(shown)
+        back = [Paragraph(f"Answer {answer}", "answer")]
+    back.append(Paragraph(fill(question.explanation), "explanation"))
+    return tuple(front), tuple(back), answer
+
+
+def question_content(question: Question, bank: Bank, example) -> CardContent:
+    values = dict(example.values) if example is not None else {}
+    front, back, answer = _question_faces(question, lambda text: fill_placeholders(text, values))
+    finding = key_finding(example)
+    if finding:
+        back += (Paragraph(finding, "finding"),)
+    return CardContent(question.id, question.topic, bank.topic(question.topic).title,
+                       question.kind, front, back, answer, example_for(question, bank),
+                       finding, _chart(example))
+
+
+def card_content(card: Card, bank: Bank, example) -> CardContent:
+    values = dict(example.values) if example is not None else {}
+    back = (Paragraph(fill_placeholders(card.back, values), "back"),)
+    finding = key_finding(example)
+    if finding:
+        back += (Paragraph(finding, "finding"),)
+    return CardContent(card.id, card.topic, bank.topic(card.topic).title, "card",
+                       (Paragraph(fill_placeholders(card.front, values), "front"),), back,
+                       "", example_for(card, bank), finding, _chart(example))
+
+
+def _chart(example):
+    chart = example.chart if example is not None else None
+    return chart if chart is not None and chart.panels else None
+
+
+def chosen_items(bank: Bank, what: str, topics: list[str] | None) -> list:
+    """Concept cards then questions (``what``: cards | questions | all), topic by topic."""
+    chosen = []
+    for topic in bank.topics:
+        if topics and topic.slug not in topics:
+            continue
+        chosen += ([*topic.cards] if what in ("cards", "all") else []) + \
+                  ([*topic.questions] if what in ("questions", "all") else [])
+    return chosen
+
+
+def deck(bank: Bank, what: str, topics: list[str] | None, plots: bool = True,
+         workers: int = 1) -> list[CardContent]:
+    """The content of every chosen card, with its worked example (run on ``workers``
+    processes if not kept yet; an example that fails leaves its card without one)."""
+    from quizzer import examples
+
+    chosen = chosen_items(bank, what, topics)
+    calls = {}
+    for item in chosen:
+        ref = example_for(item, bank)
+        calls.setdefault(ref.key(), (ref.simulation, dict(ref.params), ref.seed))
+    found = examples.get_many(list(calls.values()), workers)
+    out = []
+    for item in chosen:
+        result = found[examples.call_key(calls[example_for(item, bank).key()])]
+        example = None if isinstance(result, Exception) else result.example
+        make = question_content if isinstance(item, Question) else card_content
+        content = make(item, bank, example)
+        if not plots:
+            content = _replace(content, chart=None)
+        out.append(content)
+    return out
+
+
+def _replace(content: CardContent, **changes) -> CardContent:
+    import dataclasses
+
+    return dataclasses.replace(content, **changes)
