@@ -19,6 +19,9 @@ Even with Xavier/Glorot initialisation (weight variance 2 / (fan-in + fan-out), 
 1 / width for these square layers and keeps the ``W^T`` part of each factor near 1 in size), the
 activation part of every sigmoid layer's factor is at most 0.25, so
 through 10 sigmoid layers the derivative part of the product is at most 0.25^10 ~ 9.5e-7.
+Xavier initialisation cannot remove that cap: it sizes the weights, not the derivative. (The
+ratio of two layers' weight gradients also holds the weight factors and the layers' inputs, so
+it can exceed the derivative bound; ``layer_norms`` reports both.)
 ``tanh'`` is at most 1 and close to 1 near zero, so with Xavier initialisation a tanh stack
 loses far less per layer (it still vanishes once its units saturate in the flat tails). ReLU,
 ``max(0, x)``, has derivative exactly 1 for positive inputs, and with He initialisation (weight
@@ -40,7 +43,9 @@ add a gated, additive path through time for the same reason ResNets add a skip c
 
 Gradient clipping by global norm treats the symptom of explosion: if the gradient's norm G over
 all parameters exceeds ``max_norm`` it is multiplied by ``max_norm / G``. Every component is
-scaled by the same number, so the update keeps its direction and only its length is capped.
+scaled by the same number, so the gradient vector keeps its direction and only its length is
+capped (a plain SGD step follows it exactly; with momentum or Adam the update also depends on
+past gradients, so its direction can still change).
 Clipping each component to ``[-c, c]`` (clip by value) is cruder: it can change the direction.
 
 Gradient checking tests back-propagation code against the definition of a derivative. For each
@@ -91,7 +96,8 @@ def _random_layers(rng, depth: int, width: int) -> list:
 def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
     """Forward a batch through the stack, back-propagate a squared-error loss.
 
-    Returns (loss, [dL/dW_l for l = 1..depth], mean activation derivative or None).
+    Returns (loss, [dL/dW_l for l = 1..depth], [mean activation derivative of layer l for
+    l = depth..1] (empty for the residual net)).
     ``activation`` is sigmoid or tanh (Xavier init), relu (He) or residual (He, pre-activation
     blocks ``h + a W relu(h)`` with ``a = 1/sqrt(depth)``).
     """
@@ -133,7 +139,7 @@ def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
         d_z = d_h * deriv
         grads[layer] = h_prev.T @ d_z
         d_h = d_z @ w.T
-    return loss, grads, (float(np.mean(derivs)) if derivs else None)
+    return loss, grads, [float(d) for d in derivs]
 
 
 @scenario(
@@ -147,9 +153,12 @@ def layer_norms(*, seed, depth, width):
     x = rng.standard_normal((BATCH, width))
     y = rng.standard_normal(BATCH)
     readout = rng.standard_normal(width) / math.sqrt(width)
-    norms, mean_deriv = {}, {}
+    norms, mean_deriv, sig_derivs = {}, {}, []
     for act in ACTIVATIONS:
-        _, grads, mean_deriv[act] = _deep_net(act, x, y, readout, raw)
+        _, grads, derivs = _deep_net(act, x, y, readout, raw)
+        mean_deriv[act] = float(np.mean(derivs)) if derivs else None
+        if act == "sigmoid":
+            sig_derivs = derivs[::-1]  # layer 1 first
         norms[act] = [float(np.linalg.norm(g)) for g in grads]
     ratio = {act: (norms[act][0] / norms[act][-1] if norms[act][0] > 0 and norms[act][-1] > 0
                    else None) for act in ACTIVATIONS}
@@ -161,7 +170,14 @@ def layer_norms(*, seed, depth, width):
     values["decay_per_layer_sigmoid"] = ratio["sigmoid"] ** (1.0 / (depth - 1))
     values["mean_sigmoid_derivative"] = mean_deriv["sigmoid"]
     values["sigmoid_bound"] = SIGMOID_DERIVATIVE_MAX ** depth
+    # From the last layer's weight gradient back to the first's, the gradient crosses the
+    # activation derivatives of layers 1..depth-1: each at most 0.25, so their product is
+    # at most 0.25^(depth-1). The first/last ratio also holds the weight matrices' factors
+    # and the layers' inputs, so it is NOT bounded by that number.
+    values["sigmoid_derivative_product"] = float(np.prod(sig_derivs[:-1]))
+    values["sigmoid_bound_path"] = SIGMOID_DERIVATIVE_MAX ** (depth - 1)
     values["depth"] = depth
+    values["width"] = width
 
     shown = sorted({1, *range(5, depth, 5), depth})
     if len(shown) > 11:
@@ -179,12 +195,14 @@ def layer_norms(*, seed, depth, width):
         f"layer's, {values['orders_sigmoid']:.1f} orders of magnitude smaller after {depth} "
         f"layers (about x{values['decay_per_layer_sigmoid']:.2f} per layer).",
         f"The sigmoid derivative never exceeds 0.25 (here it averages "
-        f"{mean_deriv['sigmoid']:.3f}), so {depth} sigmoid layers contribute a factor of at most "
-        f"0.25^{depth} = {values['sigmoid_bound']:.1e} to the input-side gradient.",
+        f"{mean_deriv['sigmoid']:.3f}): the {depth - 1} derivatives between the last layer and "
+        f"the first multiply to {values['sigmoid_derivative_product']:.1e}, under the cap "
+        f"0.25^{depth - 1} = {values['sigmoid_bound_path']:.1e}; the weights add factors of "
+        f"their own.",
         f"tanh (first/last = {shown_ratio('tanh')}) does not compound like the sigmoid because "
         f"tanh' is close to 1 near zero; plain ReLU with He init gives {shown_ratio('relu')}.",
         f"ReLU with residual connections: first/last = {shown_ratio('residual')}; the skip path "
-        f"passes the gradient back unchanged, whatever the branch does.",
+        f"adds the upstream gradient back unchanged, so it cannot shrink block by block.",
     ]
     dead = [LABELS[act] for act in ("relu", "residual") if ratio[act] is None]
     if dead:
@@ -199,8 +217,9 @@ def layer_norms(*, seed, depth, width):
                   "layer (1 = input side)", "||dL/dW|| (log scale)", series=series, y_log=True,
                   annotations=(Annotation(1, norms["sigmoid"][0],
                                           f"sigmoid: x{ratio['sigmoid']:.0e} of last layer"),))
-    chart = Chart("Sigmoid gradients shrink by orders of magnitude toward the input; "
-                  "residual ReLU stays flat", (panel,))
+    chart = Chart(f"{depth} layers: the first sigmoid layer gets {ratio['sigmoid']:.0e} of the "
+                  f"last layer's gradient; ReLU (He) {shown_ratio('relu')}, residual "
+                  f"{shown_ratio('residual')}", (panel,))
     return worked(values, table, findings, chart)
 
 
@@ -287,6 +306,8 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
         "weight_scale": weight_scale,
         "depth": depth,
         "steps": steps,
+        "rnn_small": rnn_small,
+        "rnn_large": rnn_large,
     }
     shown = sorted({0, *range(5, depth, 5), depth})[:11]
     rows = [[k, _sig(he[k]), _sig(big[k])] for k in shown]
@@ -337,13 +358,16 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
                    hlines=((1.0, "no change"),))
     if cut_any:
         findings.append("Series leaving 1e-12..1e6 are cut there in the chart.")
-    chart = Chart("Factors above 1 compound: gradients explode geometrically with depth and time",
+    deep = ("the gradient norm dies out (a dead ReLU layer)" if growth is None else
+            f"x{growth:.2f} per layer gives {values['grad_ratio_deep']:.2g} after {depth} layers")
+    chart = Chart(f"Per-step factors compound: {deep}; r = {rnn_small:g} and {rnn_large:g} "
+                  f"give {rnn['small'][-1]:.2g} and {rnn['large'][-1]:.3g} after {steps} steps",
                   (panel1, panel2))
     return worked(values, table, findings, chart)
 
 
 @scenario(
-    "Clipping by global norm caps the update's length and keeps its direction",
+    "Clipping by global norm caps the gradient vector's length and keeps its direction",
     depth=Param("int", 20, "number of ReLU layers", low=2, high=60),
     width=Param("int", 32, "units per layer", low=4, high=128),
     weight_scale=Param("float", 1.5, "weights = weight_scale x He standard deviation",
@@ -408,8 +432,9 @@ def clipping(*, seed, depth, width, weight_scale, max_norm, clip_value, learning
                         "there is no direction, and both cosines are undefined.")
     else:
         findings += [
-            f"Every layer is scaled by the same factor, so the direction is unchanged (cosine "
-            f"with the raw gradient {values['cosine_norm_clip']:.4f}).",
+            f"Every layer is scaled by the same factor, so the gradient vector keeps its "
+            f"direction (cosine with the raw gradient {values['cosine_norm_clip']:.4f}); with "
+            f"momentum or Adam the update is built from more than this gradient.",
             f"Clipping each component to +-{clip_value:g} instead changes "
             f"{values['value_clipped_share']:.0%} of them and turns the direction (cosine "
             f"{values['cosine_value_clip']:.3f}).",
@@ -424,8 +449,8 @@ def clipping(*, seed, depth, width, weight_scale, max_norm, clip_value, learning
                            Series.of("after clipping", *_positive(
                                layers_x, [n * coef for n in layer_norms]), "dashed")))
     raw_norms = np.logspace(-3, 6, 37)
-    panel2 = Panel("lines", "Update length vs raw gradient norm", "raw gradient norm (log)",
-                   "update length = lr x norm (log)", x_log=True, y_log=True,
+    panel2 = Panel("lines", "Plain SGD step length vs raw gradient norm", "raw gradient norm (log)",
+                   "step length = lr x norm (log)", x_log=True, y_log=True,
                    series=(Series.of("no clipping", raw_norms, learning_rate * raw_norms,
                                      "dotted"),
                            Series.of("clip by global norm", raw_norms,
@@ -434,8 +459,13 @@ def clipping(*, seed, depth, width, weight_scale, max_norm, clip_value, learning
                    annotations=(Annotation(min(max(total, 1e-3), 1e6),
                                            learning_rate * min(max(total, 1e-3), 1e6, max_norm),
                                            "this network"),))
-    chart = Chart("Clipping rescales the whole gradient: same direction, length capped",
-                  (panel1, panel2))
+    if coef < 1.0:
+        title = (f"Clipping by global norm rescales the whole gradient vector by {coef:.2g}: "
+                 f"same direction, norm {total:.3g} -> {after:.3g}")
+    else:
+        title = (f"The gradient's norm {total:.3g} is within max_norm = {max_norm:g}: "
+                 "clipping by global norm leaves it unchanged")
+    chart = Chart(title, (panel1, panel2))
     return worked(values, table, findings, chart)
 
 

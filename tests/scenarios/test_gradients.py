@@ -56,6 +56,28 @@ def test_sigmoid_vanishes_residual_does_not_at_depth_20(seed):
     assert v["ratio_residual"] > 1e6 * v["ratio_sigmoid"]
 
 
+@pytest.mark.parametrize("seed, depth", [(0, 5), (1, 10), (2, 10), (3, 20), (4, 40)])
+def test_measured_derivative_product_respects_the_quarter_cap(seed, depth):
+    # What the bank prints beside "at most 0.25^n" must never exceed it.
+    v = run("layer_norms", seed=seed, depth=depth).values
+    assert v["sigmoid_derivative_product"] <= v["sigmoid_bound_path"]
+    assert_allclose(v["sigmoid_bound_path"], 0.25 ** (depth - 1))
+    assert v["mean_sigmoid_derivative"] <= 0.25
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_xavier_does_not_save_sigmoid_but_tanh_keeps_its_gradient(seed):
+    v = run("layer_norms", seed=seed, depth=20).values
+    assert v["ratio_sigmoid"] < 1e-6
+    assert 0.1 < v["ratio_tanh"] < 10
+
+
+def test_layer_norms_title_quotes_this_run():
+    ex = run("layer_norms", depth=10)
+    assert ex.chart.title.startswith("10 layers")
+    assert f"{ex.values['ratio_sigmoid']:.0e}" in ex.chart.title
+
+
 def test_sigmoid_shrinks_geometrically_toward_the_input():
     ex = run("layer_norms")
     sigmoid = next(s for s in ex.chart.panels[0].series if s.label.startswith("sigmoid"))
@@ -181,6 +203,22 @@ def test_clip_by_global_norm_caps_length_and_keeps_direction():
     assert v["cosine_value_clip"] < 0.9  # clipping by value turns the direction
     before, after = (np.array(s.y) for s in ex.chart.panels[0].series)
     assert_allclose(after / before, v["clip_coefficient"], rtol=1e-12)
+
+
+def test_exploding_title_follows_the_weight_scale():
+    small = run("exploding", weight_scale=0.5)
+    assert "x0.50 per layer" in small.chart.title and small.values["grad_ratio_deep"] < 1e-3
+    big = run("exploding", weight_scale=1.5)
+    assert "x1.51 per layer" in big.chart.title and big.values["grad_ratio_deep"] > 1e3
+
+
+def test_clipping_shrinks_small_layers_too_and_never_enlarges():
+    ex = run("clipping", max_norm=1.0)
+    rows = [r for r in ex.table.rows if r[0] != "all"]
+    assert all(after <= before for _, before, after, _ in rows)
+    assert ex.values["clip_coefficient"] < 1 and "rescales" in ex.chart.title
+    calm = run("clipping", max_norm=1e6)
+    assert calm.values["clip_coefficient"] == 1.0 and "unchanged" in calm.chart.title
 
 
 def test_clipping_below_threshold_changes_nothing():
