@@ -98,6 +98,17 @@ def test_sparsity_claim_l1_zeroes_most_uninformative_l2_zeroes_none(seed):
     assert v["l1_informative_kept"] >= 9
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_sparsity_claim_a_penalty_closes_the_gap_of_an_unpenalised_fit(seed):
+    # l1l2-overfit-fix: 110 rows for 100 features, least squares overfits badly; either
+    # penalty lowers validation error and narrows the train-validation gap
+    v = run("sparsity", seed=seed, n_samples=110).values
+    assert v["ols_gap"] > 5 * v["ols_train_mse"]
+    for k in ("l1", "l2"):
+        assert v[f"{k}_val_mse"] < 0.6 * v["ols_val_mse"]
+        assert v[f"{k}_gap"] < 0.6 * v["ols_gap"]
+
+
 def test_sparsity_l2_zeroes_none_even_with_a_strong_penalty():
     v = run("sparsity", l2_alpha=20.0).values
     assert v["l2_zeros"] == 0

@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose
 import simulations
 from simulations import SimulationError
 
-NAMES = ("capacity", "early_stopping", "dropout", "kfold")
+NAMES = ("capacity", "early_stopping", "dropout", "kfold", "amt_early_stopping")
 
 
 def run(name, **params):
@@ -107,6 +107,16 @@ def test_early_stopping_patience_longer_than_the_run_never_stops():
     assert v["epochs_saved"] == 0
 
 
+def test_early_stopping_patience_needed_reaches_the_overall_best_and_one_less_does_not():
+    v = run("early_stopping", patience=1).values
+    assert v["stop_epoch"] < v["overall_best_epoch"]           # patience 1 stops too soon
+    need = v["patience_needed"]
+    reached = run("early_stopping", patience=need).values
+    assert reached["best_epoch"] == v["overall_best_epoch"]
+    short = run("early_stopping", patience=need - 1).values
+    assert short["best_epoch"] < v["overall_best_epoch"]
+
+
 def test_early_stopping_refuses_a_batch_larger_than_the_data():
     with pytest.raises(SimulationError, match="batch_size"):
         run("early_stopping", batch_size=100, n_train=60)
@@ -116,26 +126,44 @@ def test_early_stopping_refuses_a_batch_larger_than_the_data():
 
 def test_dropout_pinned_numbers():
     v = run("dropout").values
-    assert v["training_steps"] == v["masks_drawn"] == 400 and v["steps_per_epoch"] == 2
+    assert v["training_steps"] == v["masks_drawn"] == 800 and v["steps_per_epoch"] == 2
     assert_allclose([v["train_acc_without"], v["val_acc_without"], v["train_acc_with"],
-                     v["val_acc_with"]], [0.966667, 0.823333, 0.916667, 0.813333], atol=1e-6)
-    assert_allclose([v["loss_gap_without"], v["loss_gap_with"]], [0.640222, 0.451991],
+                     v["val_acc_with"]], [0.95, 0.656667, 0.95, 0.716667], atol=1e-6)
+    assert_allclose([v["loss_gap_without"], v["loss_gap_with"]], [1.744550, 1.410348],
                     rtol=1e-3)
 
 
-def test_dropout_narrows_the_train_validation_gap():
+def test_dropout_claim_in_the_shown_run_every_validation_number_improves():
+    # what the topic's items key: lower validation loss, higher validation accuracy, a
+    # narrower gap, and a looser fit of the (partly flipped) training labels
     v = run("dropout").values
+    assert v["val_loss_with"] < v["val_loss_without"]
+    assert v["val_acc_with"] > v["val_acc_without"]
     assert v["gap_with"] < v["gap_without"]
-    assert v["loss_gap_with"] < 0.8 * v["loss_gap_without"]
-    assert v["val_loss_with"] < v["val_loss_without"]
-    assert v["train_loss_with"] > v["train_loss_without"]    # it fits training data less tightly
-
-
-@pytest.mark.parametrize("seed", [1, 2])
-def test_dropout_lowers_validation_loss_on_other_seeds_too(seed):
-    v = run("dropout", seed=seed).values
-    assert v["val_loss_with"] < v["val_loss_without"]
     assert v["loss_gap_with"] < v["loss_gap_without"]
+    assert v["train_loss_with"] > v["train_loss_without"]    # it fits training data less tightly
+    # it reduces the overfitting without removing it: both validation curves end above
+    # their lowest point (the finding that says early stopping would still help)
+    assert v["val_loss_without"] > v["val_loss_min_without"]
+    assert v["val_loss_with"] > v["val_loss_min_with"]
+
+
+def test_dropout_claim_holds_over_seeds():
+    # loss and gap improve on every seed; accuracy, which moves in steps of 1/300, on most
+    seeds = range(8)
+    runs = [run("dropout", seed=s).values for s in seeds]
+    assert all(v["val_loss_with"] < v["val_loss_without"] for v in runs)
+    assert all(v["gap_with"] < v["gap_without"] for v in runs)
+    assert sum(v["val_acc_with"] > v["val_acc_without"] for v in runs) >= 6
+
+
+def test_dropout_title_reports_the_directions_it_measured():
+    ex = run("dropout")
+    assert "lowers validation loss" in ex.chart.title
+    assert "raises validation accuracy" in ex.chart.title
+    assert "narrows" in ex.chart.title
+    same = run("dropout", rate=0.0, epochs=20)
+    assert "unchanged" in same.chart.title and "does not narrow" in same.chart.title
 
 
 def test_dropout_fresh_mask_every_step_with_inverted_scaling():
@@ -175,6 +203,43 @@ def test_kfold_estimate_varies_far_less_than_a_single_split():
 def test_kfold_refuses_too_many_folds_for_the_data():
     with pytest.raises(SimulationError, match="k:"):
         run("kfold", k=20, n_samples=10, degree=1)
+
+
+# --------------------------------------------------------------- tuning-job early stopping
+
+def test_amt_early_stopping_pinned_numbers():
+    v = run("amt_early_stopping").values
+    assert (v["jobs_stopped"], v["epochs_used"], v["best_job"]) == (12, 273, 12)
+    assert_allclose(v["best_rmse"], 0.927680, rtol=1e-4)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_amt_early_stopping_claim_saves_compute_and_keeps_the_best_result(seed):
+    on = run("amt_early_stopping", seed=seed).values
+    off = run("amt_early_stopping", seed=seed, early_stopping=False).values
+    assert off["epochs_used"] == off["epoch_budget"] and off["jobs_stopped"] == 0
+    assert on["epochs_used"] < 0.7 * on["epoch_budget"]
+    # the winner found with early stopping is within 1% of the full search's
+    assert on["best_rmse"] <= 1.01 * off["best_rmse"]
+    assert_allclose(on["best_rmse_without_stopping"], off["best_rmse"])
+
+
+def test_median_stopping_rule_by_hand():
+    from simulations.regularization import _median_stopping
+    curves = np.array([[4.0, 2.0, 1.0],     # running averages at epoch 2: 3.0
+                       [4.0, 3.0, 2.0],     # 3.5
+                       [5.0, 4.0, 3.0],     # 4.5   -> median 3.5 at epoch 2
+                       [3.0, 3.4, 1.0],     # 3.4 <= 3.5 at epoch 2: keeps going (avg 3.2)
+                       [3.0, 3.6, 0.5]])    # median of 3.0, 3.5, 4.5, 3.2 is 3.35 < 3.6:
+    #                                         stopped at epoch 2, despite its epoch 3
+    assert _median_stopping(curves).tolist() == [3, 3, 3, 3, 2]
+    # too few earlier jobs: nobody is stopped
+    assert _median_stopping(curves[:3]).tolist() == [3, 3, 3]
+
+
+def test_amt_early_stopping_refuses_an_empty_learning_rate_range():
+    with pytest.raises(SimulationError, match="lr_min"):
+        run("amt_early_stopping", lr_min=0.5, lr_max=0.1)
 
 
 # ------------------------------------------------------------------------------ bad params
