@@ -24,7 +24,7 @@ So L1 (lasso) performs feature selection and returns a sparse model: with 100 fe
 which 10 matter, a well-chosen alpha keeps about 10 non-zero coefficients. L2 (ridge, and
 "weight decay" in neural networks trained with plain SGD) keeps every feature with a small
 weight: a dense model. Ridge has a closed form, w = (X'X/n + 2 alpha I)^-1 X'y/n. The lasso
-has none, and |w| is not differentiable at 0, which is why exam material calls L1
+has none, and |w| is not differentiable at 0, which is why L1 is often called
 "computationally inefficient"; in practice coordinate descent with soft-thresholding (the
 solver written below, and the one scikit-learn and glmnet use) is fast, and a warm start
 along a decreasing path of alphas makes a whole path cost little more than one fit. Elastic
@@ -232,7 +232,8 @@ def penalties(*, seed, weights, alpha):
 
 
 @scenario(
-    "Lasso (L1) vs ridge (L2) on 100 features of which 10 matter: exact zeros vs none",
+    "Lasso (L1) vs ridge (L2), and no penalty, on many features of which few matter (by "
+    "default 100 and 10): exact zeros vs none",
     n_samples=Param("int", 200, "training rows", low=20, high=2000),
     n_features=Param("int", 100, "number of features", low=5, high=300),
     n_informative=Param("int", 10, "features with a non-zero true weight", low=1, high=100),
@@ -264,7 +265,7 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
     l1_train, l2_train = _mse(Xtr, ytr, w1, b), _mse(Xtr, ytr, w2, b)
     l2_smallest = float(np.abs(w2).min())
     values = {
-        "n_features": n_features, "n_informative": n_informative,
+        "n_features": n_features, "n_informative": n_informative, "n_train_rows": n_samples,
         "n_uninformative": n_uninf,
         "l1_nonzero": l1_nonzero, "l1_zeros": n_features - l1_nonzero,
         "l2_nonzero": l2_nonzero, "l2_zeros": n_features - l2_nonzero,
@@ -365,17 +366,22 @@ def paths(*, seed, n_samples, n_features, n_informative, noise, alpha_min, alpha
     l1_nz = np.count_nonzero(l1_path, axis=1)
     l2_nz = np.count_nonzero(l2_path, axis=1)
     l1_mse = np.array([_mse(Xval, yval, w, b) for w in l1_path])
+    l1_train = np.array([_mse(Xtr, ytr, w, b) for w in l1_path])
     l2_mse = np.array([_mse(Xval, yval, w, b) for w in l2_path])
     alpha_all_zero = float(np.abs(c).max())  # smallest alpha at which the lasso is all zero
     i1, i2 = int(np.argmin(l1_mse)), int(np.argmin(l2_mse))
     informative = true != 0
     values = {
-        "n_features": n_features, "n_alphas": n_alphas,
+        "n_features": n_features, "n_alphas": n_alphas, "alpha_min": alpha_min,
+        "alpha_max": alpha_max,
         "alpha_all_zero": alpha_all_zero,
         "l1_nonzero_at_alpha_min": int(l1_nz[0]), "l1_nonzero_at_alpha_max": int(l1_nz[-1]),
         "l2_nonzero_min": int(l2_nz.min()),
         "l2_smallest_abs_coef_at_alpha_max": float(np.abs(l2_path[-1]).min()),
         "l1_best_alpha": float(alphas[i1]), "l1_best_val_mse": float(l1_mse[i1]),
+        "l1_train_mse_at_alpha_min": float(l1_train[0]),
+        "l1_train_mse_at_best": float(l1_train[i1]),
+        "l1_val_mse_at_alpha_min": float(l1_mse[0]),
         "l1_nonzero_at_best": int(l1_nz[i1]),
         "l1_informative_kept_at_best": int(np.count_nonzero(l1_path[i1][informative])),
         "l2_best_alpha": float(alphas[i2]), "l2_best_val_mse": float(l2_mse[i2]),

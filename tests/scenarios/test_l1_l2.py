@@ -148,6 +148,16 @@ def test_paths_claim_l1_drops_features_l2_keeps_all():
     assert ex.values["l2_smallest_abs_coef_at_alpha_max"] > 0
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_paths_claim_tuning_on_training_error_picks_the_weakest_penalty(seed):
+    # l1l2-amt-tune-strength: training error only rises with alpha, validation error is
+    # lowest at an intermediate alpha
+    v = run("paths", seed=seed).values
+    assert v["l1_train_mse_at_alpha_min"] < v["l1_train_mse_at_best"]
+    assert v["l1_best_alpha"] > 0.001
+    assert v["l1_best_val_mse"] < v["l1_val_mse_at_alpha_min"]
+
+
 def test_paths_alpha_all_zero_is_the_threshold():
     v = run("paths").values
     a0 = v["alpha_all_zero"]

@@ -128,9 +128,8 @@ def test_dropout_pinned_numbers():
     v = run("dropout").values
     assert v["training_steps"] == v["masks_drawn"] == 800 and v["steps_per_epoch"] == 2
     assert_allclose([v["train_acc_without"], v["val_acc_without"], v["train_acc_with"],
-                     v["val_acc_with"]], [0.95, 0.656667, 0.95, 0.716667], atol=1e-6)
-    assert_allclose([v["loss_gap_without"], v["loss_gap_with"]], [1.744550, 1.410348],
-                    rtol=1e-3)
+                     v["val_acc_with"]], [1.0, 0.566667, 0.925, 0.66], atol=1e-6)
+    assert_allclose([v["val_loss_without"], v["val_loss_with"]], [2.566, 1.565], rtol=1e-3)
 
 
 def test_dropout_claim_in_the_shown_run_every_validation_number_improves():
@@ -142,6 +141,7 @@ def test_dropout_claim_in_the_shown_run_every_validation_number_improves():
     assert v["gap_with"] < v["gap_without"]
     assert v["loss_gap_with"] < v["loss_gap_without"]
     assert v["train_loss_with"] > v["train_loss_without"]    # it fits training data less tightly
+    assert v["train_acc_with"] < v["train_acc_without"]
     # it reduces the overfitting without removing it: both validation curves end above
     # their lowest point (the finding that says early stopping would still help)
     assert v["val_loss_without"] > v["val_loss_min_without"]
@@ -149,12 +149,11 @@ def test_dropout_claim_in_the_shown_run_every_validation_number_improves():
 
 
 def test_dropout_claim_holds_over_seeds():
-    # loss and gap improve on every seed; accuracy, which moves in steps of 1/300, on most
-    seeds = range(8)
-    runs = [run("dropout", seed=s).values for s in seeds]
+    runs = [run("dropout", seed=s).values for s in range(8)]
     assert all(v["val_loss_with"] < v["val_loss_without"] for v in runs)
     assert all(v["gap_with"] < v["gap_without"] for v in runs)
-    assert sum(v["val_acc_with"] > v["val_acc_without"] for v in runs) >= 6
+    assert all(v["val_acc_with"] > v["val_acc_without"] for v in runs)
+    assert all(v["train_acc_with"] < v["train_acc_without"] for v in runs)
 
 
 def test_dropout_title_reports_the_directions_it_measured():
@@ -167,7 +166,7 @@ def test_dropout_title_reports_the_directions_it_measured():
 
 
 def test_dropout_fresh_mask_every_step_with_inverted_scaling():
-    v = run("dropout", rate=0.3, epochs=20, batch_size=15).values
+    v = run("dropout", rate=0.3, epochs=20, batch_size=15, n_train=60).values
     assert v["masks_drawn"] == v["training_steps"] == 20 * 4   # 60 samples / 15 per step
     assert abs(v["kept_share"] - 0.7) < 0.01
     assert_allclose(v["scale"], 1 / 0.7)
@@ -210,6 +209,7 @@ def test_kfold_refuses_too_many_folds_for_the_data():
 def test_amt_early_stopping_pinned_numbers():
     v = run("amt_early_stopping").values
     assert (v["jobs_stopped"], v["epochs_used"], v["best_job"]) == (12, 273, 12)
+    assert v["same_best_job"] == 1       # the card and items say the search found the same job
     assert_allclose(v["best_rmse"], 0.927680, rtol=1e-4)
 
 
