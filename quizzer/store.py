@@ -1,33 +1,67 @@
-"""The learner's progress: an SQLite file under QUIZZER_HOME.
+"""The learner's progress: an SQLite file, ``progress.db``, in the data folder (quizzer.home).
 
 Every graded answer is committed on its own transaction the moment it is graded, in WAL mode,
-so Ctrl-C, a closed terminal or ``kill -9`` lose at most the question on screen. The schema is
-versioned with ``PRAGMA user_version`` and migrated forward step by step; the file is marked
-with an ``application_id`` so that a file that is not ours (or is corrupt) is reported and
-never written to.
+so Ctrl-C, a closed terminal or ``kill -9`` lose at most the question on screen.
+
+**Files that are not ours.** A file is identified before anything opens it for writing
+(:func:`identify`): its first bytes (the SQLite header, and the ``application_id`` that marks
+our files) and, when those do not settle it, a read-only connection (``mode=ro``, which reads
+another program's committed WAL frames but never checkpoints them). Another program's
+database, a damaged file, a folder named progress.db: each is reported with its own message
+and left exactly as it was.
+
+**Schema.** Versioned with ``PRAGMA user_version`` and migrated forward by :data:`MIGRATIONS`.
+Creating and migrating is one ``BEGIN IMMEDIATE`` transaction that reads the version again
+inside it, so a second process started at the same moment waits, then finds the work done.
+To change the schema, append one function to MIGRATIONS; nothing else changes.
+
+**Faults.** SQLite waits :data:`BUSY_TIMEOUT` for a lock itself; after that the learner is
+told the file is locked by another program and the write is retried (the answer stays in
+memory) until the lock goes or ``QUIZZER_LOCK_WAIT`` seconds (default 60) pass. A write that
+cannot be made (a full disk, a read-only file or folder, a lock that stays) raises
+:class:`StoreError` naming what was not saved; every earlier answer is already committed.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import stat
+import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator
-
-from quizzer.home import home
+from typing import Callable, Iterator, TypeVar
 
 APPLICATION_ID = 0x51555A52  # "QUZR": marks a quizzer progress database
 SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT = 2.0  # seconds SQLite waits on a lock before we tell the learner
+LOCK_WAIT = 60.0    # seconds of retrying after that, unless QUIZZER_LOCK_WAIT says otherwise
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
-    """The progress file cannot be used; the message says why and what to do."""
+    """The progress file cannot be used; the message says why, what (if anything) was not
+    saved, and what to do. Nothing in it advises deleting the file."""
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def say(text: str) -> None:
+    """The default way the store tells the learner something: a line on stderr."""
+    stream = sys.stderr
+    if stream is not None:
+        try:
+            stream.write(text + "\n")
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed stderr has nobody to tell
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -143,11 +177,17 @@ class TopicStats:
 
 
 class Store:
-    """Progress for one learner. Open with :func:`open_store`."""
+    """Progress for one learner. Open with :func:`open_store`.
 
-    def __init__(self, db: sqlite3.Connection, path: Path):
+    ``notify`` receives the one-line notices the learner must see while a command goes on
+    (the file is locked, retrying); errors that end it are raised as StoreError.
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: Path,
+                 notify: Callable[[str], None] = say):
         self.db = db
         self.path = path
+        self.notify = notify
 
     def close(self) -> None:
         self.db.close()
@@ -158,45 +198,92 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # -- writing: each call is its own committed transaction
-    def start_session(self, kind: str, seed: int | None, topics: list[str],
-                      now: datetime | None = None) -> int:
-        with self.db:
-            cur = self.db.execute(
-                "INSERT INTO sessions (kind, started_at, seed, topics) VALUES (?, ?, ?, ?)",
-                (kind, (now or utc_now()).isoformat(), seed, ",".join(topics)))
-        return int(cur.lastrowid)
+    # -- every statement goes through here: locks are waited out, faults become StoreError
+    def _retrying(self, action: Callable[[], T], unsaved: str | None = None) -> T:
+        """Run ``action`` (one transaction or read). While another program holds the lock,
+        say so once and try again until it lets go or the lock wait runs out.
+
+        ``unsaved`` names what is lost if it fails ("your answer to q1 (b)").
+        """
+        deadline = None
+        while True:
+            try:
+                return action()
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
+                raise  # a bug in quizzer, not a fault of the file: let it show
+            except sqlite3.Error as err:
+                if _kind(err) != "locked":
+                    raise StoreError(failure_message(err, self.path, unsaved)) from None
+                if deadline is None:
+                    deadline = time.monotonic() + _lock_wait()
+                    self.notify(f"{self.path.name} is locked by another program; retrying…")
+                if time.monotonic() >= deadline:
+                    raise StoreError(failure_message(err, self.path, unsaved)) from None
+                try:
+                    time.sleep(0.2)
+                except KeyboardInterrupt:
+                    if unsaved:
+                        self.notify(f"{_capital(unsaved)} was NOT saved: {self.path.name} "
+                                    "was still locked by another program.")
+                    raise
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
         # The connection is in autocommit mode, so several statements that must land together
         # get an explicit transaction (``with self.db`` alone would not group them).
+        # IMMEDIATE takes the write lock first: what is read inside is what gets written on.
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+
+    def _write(self, unsaved: str | None, sql: str, args: tuple) -> sqlite3.Cursor:
+        def run() -> sqlite3.Cursor:
+            with self._transaction():
+                return self.db.execute(sql, args)
+        return self._retrying(run, unsaved)
+
+    def _read(self, sql: str, args: tuple = ()) -> tuple[list, sqlite3.Cursor]:
+        def run():
+            cur = self.db.execute(sql, args)
+            return cur.fetchall(), cur
+        return self._retrying(run)
+
+    # -- writing: each call is its own committed transaction
+    def start_session(self, kind: str, seed: int | None, topics: list[str],
+                      now: datetime | None = None) -> int:
+        cur = self._write(None, "INSERT INTO sessions (kind, started_at, seed, topics) "
+                                "VALUES (?, ?, ?, ?)",
+                          (kind, (now or utc_now()).isoformat(), seed, ",".join(topics)))
+        return int(cur.lastrowid)
 
     def record_attempt(self, session_id: int, question_id: str, topic: str, response: str,
                        correct: bool, seconds: float, now: datetime | None = None,
                        outcome=None) -> None:
         """Save one graded answer and, given the scheduler's ``outcome``, the item's new
-        schedule and review, all in one transaction."""
-        with self._transaction():
-            cur = self.db.execute(
-                "INSERT INTO attempts (session_id, question_id, topic, response, correct, "
-                "seconds, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session_id, question_id, topic, response, int(correct), round(seconds, 3),
-                 (now or utc_now()).isoformat()))
-            if outcome is not None:
-                self._write_outcome(outcome, attempt_id=cur.lastrowid)
+        schedule and review, all in one transaction. Raises StoreError (naming the answer as
+        not saved) if it cannot be written."""
+        def run() -> None:
+            with self._transaction():
+                cur = self.db.execute(
+                    "INSERT INTO attempts (session_id, question_id, topic, response, correct, "
+                    "seconds, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (session_id, question_id, topic, response, int(correct), round(seconds, 3),
+                     (now or utc_now()).isoformat()))
+                if outcome is not None:
+                    self._write_outcome(outcome, attempt_id=cur.lastrowid)
+        self._retrying(run, f"your answer to {question_id} ({response})")
 
     def record_review(self, outcome) -> None:
         """Save a rating that is not a graded answer (a flashcard) and its new schedule."""
-        with self._transaction():
-            self._write_outcome(outcome, attempt_id=None)
+        def run() -> None:
+            with self._transaction():
+                self._write_outcome(outcome, attempt_id=None)
+        self._retrying(run, f"your rating of {outcome.schedule.item_id}")
 
     def _write_outcome(self, outcome, attempt_id: int | None) -> None:
         s = outcome.schedule
@@ -206,41 +293,60 @@ class Store:
             (s.item_id, s.kind, s.topic, outcome.rating,
              outcome.at.astimezone(timezone.utc).isoformat(),
              None if outcome.seconds is None else round(outcome.seconds, 3), attempt_id))
+        row = self.db.execute("SELECT reps FROM schedules WHERE item_id = ?",
+                              (s.item_id,)).fetchone()
+        if (row[0] if row else 0) != s.reps - 1:
+            # Another session rated this item between our read of its schedule and this
+            # write (two windows answering the same question). Both reviews are kept; the
+            # schedule is replayed from all of them, inside this transaction, so neither
+            # rating is lost from it.
+            from quizzer.scheduling import replay
+
+            history = self.db.execute("SELECT rating, reviewed_at FROM reviews "
+                                      "WHERE item_id = ? ORDER BY reviewed_at, id",
+                                      (s.item_id,)).fetchall()
+            s = replay(s.item_id, s.kind, s.topic, [(r, _instant(at)) for r, at in history])
         _save_schedule(self.db, s)
 
     def set_setting(self, key: str, value: str | None) -> None:
-        with self.db:
-            if value is None:
-                self.db.execute("DELETE FROM settings WHERE key = ?", (key,))
-            else:
-                self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                                (key, value))
+        if value is None:
+            self._write(f"clearing the {key} setting",
+                        "DELETE FROM settings WHERE key = ?", (key,))
+        else:
+            self._write(f"the {key} setting",
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                        (key, value))
 
     def end_session(self, session_id: int, now: datetime | None = None) -> None:
-        with self.db:
+        """Note when the session ended: one try, no retries, no error. The end time is a
+        convenience; every answer was committed already, and a session ending because the
+        file could not be written must not wait or fail again here."""
+        try:
             self.db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?",
                             ((now or utc_now()).isoformat(), session_id))
+        except sqlite3.Error:
+            pass
 
     # -- reading
     def topic_stats(self) -> dict[str, TopicStats]:
-        rows = self.db.execute("SELECT topic, COUNT(*), SUM(correct) FROM attempts "
-                               "GROUP BY topic").fetchall()
+        rows, _ = self._read("SELECT topic, COUNT(*), SUM(correct) FROM attempts "
+                             "GROUP BY topic")
         return {t: TopicStats(t, n, int(c or 0)) for t, n, c in rows}
 
     def wrong_last_time(self) -> set[str]:
         """Questions whose most recent attempt was wrong."""
-        rows = self.db.execute("""
+        rows, _ = self._read("""
             SELECT question_id, correct FROM attempts a
             WHERE id = (SELECT MAX(id) FROM attempts b WHERE b.question_id = a.question_id)
-        """).fetchall()
+        """)
         return {qid for qid, correct in rows if not correct}
 
     def attempt_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
+        return self._read("SELECT COUNT(*) FROM attempts")[0][0][0]
 
     def setting(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else None
+        rows, _ = self._read("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
 
     def exam_date(self) -> date | None:
         value = self.setting("exam_date")
@@ -250,27 +356,26 @@ class Store:
         """The item's :class:`quizzer.scheduling.Schedule`, or None if never reviewed."""
         from quizzer.scheduling import Schedule
 
-        cur = self.db.execute("SELECT * FROM schedules WHERE item_id = ?", (item_id,))
-        row = cur.fetchone()
-        return Schedule.from_row(_as_dict(cur, row)) if row else None
+        rows, cur = self._read("SELECT * FROM schedules WHERE item_id = ?", (item_id,))
+        return Schedule.from_row(_as_dict(cur, rows[0])) if rows else None
 
     def schedules(self) -> dict:
         """item id -> :class:`quizzer.scheduling.Schedule` for every item ever reviewed."""
         from quizzer.scheduling import Schedule
 
-        cur = self.db.execute("SELECT * FROM schedules ORDER BY item_id")
-        return {row[0]: Schedule.from_row(_as_dict(cur, row)) for row in cur.fetchall()}
+        rows, cur = self._read("SELECT * FROM schedules ORDER BY item_id")
+        return {row[0]: Schedule.from_row(_as_dict(cur, row)) for row in rows}
 
     def attempts(self) -> list[tuple[str, str, bool, datetime]]:
         """Every graded answer as (question id, topic, correct, UTC instant), oldest first."""
-        rows = self.db.execute("SELECT question_id, topic, correct, answered_at FROM attempts "
-                               "ORDER BY answered_at, id").fetchall()
+        rows, _ = self._read("SELECT question_id, topic, correct, answered_at FROM attempts "
+                             "ORDER BY answered_at, id")
         return [(q, t, bool(c), _instant(at)) for q, t, c, at in rows]
 
     def reviews(self, item_id: str) -> list[tuple[int, datetime]]:
         """An item's ratings as (rating, UTC instant), oldest first."""
-        rows = self.db.execute("SELECT rating, reviewed_at FROM reviews WHERE item_id = ? "
-                               "ORDER BY reviewed_at, id", (item_id,)).fetchall()
+        rows, _ = self._read("SELECT rating, reviewed_at FROM reviews WHERE item_id = ? "
+                             "ORDER BY reviewed_at, id", (item_id,))
         return [(r, _instant(at)) for r, at in rows]
 
 
@@ -278,75 +383,285 @@ def _as_dict(cursor: sqlite3.Cursor, row: tuple) -> dict:
     return {d[0]: v for d, v in zip(cursor.description, row)}
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    with open(path, "rb") as f:
-        return f.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+# ------------------------------------------------------------------------------ faults
+
+def _lock_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("QUIZZER_LOCK_WAIT", LOCK_WAIT)))
+    except ValueError:
+        return LOCK_WAIT
 
 
-def open_store(path: Path | None = None) -> Store:
+def _kind(err: BaseException) -> str:
+    """What went wrong, from SQLite's result code (Python 3.11+) or else its message:
+    locked, full, readonly, cantopen, ioerror, damaged or other."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err).lower()
+    if isinstance(err, OSError):
+        return {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "readonly",
+                errno.EACCES: "readonly", errno.EPERM: "readonly"}.get(err.errno, "other")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "is locked" in text:
+        return "locked"
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return "full"
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return "readonly"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return "cantopen"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return "ioerror"
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text \
+            or "not a database" in text:
+        return "damaged"
+    return "other"
+
+
+def _why_not_writable(path: Path) -> str:
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "it is on a read-only disk"
+    except (OSError, AttributeError):
+        pass
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(folder, os.W_OK):
+        return f"its folder {folder} is read-only"
+    return "permission denied"
+
+
+def failure_message(err: BaseException, path: Path, unsaved: str | None = None) -> str:
+    """One true sentence about why ``path`` could not be written or read, what was not
+    saved, and what to do; never advice that could make anyone delete good data."""
+    kind = _kind(err)
+    if kind == "full":
+        problem, fix = (f"there is no space left on the disk that holds {path}",
+                        "free some space and run quizzer again")
+    elif kind == "readonly" or (kind == "cantopen" and _why_not_writable(path)
+                                != "permission denied"):
+        problem, fix = (f"{path} is not writable ({_why_not_writable(path)})",
+                        "make it writable, or set QUIZZER_HOME to a writable folder")
+    elif kind == "locked":
+        problem, fix = (f"{path.name} is still locked by another program "
+                        f"({path}, waited {BUSY_TIMEOUT + _lock_wait():g} s)",
+                        "close the other program and run quizzer again")
+    elif kind == "ioerror":
+        problem, fix = (f"the disk that holds {path} reported an input/output error "
+                        f"({err})", "check the disk and run quizzer again")
+    elif kind == "damaged":
+        problem, fix = (f"{path} looks damaged ({err}); it was left untouched",
+                        "keep the file: `sqlite3 progress.db .recover` can rescue what it "
+                        "holds; set QUIZZER_HOME to another folder to study meanwhile")
+    else:
+        problem, fix = (f"{path} could not be used ({err})",
+                        "set QUIZZER_HOME to another folder to study meanwhile")
+    lost = f"{_capital(unsaved)} was NOT saved. Every answer before it is safe; " if unsaved \
+        else "Nothing was lost; "
+    return f"{problem}. {lost}{fix}."
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# ------------------------------------------------------------------------------ identity
+
+def _not_ours(path: Path, why: str) -> StoreError:
+    return StoreError(f"{path} {why}; it was left untouched. Move it away or set "
+                      "QUIZZER_HOME.")
+
+
+def identify(path: Path) -> str:
+    """``"new"`` (absent, empty, or an empty SQLite database) or ``"ours"``; anything else
+    raises StoreError. Nothing here opens ``path`` for writing.
+
+    The header settles most cases without SQLite: not the SQLite magic, or an application_id
+    (bytes 68-71) of ours. The rest (an id of 0, which a database of ours also has until its
+    first checkpoint) are asked through a read-only connection, which sees committed WAL
+    frames but never checkpoints or changes the database or its ``-wal``.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "new"
+    except OSError as err:
+        raise StoreError(f"cannot read {path}: {err.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise _not_ours(path, "is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _not_ours(path, "is not a regular file")
+    try:
+        with open(path, "rb") as f:
+            header = f.read(100)
+    except OSError as err:
+        raise StoreError(f"cannot read {path}: {err.strerror}; it was left untouched. "
+                         "Make it readable, or set QUIZZER_HOME to another folder.") from None
+    wal = path.with_name(path.name + "-wal")
+    if not header and not (wal.exists() and wal.stat().st_size):
+        return "new"
+    if header and not header.startswith(SQLITE_HEADER):
+        raise _not_ours(path, "is not a quizzer progress database (not an SQLite file)")
+    if len(header) >= 72 and int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return "ours"
+    return _probe(path)
+
+
+def _probe(path: Path) -> str:
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+        try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error as err:
+        if _kind(err) == "damaged":
+            raise _not_ours(path, f"is not a readable SQLite database ({err})") from None
+        raise StoreError(failure_message(err, path)) from None
+    if app_id == APPLICATION_ID:
+        return "ours"
+    if app_id == 0 and version == 0 and tables == 0:
+        return "new"  # an empty database, or ours being created this moment by another run
+    raise _not_ours(path, f"is an SQLite database of another program (application_id "
+                          f"{app_id})")
+
+
+# ------------------------------------------------------------------------------ opening
+
+def open_store(path: Path | None = None, notify: Callable[[str], None] = say) -> Store:
     """Open (creating if absent) the progress database and migrate it to the current schema.
 
-    Raises StoreError for a file that is not a quizzer database or is damaged; such a file is
-    left exactly as it was.
+    Raises StoreError for a file that is not a quizzer database, is damaged, or cannot be
+    written; such a file is left exactly as it was.
     """
-    path = Path(path) if path else home() / "progress.db"
-    exists = path.exists() and path.stat().st_size > 0
-    if exists and not _looks_like_sqlite(path):
-        raise StoreError(f"{path} is not a quizzer progress database (not an SQLite file); "
-                         "it was left untouched. Move it away or set QUIZZER_HOME.")
+    if path is None:
+        from quizzer.home import data_dir
+
+        path = data_dir() / "progress.db"
+        _adopt_legacy(path, notify)
+    path = Path(path)
+    state = identify(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise StoreError(f"cannot create {path.parent}: {err.strerror}") from None
+        raise StoreError(failure_message(err, path)) from None
+    if state == "ours" and not os.access(path, os.W_OK):
+        raise StoreError(f"{path} is not writable ({_why_not_writable(path)}). Nothing was "
+                         "lost; make it writable, or set QUIZZER_HOME to a writable folder.")
     try:
-        db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     except sqlite3.Error as err:
-        raise StoreError(f"cannot open {path}: {err}") from None
+        raise StoreError(failure_message(err, path)) from None
     # Autocommit (isolation_level=None): each INSERT is its own durable transaction, and the
-    # few multi-statement changes (migrations) use an explicit BEGIN ... COMMIT.
+    # multi-statement changes use an explicit BEGIN IMMEDIATE ... COMMIT.
+    store = Store(db, path, notify)
     try:
-        if exists:
-            _check_ours(db, path)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA foreign_keys=ON")
-        _migrate(db)
-    except sqlite3.DatabaseError as err:
-        db.close()
-        raise StoreError(f"{path} is damaged ({err}); it was left untouched. Move it away to "
-                         "start fresh, or set QUIZZER_HOME.") from None
-    except StoreError:
+        store._retrying(lambda: _prepare(db, path, check=state == "ours"))
+    except BaseException:
         db.close()
         raise
-    return Store(db, path)
+    return store
 
 
-def _check_ours(db: sqlite3.Connection, path: Path) -> None:
-    app_id = db.execute("PRAGMA application_id").fetchone()[0]
-    if app_id != APPLICATION_ID:
-        raise StoreError(f"{path} is an SQLite database of another program "
-                         f"(application_id {app_id}); it was left untouched. Move it away or "
-                         "set QUIZZER_HOME.")
-    check = db.execute("PRAGMA quick_check").fetchone()[0]
-    if check != "ok":
-        raise sqlite3.DatabaseError(check)
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise StoreError(f"{path} was written by a newer quizzer (schema {version}, this one "
-                         f"knows {len(MIGRATIONS)}); upgrade quizzer to use it.")
+def _prepare(db: sqlite3.Connection, path: Path, check: bool) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    if check:
+        result = db.execute("PRAGMA quick_check").fetchone()[0]
+        if result != "ok":
+            raise sqlite3.DatabaseError(f"SQLite's check says: {result}")
+    if db.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
+        _migrate(db, path)
 
 
-def _migrate(db: sqlite3.Connection) -> None:
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for target in range(version, len(MIGRATIONS)):
-        # One transaction per step: a crash mid-migration leaves the previous version intact.
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            MIGRATIONS[target](db)
-            if target == 0:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {target + 1}")
-            db.execute("COMMIT")
-        except BaseException:
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to date in one transaction that holds the write lock throughout.
+
+    The version is read again inside it: a second process that started at the same moment
+    waits at BEGIN IMMEDIATE, then finds the schema complete and does nothing. A crash (or a
+    failure) part-way leaves the previous version intact.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID and (version or db.execute(
+                "SELECT COUNT(*) FROM sqlite_master").fetchone()[0]):
+            raise _not_ours(path, f"is an SQLite database of another program (application_id "
+                                  f"{app_id})")
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{path} was written by a newer quizzer (schema {version}, this "
+                             f"one knows {len(MIGRATIONS)}); upgrade quizzer to use it.")
+        for step in MIGRATIONS[version:]:
+            step(db)
+        if version < len(MIGRATIONS):
+            db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+        db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
             db.execute("ROLLBACK")
-            raise
+        raise
+
+
+def _adopt_legacy(path: Path, notify: Callable[[str], None]) -> None:
+    """Move progress kept where quizzer used to keep it (quizzer.home.legacy_dir) to ``path``,
+    once, with a message. Only a database of ours is moved.
+
+    The file appears at ``path`` whole or not at all: its WAL is checkpointed into it first,
+    then it is hard-linked into place (or, across disks, copied beside ``path`` and linked),
+    which fails rather than overwrite if another run got there first. The old cache there is
+    removed (it is only a cache); another file in the old folder is left alone.
+    """
+    from quizzer.home import legacy_dir
+
+    old_dir = legacy_dir()
+    if old_dir is None or path.exists():
+        return
+    old = old_dir / "progress.db"
+    try:
+        if not old.is_file() or identify(old) != "ours":
+            return
+    except StoreError:
+        return  # not ours: not ours to move
+    try:
+        db = sqlite3.connect(old, timeout=BUSY_TIMEOUT, isolation_level=None)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old, path)
+        except FileExistsError:
+            return  # another run moved it a moment ago
+        except OSError:  # another disk, or no hard links: copy whole beside it, then link
+            import shutil
+            import tempfile
+
+            fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".db", dir=path.parent)
+            os.close(fd)
+            try:
+                shutil.copy2(old, tmp)
+                os.link(tmp, path)
+            except FileExistsError:
+                return
+            finally:
+                os.unlink(tmp)
+        for leftover in (old, old.with_name("progress.db-wal"),
+                         old.with_name("progress.db-shm")):
+            leftover.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error) as err:
+        raise StoreError(f"could not move your progress from {old} to {path} "
+                         f"({getattr(err, 'strerror', None) or err}); it was left where it "
+                         f"was. Set QUIZZER_HOME={old_dir} to keep using it there.") from None
+    import shutil
+
+    shutil.rmtree(old_dir / "cache", ignore_errors=True)
+    notify(f"Moved your progress from {old} to {path}, where your platform keeps app data "
+           "(a one-time move).")
