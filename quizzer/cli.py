@@ -40,7 +40,24 @@ bank_option = click.option(
          "also QUIZZER_BANK).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; a progress-store fault anywhere ends the command with its message.
+
+    quizzer.store raises StoreError for a locked, full, read-only or foreign progress file,
+    naming what was not saved; here it becomes ``Error: ...`` and exit 1, never a traceback.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as err:
+            store = sys.modules.get("quizzer.store")  # not imported: cannot be its error
+            if store is not None and isinstance(err, store.StoreError):
+                raise click.ClickException(str(err)) from None
+            raise
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quizzer")
 def cli() -> None:
     """Practise the deep-learning modeling topics of the AWS ML exams (MLA-C01, MLS-C01).
@@ -54,6 +71,11 @@ def cli() -> None:
       quizzer topics              what there is, and how you are doing
       quizzer review              what is due today (spaced repetition)
     """
+    from quizzer.home import prepare_matplotlib
+    from quizzer.terminal import configure_streams
+
+    configure_streams()
+    prepare_matplotlib()
     if os.environ.get("QUIZZER_NOW"):
         _pretend_now(os.environ["QUIZZER_NOW"])
 
@@ -109,12 +131,20 @@ def validate(paths: tuple, run_examples: bool) -> None:
 
 
 def _open_store():
-    from quizzer.store import StoreError, open_store
+    from quizzer.store import open_store
 
-    try:
-        return open_store()
-    except StoreError as err:
-        raise click.ClickException(str(err)) from None
+    return open_store()  # a StoreError becomes "Error: ..." in _Group
+
+
+def _answers_from_stdin() -> bool:
+    """True to echo answers (they come from a pipe); a usage error if stdin is closed."""
+    from quizzer.terminal import is_tty
+
+    if sys.stdin is None:
+        raise click.ClickException("standard input is closed, and this command reads your "
+                                   "answers from it: run it in a terminal, or pipe answers "
+                                   "in (printf 'b\\nac\\n' | quizzer practice).")
+    return not is_tty(sys.stdin)
 
 
 @cli.command()
@@ -175,7 +205,7 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
         from quizzer.worked import Prefetcher
 
         with Prefetcher(loaded, plots=plots) as examples:
-            options = p.PracticeOptions(seed=seed, echo_input=not sys.stdin.isatty())
+            options = p.PracticeOptions(seed=seed, echo_input=_answers_from_stdin())
             code = p.run(loaded, questions, store, options, examples)
     sys.exit(code)
 
@@ -249,7 +279,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         click.echo(json.dumps(example_json(example, png), indent=2))
         return
     show_preview = preview if preview is not None else (
-        sys.stdout.isatty() and "utf" in (sys.stdout.encoding or "").lower())
+        t.is_tty(sys.stdout) and "utf" in (sys.stdout.encoding or "").lower())
     text = ""
     if show_preview:
         from quizzer.preview import render
@@ -292,7 +322,7 @@ def review(topic_names: tuple, limit: int | None, new_per_day: int, seed: int | 
     if seed is None:
         seed = random.SystemRandom().randrange(100_000)
     options = rv.ReviewOptions(seed=seed, limit=limit, new_per_day=new_per_day,
-                               echo_input=not sys.stdin.isatty())
+                               echo_input=_answers_from_stdin())
     with _open_store() as store, Prefetcher(loaded, plots=plots) as examples:
         code = rv.run(loaded, store, options, slugs, examples)
     sys.exit(code)
@@ -469,7 +499,7 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
                 "--allow-overflow to print them cut.")
     topics = [tp.slug for tp in loaded.topics if not slugs or tp.slug in slugs]
     with click.progressbar(length=len(cards), label="Drawing cards", file=sys.stderr,
-                           hidden=not sys.stderr.isatty() or len(cards) < 24) as bar:
+                           hidden=not t.is_tty(sys.stderr) or len(cards) < 24) as bar:
         try:
             sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update)
         except OSError as err:

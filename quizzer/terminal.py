@@ -1,13 +1,15 @@
 """Text for the terminal: wrapping, colour, tables, and the practice screens.
 
 Functions here return strings; the caller echoes them. Colour goes through ``click.style``
-and is dropped by :func:`echo` when NO_COLOR is set or stdout is not a terminal.
+and is dropped by :func:`echo` when NO_COLOR is set, TERM is ``dumb`` or stdout is not a
+terminal. :func:`configure_streams` makes the standard streams safe on any terminal.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import textwrap
 from typing import Iterable, Sequence
 
@@ -21,8 +23,37 @@ def width() -> int:
 
 
 def color_enabled() -> bool | None:
-    # None lets click decide (tty or not); NO_COLOR (https://no-color.org) forces it off.
-    return False if os.environ.get("NO_COLOR") else None
+    # None lets click decide (tty or not); NO_COLOR (https://no-color.org) forces it off, and
+    # so does TERM=dumb (a terminal that shows escape codes as text, e.g. Emacs' shell).
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return None
+
+
+def configure_streams() -> None:
+    """Make the standard streams safe for whatever terminal or pipe they are.
+
+    A terminal whose encoding cannot show a character (a Latin-1 terminal and ``→``) gets a
+    replacement character instead of a UnicodeEncodeError ending the session, and typed
+    bytes that are not valid in its encoding are read as replacement characters, which the
+    answer parser then refuses like any other wrong keystroke. Streams that are closed
+    (``<&-``) stay None: see :func:`is_tty` and the commands that need input.
+    """
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (OSError, ValueError):
+                pass  # not a text file we may change (a test's capture, a closed stream)
+
+
+def is_tty(stream) -> bool:
+    """Whether ``stream`` is an open terminal; False for a pipe, a file or a closed stream."""
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def echo(text: str = "", nl: bool = True, err: bool = False) -> None:
