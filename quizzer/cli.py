@@ -391,22 +391,33 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
             store.set_setting("exam_date", None)
             click.echo("Exam date cleared: normal scheduling.")
             return
-        if exam_date:
-            exam = exam_date.date()
-            if exam < today:
-                raise click.BadParameter(f"{exam} is in the past (today is {today}).",
-                                         param_hint="--exam-date")
-            store.set_setting("exam_date", exam.isoformat())
-        exam = store.exam_date()
+        saved = store.exam_date()
+        exam = exam_date.date() if exam_date else saved
         if exam is None:
             click.echo("No exam date set. Set one with: quizzer plan --exam-date YYYY-MM-DD")
             return
+        horizon = scheduling.plan_horizon(today)
+        if exam_date and exam < today:
+            raise click.BadParameter(f"{exam} is in the past (today is {today}).",
+                                     param_hint="--exam-date")
+        if exam_date and exam > horizon:
+            raise click.BadParameter(
+                f"{exam} is more than {scheduling.PLAN_HORIZON_YEARS} years away; a plan "
+                f"reaches {horizon} at the latest. Nothing was saved.",
+                param_hint="--exam-date")
         if exam < today:
             click.echo(f"Your exam date {exam} has passed, so normal scheduling is back. "
                        "Set a new one with --exam-date, or forget it with --clear.")
             return
+        if exam > horizon:  # saved by an older quizzer, which had no horizon
+            raise click.ClickException(
+                f"your saved exam date {exam} is more than {scheduling.PLAN_HORIZON_YEARS} "
+                "years away, too far to plan. Set a nearer one with --exam-date, or forget it "
+                "with --clear.")
         loaded = _load_bank(bank)
         report = st.exam_plan(loaded, store.schedules(), now, exam, new_per_day)
+        if exam != saved:  # saved only once its plan could be made
+            store.set_setting("exam_date", exam.isoformat())
     from quizzer import terminal as t
 
     t.echo(st.render_plan(report))

@@ -62,6 +62,9 @@ RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 # due date, so their items are due today: the window is then min(3 days, days left),
 # today taking the past days' share.
 RUN_UP_DAYS = 3
+# An exam further away than this is refused by `quizzer plan`: no certification is booked
+# years ahead, and a date like 9999-12-31 is a typo or a test of the tool.
+PLAN_HORIZON_YEARS = 3
 
 SCHEDULER = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(),
                       relearning_steps=(), enable_fuzzing=False)
@@ -325,6 +328,16 @@ class DayLoad:
         return self.reviews + self.new
 
 
+def plan_horizon(today: date) -> date:
+    """The furthest exam date a plan is made for: :data:`PLAN_HORIZON_YEARS` from today
+    (29 February moves to the 28th)."""
+    year = today.year + PLAN_HORIZON_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:
+        return today.replace(year=year, day=28)
+
+
 def plan_workload(schedules: Iterable[Schedule], new: Sequence, today: date, exam: date,
                   new_per_day: int = NEW_PER_DAY) -> tuple[list[DayLoad], int]:
     """Day-by-day workload from ``today`` to the exam day, and how many stay unseen.
@@ -334,24 +347,41 @@ def plan_workload(schedules: Iterable[Schedule], new: Sequence, today: date, exa
     ``new_per_day`` new items are started each day before the exam day. Each day's reviews
     are rescheduled with the exam cap, exactly as real reviews would be; new items are
     started under their own ids, since an item's run-up day depends on its id.
+
+    The work is one review per projected review, not one look at every item every day:
+    each item waits in the bucket of its next due day (with the cap active until the exam,
+    an item's effective due date does not depend on the day it is read). Intervals grow
+    geometrically, so an item is reviewed a few times whatever the horizon; the days
+    themselves cost a dictionary look-up each. Raises ValueError for an exam beyond
+    :func:`plan_horizon`.
     """
-    state = {s.item_id: s for s in schedules}
+    if exam > plan_horizon(today):
+        raise ValueError(f"{exam} is beyond the planning horizon ({plan_horizon(today)})")
+    waiting_on: dict[date, list[Schedule]] = {}
+
+    def wait(schedule: Schedule, earliest: date) -> None:
+        day = max(effective_due(schedule, today, exam), earliest)
+        if day <= exam:  # due after the exam: outside the plan
+            waiting_on.setdefault(day, []).append(schedule)
+
+    for s in schedules:
+        wait(s, today)
     waiting = list(new)
     loads = []
     day = today
     while day <= exam:
-        due = [s for s in state.values() if effective_due(s, day, exam) <= day]
+        due = waiting_on.pop(day, [])
         started = waiting[:new_per_day] if day < exam else []
         del waiting[:len(started)]
         noon = local_noon(day)
+        after = day + timedelta(days=1)
         for s in due:
-            state[s.item_id] = review(s, s.item_id, s.kind, s.topic, Rating.Good,
-                                      noon).schedule
+            wait(review(s, s.item_id, s.kind, s.topic, Rating.Good, noon).schedule, after)
         for item in started:
-            state[item.id] = review(None, item.id, item_kind(item), item.topic, Rating.Good,
-                                    noon).schedule
+            wait(review(None, item.id, item_kind(item), item.topic, Rating.Good,
+                        noon).schedule, after)
         loads.append(DayLoad(day, len(due), len(started)))
-        day += timedelta(days=1)
+        day = after
     return loads, len(waiting)
 
 

@@ -284,7 +284,7 @@ def render_plan(plan: ExamPlan) -> str:
         rows = [(_day_label(d.day) + (" (exam)" if d.day == plan.exam else ""),
                  d.reviews, d.new, d.total) for d in plan.days]
         lines.append(t.table(("day", "reviews", "new", "total"), rows, indent="  "))
-    else:
+    elif len(plan.days) <= 26 * 7:
         rows = []
         for start in range(0, len(plan.days), 7):
             week = plan.days[start:start + 7]
@@ -292,6 +292,15 @@ def render_plan(plan: ExamPlan) -> str:
                          sum(d.reviews for d in week), sum(d.new for d in week),
                          sum(d.total for d in week), max(d.total for d in week)))
         lines.append(t.table(("week", "reviews", "new", "total", "busiest day"), rows,
+                             indent="  "))
+    else:  # more than half a year: a row a month keeps the table on a screen or two
+        months: dict = {}
+        for d in plan.days:
+            months.setdefault((d.day.year, d.day.month), []).append(d)
+        rows = [(f"{month[0].day:%b %Y}", sum(d.reviews for d in month),
+                 sum(d.new for d in month), sum(d.total for d in month),
+                 max(d.total for d in month)) for month in months.values()]
+        lines.append(t.table(("month", "reviews", "new", "total", "busiest day"), rows,
                              indent="  "))
     lines += ["", t.wrap(f"A projection assuming every review is answered right and "
                          f"{plan.new_per_day} new items a day (quizzer review --new N).")]
