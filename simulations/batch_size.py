@@ -121,8 +121,11 @@ def _batch_means(shuffled_cumsum: np.ndarray, batch: int, n_samples: int) -> np.
                low=10, high=1000),
     schedule=Param("str", "linear-decay", "learning rate over training",
                    choices=("linear-decay", "constant")),
+    compare_rate=Param("float", 0.0, "a second learning rate run on the same shuffles "
+                       "(0 = none)", low=0.0, high=0.5),
 )
-def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, schedule):
+def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, schedule,
+           compare_rate):
     sizes = _batches(batch_sizes, n_samples)
     if epochs * n_samples > 60_000:
         raise SimulationError(f"epochs x n_samples = {epochs * n_samples} is more than 60000 "
@@ -150,22 +153,28 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
             kicks.append(_batch_means(cumsum, b, n_samples).reshape(runs, n).T)
         else:  # the full batch averages every a_i: its noise is exactly zero
             kicks.append(np.zeros((n, runs)))
-    rates = []
-    for n in steps:
-        decay = 1 - np.arange(n) / n if schedule == "linear-decay" else np.ones(n)
-        rates.append(learning_rate * decay)
+    def train(peak: float) -> np.ndarray:
+        """Final weights, (batch sizes, runs), for one peak learning rate."""
+        rates = []
+        for n in steps:
+            decay = 1 - np.arange(n) / n if schedule == "linear-decay" else np.ones(n)
+            rates.append(peak * decay)
+        w = np.full((len(sizes), runs), _START)
+        bounds = steps + [0]
+        for m in range(len(sizes), 0, -1):      # phase in which the first m sizes still train
+            t0, t1 = bounds[m], bounds[m - 1]
+            if t1 <= t0:
+                continue
+            kick = np.stack([kicks[k][t0:t1] for k in range(m)], axis=1)
+            rate = np.stack([rates[k][t0:t1] for k in range(m)], axis=1)[:, :, None]
+            part = w[:m]
+            for t in range(t1 - t0):
+                part -= rate[t] * (_slope(part) + kick[t])
+        return w
 
-    w = np.full((len(sizes), runs), _START)
-    bounds = steps + [0]
-    for m in range(len(sizes), 0, -1):          # phase in which the first m sizes still train
-        t0, t1 = bounds[m], bounds[m - 1]
-        if t1 <= t0:
-            continue
-        kick = np.stack([kicks[k][t0:t1] for k in range(m)], axis=1)
-        rate = np.stack([rates[k][t0:t1] for k in range(m)], axis=1)[:, :, None]
-        part = w[:m]
-        for t in range(t1 - t0):
-            part -= rate[t] * (_slope(part) + kick[t])
+    w = train(learning_rate)
+    # The same shuffles at a second rate: how the switch-over moves with the rate.
+    w_cmp = train(compare_rate) if compare_rate > 0 else None
 
     final = _landscape(w)
     escaped = (w > barrier).mean(axis=1)
@@ -173,6 +182,8 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
     mean = final.mean(axis=1)
 
     values = {"runs": runs, "n_samples": n_samples, "smallest_batch": sizes[0],
+              "learning_rate": learning_rate, "noise": noise, "epochs": epochs,
+              "compare_rate": compare_rate if w_cmp is not None else None,
               "largest_batch": sizes[-1],
               "poor_min_loss": round(float(_landscape(np.array(poor))), 4),
               "better_min_loss": round(float(_landscape(np.array(better))), 4),
@@ -216,6 +227,23 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
             f"{100 * escaped[peak]:.0f}% escaped): "
             + ("there the shuffle order alone decides which minimum a run ends in."
                if split else "runs bounce around inside a basin at this learning rate."))
+    cmp_escaped = None
+    if w_cmp is not None:
+        cmp_final = _landscape(w_cmp)
+        cmp_escaped = (w_cmp > barrier).mean(axis=1)
+        cmp_std = cmp_final.std(axis=1)
+        cmp_peak = int(np.argmax(cmp_std))
+        for k, b in enumerate(sizes):
+            values[f"escape_share_cmp_b{b}"] = round(float(cmp_escaped[k]), 4)
+        values["batch_at_max_std_cmp"] = sizes[cmp_peak] if cmp_std[cmp_peak] > 1e-3 else None
+        shares = ", ".join(f"batch {b} {100 * e:.0f}%" for b, e in zip(sizes, cmp_escaped)
+                           if b <= max(sizes[peak], sizes[cmp_peak]) * 2)
+        findings.append(f"The same shuffles at learning rate {compare_rate:g} instead of "
+                        f"{learning_rate:g}: {shares} reach the better minimum"
+                        + (f"; the spread peaks at batch {values['batch_at_max_std_cmp']}."
+                           if values["batch_at_max_std_cmp"] else "."))
+    else:
+        values["batch_at_max_std_cmp"] = None
     findings.append(
         f"The barrier out of the poor minimum is {values['barrier_height']:.3f} high; the better "
         f"minimum is {values['poor_min_loss'] - values['better_min_loss']:.3f} lower than the "
@@ -223,14 +251,34 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
     if schedule == "constant":
         findings.append("With a constant learning rate small batches keep jittering at the end, "
                         "which adds to their final-loss spread.")
+    if len(findings) > 5:   # the barrier height is the least needed line
+        findings = [f for f in findings if not f.startswith("The barrier")]
 
     labels = [_label(b, n_samples) for b in sizes]
     grid = np.round(np.linspace(-1.2, 3.8, 201), 3)
+    if noise == 0:
+        title = (f"Without gradient noise: {100 * escaped[0]:.0f}% of runs escape the poor "
+                 "minimum at every batch size, from batch "
+                 f"{sizes[0]} to {_label(sizes[-1], n_samples)}"
+                 if np.all(escaped == escaped[0]) else
+                 "Without gradient noise the batch size only changes the number of steps")
+    elif escaped[0] > escaped[-1] + 0.5:
+        title = (f"Batch {sizes[0]}: {100 * escaped[0]:.0f}% of runs escape the poor minimum, "
+                 f"batch {_label(sizes[-1], n_samples)}: {100 * escaped[-1]:.0f}%"
+                 + (f"; runs disagree most at batch {sizes[peak]}" if spread else ""))
+    else:
+        title = (f"Here batch size barely matters: {100 * escaped[0]:.0f}% of batch-{sizes[0]} "
+                 f"runs and {100 * escaped[-1]:.0f}% of batch-{_label(sizes[-1], n_samples)} "
+                 "runs reach the better minimum")
+    bars = [Series.of(f"better minimum, rate {learning_rate:g}", labels,
+                      [100 * e for e in escaped])]
+    if cmp_escaped is not None:
+        bars.append(Series.of(f"rate {compare_rate:g}", labels, [100 * e for e in cmp_escaped]))
     chart = Chart(
-        "Small batches escape the poor minimum, large batches stay; runs disagree at the switch",
+        title,
         (Panel("bars", "Runs ending in the better minimum", "batch size (samples per update)",
                "share of runs (%)",
-               series=(Series.of("better minimum", labels, [100 * e for e in escaped]),),
+               series=tuple(bars),
                annotations=(Annotation(labels[peak], 100 * float(escaped[peak]),
                                        f"largest spread (std {std[peak]:.2f})"),)
                if spread else ()),
@@ -321,8 +369,16 @@ def gradient_noise(*, seed, batch_sizes, n_samples, epochs):
                         "(std 0) and it is left off the log-log plot.")
 
     pts = [(b, s, t) for b, s, t in zip(sizes, measured, theory) if s > 0]
+    if slope is not None and abs(slope + 0.5) <= 0.1:
+        title = (f"Gradient noise falls like 1/sqrt(B) (slope {slope:.2f}): std "
+                 f"{measured[0]:.3g} at batch {sizes[0]}, {measured[-1]:.3g} at batch "
+                 f"{_label(sizes[-1], n_samples)}")
+    else:
+        title = (f"Gradient noise: std {measured[0]:.3g} at batch {sizes[0]}, "
+                 f"{measured[-1]:.3g} at batch {_label(sizes[-1], n_samples)}"
+                 + (f" (log-log slope {slope:.2f})" if slope is not None else ""))
     chart = Chart(
-        "Minibatch gradient noise falls like 1/sqrt(B): 4x the batch only halves it",
+        title,
         (Panel("lines", "Spread of the minibatch gradient", "batch size B (samples per update)",
                "std of gradient estimate",
                series=(Series.of("measured", [p[0] for p in pts], [p[1] for p in pts], "points"),
@@ -342,6 +398,10 @@ def gradient_noise(*, seed, batch_sizes, n_samples, epochs):
 # --------------------------------------------------------------------------- same epochs
 
 _DIVERGED = 1e6
+
+
+def _loss_text(loss: float | None) -> str:
+    return "divergence" if loss is None else f"{loss:.3g}"
 
 
 @scenario(
@@ -374,7 +434,8 @@ def same_epochs(*, seed, batch_sizes, n_samples, epochs, learning_rate, lr_scali
     cs_xx = np.concatenate([np.zeros((epochs, 1)), np.cumsum((x * x)[order], axis=1)], axis=1)
     cs_xy = np.concatenate([np.zeros((epochs, 1)), np.cumsum((x * y)[order], axis=1)], axis=1)
 
-    values = {"n_samples": n_samples, "min_loss": round(best, 4),
+    values = {"n_samples": n_samples, "min_loss": round(best, 4), "epochs": epochs,
+              "learning_rate": learning_rate,
               "stability_limit": round(2 / curvature, 4)}
     common = epochs * math.ceil(n_samples / sizes[-1])   # updates the largest batch makes
     values["common_updates"] = common
@@ -447,9 +508,17 @@ def same_epochs(*, seed, batch_sizes, n_samples, epochs, learning_rate, lr_scali
         idx = np.unique(np.geomspace(1, max(pu.size - 1, 1), 120).astype(int))
         idx = idx[idx < pu.size]
         update_series.append(Series.of(f"batch {b}", idx, pu[idx]))
-    title = ("Per epoch small batches win (more updates); per update the curves nearly coincide"
-             if lr_scaling == "none" else "Scaling the rate with the batch lines up the "
-             "per-epoch curves, until the rate passes the stability limit")
+    if lr_scaling == "none" and all(v is not None for v in same):
+        title = (f"After 1 epoch batch {s} is at {_loss_text(first[0])} and batch {l} at "
+                 f"{_loss_text(first[-1])}; after {common} updates each they span "
+                 f"{min(same):.3g} to {max(same):.3g}")
+    elif lr_scaling == "linear":
+        title = ("Scaling the rate with the batch: after 1 epoch "
+                 + ", ".join(f"batch {b} {_loss_text(f)}" for b, f in zip(sizes, first))
+                 + (" (rate past the stability limit)" if unstable else ""))
+    else:
+        title = (f"After 1 epoch batch {s} is at {_loss_text(first[0])} and batch {l} at "
+                 f"{_loss_text(first[-1])}")
     chart = Chart(
         title,
         (Panel("lines", "Loss per epoch", "epoch", "training loss", series=epoch_series,

@@ -82,6 +82,24 @@ def test_escape_lower_learning_rate_cools_the_run():
     assert cold["batch_at_max_std"] < hot["batch_at_max_std"]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_escape_compare_rate_moves_the_switch_on_the_same_shuffles(seed):
+    # One run holds both rates, so a question can quote both without another example.
+    v = simulations.run(ESCAPE, seed=seed, learning_rate=0.075, compare_rate=0.15).values
+    assert v["compare_rate"] == 0.15
+    assert v["batch_at_max_std_cmp"] > v["batch_at_max_std"]
+    assert v["escape_share_cmp_b4"] > v["escape_share_b4"]
+    # the compare rate on the same seed gives exactly the main run at that rate
+    hot = simulations.run(ESCAPE, seed=seed, learning_rate=0.15).values
+    assert all(v[f"escape_share_cmp_b{b}"] == hot[f"escape_share_b{b}"] for b in SIZES)
+
+
+def test_escape_title_says_what_this_run_shows(escape):
+    assert "100% of runs escape" in escape.chart.title and "batch 8" in escape.chart.title
+    still = simulations.run(ESCAPE, noise=0.0).chart.title
+    assert still.startswith("Without gradient noise") and "0% of runs escape" in still
+
+
 def test_escape_is_deterministic_and_seeded():
     a, b = fresh(ESCAPE, seed=3), fresh(ESCAPE, seed=3)
     assert a.to_dict() == b.to_dict()
