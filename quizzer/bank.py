@@ -1,61 +1,47 @@
 """The question bank: records, and a loader that reports every problem with its file and line.
 
 A bank is a set of YAML files, one topic each. They are data only: a file can name a
-simulation and its parameters, never code. Loading goes node by node over the YAML
-*composition* (not ``yaml.load``) so that every value keeps its line and column, tags that
-would construct Python objects are refused before anything is built, and an alias bomb is
-caught by counting expanded nodes instead of exhausting memory.
+simulation and its parameters, never code. bank_files.py finds and reads the files (every
+way a file can be hostile or careless becomes a located problem there); this module checks
+the values against the bank's schema and builds the records.
 
-All problems in all files are collected and raised together as :class:`BankError`, in the
-spirit of a compiler: one run of ``quizzer validate`` shows the author everything to fix.
+There is one loading path, :func:`load`, for every command: the same schema, placeholder and
+simulation checks run before practice, review, explain, export or validate use a bank. All
+problems in all files are collected and raised together as :class:`BankError`, in the spirit
+of a compiler: one run of ``quizzer validate`` shows the author everything to fix.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
-if TYPE_CHECKING:
-    import yaml
+from quizzer.printable import printable
+from quizzer.bank_files import (MAX_FILE_BYTES, LocatedMap, LocatedList, Location, Problem,
+                                close_key, find_files, read, shown_path, whole_file)
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 100_000  # expanded YAML nodes per file; the whole built-in bank needs ~20k
+__all__ = ["MAX_FILE_BYTES", "Location", "Problem", "BankError", "load"]  # and the records
+
 KINDS = ("single", "multiple", "true-false", "numeric")
 STYLES = ("scenario", "recall")
 EXAMS = ("MLA-C01", "MLS-C01")
+MAX_CHOICES = 10  # letters a to j: more would not fit a card or a reader's memory
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
-_SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in
-              ("str", "int", "float", "bool", "null", "map", "seq")}
-_STR_TAG = "tag:yaml.org,2002:str"
-CACHE_FORMAT = "1"  # bump when a record changes shape: old caches are then ignored
+# A format spec for a number (Python's mini-language without nesting): fill, align, sign,
+# z, #, 0, width (at most 2 digits), grouping, precision (at most 2 digits), type.
+FORMAT_SPEC = re.compile(r"^(?:[^{}]?[<>=^])?[-+ ]?z?#?0?(?P<width>\d{0,2})[,_]?"
+                         r"(?:\.(?P<precision>\d{1,2}))?[eEfFgGn%d]?$")
+CACHE_FORMAT = "2"  # bump when a record changes shape: old caches are then ignored
 
 
 # ----------------------------------------------------------------------------------- records
-
-@dataclass(frozen=True)
-class Location:
-    file: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
-class Problem:
-    where: Location
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
 
 class BankError(Exception):
     """Every problem found in a bank, in file and line order."""
@@ -123,12 +109,14 @@ class Card:
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic: only slug, title and questions or cards are required (any subject will do)."""
+
     slug: str
     title: str
-    exam: Mapping[str, str]
-    summary: str
-    key_points: tuple
-    example: ExampleRef
+    exam: Mapping[str, str] = field(default_factory=dict)  # exam name -> domain
+    summary: str = ""
+    key_points: tuple = ()
+    example: ExampleRef | None = None  # None: no worked example, plot or inset
     questions: tuple = ()
     cards: tuple = ()
     aliases: tuple = ()
@@ -172,143 +160,53 @@ def _fold(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.lower())
 
 
-def example_for(question: Question | Card, bank: Bank) -> ExampleRef:
-    """The question's own worked example, or its topic's."""
+def example_for(question: Question | Card, bank: Bank) -> ExampleRef | None:
+    """The question's own worked example, or its topic's; None when neither has one."""
     return question.example or bank.topic(question.topic).example
 
 
+def format_value(value: Any, spec: str = "") -> str:
+    """``value`` as a placeholder shows it; a spec that does not suit the value (checked by
+    ``validate --run-examples``) falls back to the plain form rather than failing a screen."""
+    if spec:
+        try:
+            return format(value, spec)
+        except (ValueError, TypeError):
+            pass
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def fill_placeholders(text: str, values: Mapping[str, Any]) -> str:
-    """Replace ``{{name}}`` / ``{{name:.3f}}`` with the worked example's computed values."""
+    """Replace ``{{name}}`` / ``{{name:.3f}}`` with the worked example's computed values.
+
+    Never raises: a value the example does not have (or has as None) reads "undefined",
+    which ``quizzer validate --run-examples`` reports before a learner can see it.
+    """
 
     def one(match: re.Match) -> str:
         value = values.get(match.group(1))
         if value is None:
             return "undefined"
-        spec = (match.group(2) or "").strip()
-        return format(value, spec) if spec else (f"{value:g}" if isinstance(value, float)
-                                                  else str(value))
+        return format_value(value, (match.group(2) or "").strip())
 
     return PLACEHOLDER.sub(one, text)
+
+
+def spec_problem(spec: str) -> str | None:
+    """Why a placeholder's format spec cannot be used, or None if it can."""
+    if not FORMAT_SPEC.match(spec):
+        return ("is not a number format Python knows (e.g. .3f, .1%, ,d, >8.2f; widths "
+                "and precisions of at most 2 digits)")
+    return None
 
 
 def placeholders(text: str) -> list[str]:
     return [m.group(1) for m in PLACEHOLDER.finditer(text)]
 
 
-# ------------------------------------------------------------------------------ YAML → values
-
-class _Map(dict):
-    """A YAML mapping that remembers where it and each of its values stand."""
-
-    where: Location
-    at: dict
-
-
-class _Seq(list):
-    where: Location
-    at: list
-
-
-class _TooBig(Exception):
-    pass
-
-
-def _mark(file: str, node: yaml.Node) -> Location:
-    return Location(file, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _Builder:
-    """Builds Python values from composed YAML nodes, refusing unsafe tags, counting nodes."""
-
-    def __init__(self, file: str, problems: list):
-        import yaml
-
-        self.yaml = yaml
-        self.file = file
-        self.problems = problems
-        self.count = 0
-        self.scalars = yaml.constructor.SafeConstructor()
-
-    def build(self, node: yaml.Node) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooBig
-        if node.tag not in _SAFE_TAGS:
-            self.problems.append(Problem(_mark(self.file, node),
-                                         f"YAML tag {node.tag!r} is not allowed: a bank holds "
-                                         "plain data (text, numbers, lists, mappings)"))
-            return None
-        if node.tag == _STR_TAG:  # most scalars: skip the generic constructor
-            return node.value
-        yaml = self.yaml
-        if isinstance(node, yaml.MappingNode):
-            out = _Map()
-            out.where, out.at = _mark(self.file, node), {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node)
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    self.problems.append(Problem(_mark(self.file, key_node),
-                                                 "mapping keys must be plain text"))
-                    continue
-                if key in out:
-                    self.problems.append(Problem(_mark(self.file, key_node),
-                                                 f"duplicate key {key!r}"))
-                out[key] = self.build(value_node)
-                out.at[key] = _mark(self.file, value_node)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            seq = _Seq()
-            seq.where, seq.at = _mark(self.file, node), []
-            for item in node.value:
-                seq.append(self.build(item))
-                seq.at.append(_mark(self.file, item))
-            return seq
-        return self.scalars.construct_object(node, deep=True)
-
-
-def _read_yaml(path: Path, shown: str, problems: list) -> Any:
-    import yaml
-
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        problems.append(Problem(Location(shown, 1, 1), f"cannot read: {err.strerror}"))
-        return None
-    if size > MAX_FILE_BYTES:
-        problems.append(Problem(Location(shown, 1, 1), f"file is {size / 1e6:.1f} MB; a bank "
-                                                       f"file may be at most {MAX_FILE_BYTES // 2**20} MB"))
-        return None
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as err:
-        problems.append(Problem(Location(shown, 1, 1), f"not UTF-8 text ({err.reason} at byte "
-                                                       f"{err.start})"))
-        return None
-    except OSError as err:
-        problems.append(Problem(Location(shown, 1, 1), f"cannot read: {err.strerror}"))
-        return None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown, 1, 1)
-        problems.append(Problem(where, f"YAML syntax: {err.problem or err.context}"))
-        return None
-    except yaml.YAMLError as err:
-        problems.append(Problem(Location(shown, 1, 1), f"YAML: {err}"))
-        return None
-    finally:
-        loader.dispose()
-    if node is None:
-        problems.append(Problem(Location(shown, 1, 1), "file is empty"))
-        return None
-    try:
-        return _Builder(shown, problems).build(node)
-    except _TooBig:
-        problems.append(Problem(Location(shown, 1, 1), f"expands to more than {MAX_NODES} "
-                                                       "YAML nodes (an alias bomb?)"))
-        return None
+# The located values bank_files.py builds (short names: the checks below use them a lot).
+_Map = LocatedMap
+_Seq = LocatedList
 
 
 # ---------------------------------------------------------------------------- schema checking
@@ -316,19 +214,23 @@ def _read_yaml(path: Path, shown: str, problems: list) -> Any:
 class _Checker:
     """Reads one topic file's values into records, noting each problem where it stands."""
 
-    def __init__(self, file: str, problems: list):
+    def __init__(self, file: str, problems: list, flagged: set = frozenset()):
         self.file = file
         self.problems = problems
+        self.flagged = flagged  # where reading the file already found a bad value
+        self.names: list = []  # (what, name, Location) of the topic's slug, title, aliases
 
     def problem(self, where: Location, message: str) -> None:
-        self.problems.append(Problem(where, message))
+        if where not in self.flagged:  # one fault, one message
+            self.problems.append(Problem(where, message))
 
     def keys(self, data: _Map, what: str, required: set, optional: set) -> None:
         for key in data:
             if key not in required | optional:
-                close = sorted(required | optional)
-                self.problem(data.at[key], f"unknown key {key!r} in {what}; "
-                                           f"allowed: {', '.join(close)}")
+                close = close_key(key, required | optional)
+                hint = (f"did you mean {close!r}?" if close
+                        else f"allowed: {', '.join(sorted(required | optional))}")
+                self.problem(data.at[key], f"unknown key {key!r} in {what}; {hint}")
         for key in sorted(required - set(data)):
             self.problem(data.where, f"{what} is missing {key!r}")
 
@@ -343,7 +245,16 @@ class _Checker:
             return ""
         if not value.strip():
             self.problem(data.at[key], f"{what} {key!r} is empty")
+        self.formats(value, data.at[key])
         return value.strip()
+
+    def formats(self, text: str, where: Location) -> None:
+        """Check each ``{{name:spec}}`` now, not when a learner's screen formats it."""
+        for match in PLACEHOLDER.finditer(text):
+            spec = (match.group(2) or "").strip()
+            why = spec_problem(spec) if spec else None
+            if why:
+                self.problem(where, f"placeholder {match.group()} {why}")
 
     def texts(self, data: _Map, key: str, what: str) -> tuple:
         value = data.get(key, _Seq())
@@ -355,6 +266,7 @@ class _Checker:
             if not isinstance(item, str) or not item.strip():
                 self.problem(value.at[i], f"{what} {key!r} item {i + 1} must be non-empty text")
             else:
+                self.formats(item, value.at[i])
                 out.append(item.strip())
         return tuple(out)
 
@@ -394,25 +306,34 @@ class _Checker:
         data = self.mapping(data, where, "a topic file")
         if data is None:
             return None
-        self.keys(data, "topic", {"topic", "title", "exam", "summary", "key_points", "example"},
-                  {"aliases", "questions", "cards"})
+        self.keys(data, "topic", {"topic", "title"},
+                  {"exam", "summary", "key_points", "example", "aliases", "questions", "cards"})
         slug = self.text(data, "topic", "topic")
         if slug and not ID_PATTERN.match(slug):
             self.problem(data.at["topic"], f"topic slug {slug!r} must be lower-case letters, "
                                            "digits and dashes")
+        if not data.get("questions") and not data.get("cards") \
+                and isinstance(data.get("questions", []), list) \
+                and isinstance(data.get("cards", []), list):
+            self.problem(data.where, "topic has no questions or cards; give it 'questions:' "
+                                     "or 'cards:' (or both)")
         exam = {}
         if "exam" in data and self.mapping(data["exam"], data.at["exam"], "exam") is not None:
-            exam_map = data["exam"]
-            self.keys(exam_map, "exam", set(EXAMS), set())
-            exam = {k: self.text(exam_map, k, "exam") for k in EXAMS if k in exam_map}
+            exam_map = data["exam"]  # any exams: a bank may be about any subject
+            exam = {str(k): self.text(exam_map, k, "exam") for k in exam_map}
         topic_example = self.example(data)
         questions = self.items(data, "questions", lambda d, w: self.question(d, w, slug))
         cards = self.items(data, "cards", lambda d, w: self.card(d, w, slug))
-        return Topic(slug=slug, title=self.text(data, "title", "topic"), exam=exam,
+        title = self.text(data, "title", "topic")
+        aliases = self.texts(data, "aliases", "topic")
+        self.names = [("slug", slug, data.at.get("topic")), ("title", title, data.at.get("title"))]
+        self.names += [("alias", a, data["aliases"].at[i]) for i, a in enumerate(aliases)] \
+            if len(aliases) == len(data.get("aliases") or ()) else []
+        return Topic(slug=slug, title=title, exam=exam,
                      summary=self.text(data, "summary", "topic"),
                      key_points=self.texts(data, "key_points", "topic"),
                      example=topic_example, questions=questions, cards=cards,
-                     aliases=self.texts(data, "aliases", "topic"), file=self.file)
+                     aliases=aliases, file=self.file)
 
     def items(self, data: _Map, key: str, read) -> tuple:
         value = data.get(key)
@@ -473,6 +394,10 @@ class _Checker:
             self.problem(data.at.get("choices", data.where),
                          "choices must be a list of at least two options")
             return ()
+        if len(raw) > MAX_CHOICES:
+            self.problem(raw.where, f"{len(raw)} choices are too many: at most {MAX_CHOICES} "
+                                    f"(a to {chr(ord('a') + MAX_CHOICES - 1)})")
+            return ()
         out = []
         for i, item in enumerate(raw):
             item = self.mapping(item, raw.at[i], "a choice")
@@ -530,7 +455,9 @@ class _Checker:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    """A finite int or float (YAML's .inf and .nan are refused when the file is read)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
 
 
 def _type(value: Any) -> str:
@@ -551,35 +478,28 @@ def builtin_files() -> list[Path]:
 
 
 def bank_files(paths: Iterable[str | os.PathLike] = ()) -> list[Path]:
-    """Expand files and folders (their top-level ``*.yaml``/``*.yml``) into a file list."""
-    out = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir()
-                              if p.suffix in (".yaml", ".yml") and p.is_file()))
-        else:
-            out.append(path)
-    return out
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """Expand files and folders (their top-level ``*.yaml``/``*.yml``) into a file list;
+    what cannot be read is left for :func:`load` to report."""
+    return find_files(paths, [])
 
 
 def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
-         check_simulations: bool = False, cache_dir: Path | None = None) -> Bank:
+         check_simulations: bool = True, cache_dir: Path | None = None) -> Bank:
     """Load the built-in bank plus ``paths``; raise BankError listing every problem.
 
+    This is the one loading path of every command: schema, placeholders, names and (unless
+    ``check_simulations`` is False, for tests of the schema alone) each example's simulation
+    and parameters are checked before a bank is used.
+
     With ``cache_dir``, a bank that loaded cleanly before from files of the same size and
-    modification time is read back from a JSON snapshot instead of being parsed again: YAML
-    parsing is most of the time before the first practice question appears.
+    modification time (and the same simulation code) is read back from a JSON snapshot
+    instead of being parsed again: YAML parsing is most of the time before the first
+    practice question appears.
     """
-    files = (builtin_files() if builtin else []) + bank_files(paths)
-    snapshot = _snapshot_path(files, cache_dir) if cache_dir and not check_simulations else None
+    problems: list[Problem] = []
+    files = (builtin_files() if builtin else []) + find_files(paths, problems)
+    snapshot = _snapshot_path(files, cache_dir) \
+        if cache_dir and check_simulations and not problems else None
     if snapshot is not None:
         cached = _read_snapshot(snapshot)
         if cached is not None:
@@ -587,18 +507,23 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     # A built-in file named again on the command line is the same file: read it once.
     unique = {}
     for path in files:
-        unique.setdefault(path.resolve(), path)
-    files = list(unique.values())
-    problems: list[Problem] = []
+        unique.setdefault(os.path.realpath(path), path)  # realpath never raises on a loop
     topics = []
-    for path in files:
-        shown = _shown(path)
-        data = _read_yaml(path, shown, problems)
-        if data is not None:
-            topic = _Checker(shown, problems).topic(data, Location(shown, 1, 1))
-            if topic is not None:
-                topics.append(topic)
+    names = []
+    for path in unique.values():
+        shown = shown_path(path)
+        before = len(problems)
+        data = read(path, shown, problems)
+        if data is None:
+            continue
+        checker = _Checker(shown, problems, {p.where for p in problems[before:]})
+        topic = checker.topic(data, Location(shown, 1, 1))
+        if topic is not None:
+            topics.append(topic)
+            names.append((topic, checker.names))
     problems.extend(_duplicates(topics))
+    problems.extend(_name_collisions(names))
+    problems.extend(_without_example(topics))
     if check_simulations:
         problems.extend(simulation_problems(topics))
     if problems:
@@ -607,6 +532,53 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     if snapshot is not None:
         _write_snapshot(snapshot, bank)
     return bank
+
+
+def _name_collisions(names: list) -> list[Problem]:
+    """A topic's slug, title or alias that another topic already answers to (both places):
+    ``quizzer explain NAME`` could only ever reach the first."""
+    problems = []
+    taken: dict[str, tuple] = {}
+    for topic, spots in names:
+        for what, name, where in spots:
+            if not name or where is None:
+                continue
+            key = _fold(name)
+            first = taken.get(key)
+            if first is None:
+                taken[key] = (topic, what, where)
+            elif first[0] is not topic:
+                problems.append(Problem(where, f"{what} {name!r} is also the {first[1]} of "
+                                               f"topic {first[0].slug!r} ({first[2]}); "
+                                               "choose another"))
+    return problems
+
+
+def _without_example(topics: list[Topic]) -> list[Problem]:
+    """Placeholders and answer_value need a worked example to take their numbers from."""
+    problems = []
+    for topic in topics:
+        items = [(topic.example, [topic.summary, *topic.key_points], Location(topic.file, 1, 1),
+                  "")]
+        items += [(q.example or topic.example,
+                   [q.prompt, q.explanation, *(c.text for c in q.choices),
+                    *(c.why for c in q.choices)], q.where, q.answer_value)
+                  for q in topic.questions]
+        items += [(c.example or topic.example, [c.front, c.back], c.where, "")
+                  for c in topic.cards]
+        for ref, texts, where, answer_value in items:
+            if ref is not None:
+                continue
+            used = [name for text in texts for name in placeholders(text)]
+            if used:
+                problems.append(Problem(where, f"placeholder {{{{{used[0]}}}}} needs a worked "
+                                               "example, and neither this item nor its topic "
+                                               "has one"))
+            if answer_value:
+                problems.append(Problem(where, f"answer_value {answer_value!r} needs a worked "
+                                               "example, and neither this question nor its "
+                                               "topic has one"))
+    return problems
 
 
 # ------------------------------------------------------------------------------ the snapshot
@@ -619,8 +591,12 @@ def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
     from quizzer import __version__
     from quizzer.cache import stat_key
 
-    # The shown names are part of the key: problems quote them.
-    key = stat_key(files, CACHE_FORMAT, __version__, *map(_shown, files))
+    from quizzer.examples import code_key
+
+    # The shown names are part of the key (problems quote them), and so is the simulation
+    # code, since a snapshot vouches for each example's simulation and parameters.
+    key = stat_key(files, CACHE_FORMAT, __version__, code_key() or "",
+                   *map(shown_path, files))
     return Path(cache_dir) / f"bank-{key[:20]}.json" if key else None
 
 
@@ -641,6 +617,8 @@ def _decode(value: Any) -> Any:
     if isinstance(value, dict):
         fields = {k: _decode(v) for k, v in value.items() if k != "@"}
         return _RECORDS[value["@"]](**fields) if "@" in value else fields
+    if isinstance(value, str):
+        return printable(value)  # a cache file is data too: it cannot drive the terminal
     return value
 
 
@@ -666,14 +644,10 @@ def _write_snapshot(path: Path, bank: Bank) -> None:
 
 
 def _duplicates(topics: list[Topic]) -> list[Problem]:
+    """Ids used twice (progress is keyed by id); slugs are checked with the other names."""
     problems = []
     seen: dict[str, Location] = {}
-    slugs: dict[str, str] = {}
     for topic in topics:
-        if topic.slug in slugs:
-            problems.append(Problem(Location(topic.file, 1, 1),
-                                    f"topic {topic.slug!r} is also defined in {slugs[topic.slug]}"))
-        slugs.setdefault(topic.slug, topic.file)
         for item in (*topic.questions, *topic.cards):
             if not item.id:
                 continue
@@ -706,16 +680,21 @@ def simulation_problems(topics: Iterable[Topic]) -> list[Problem]:
 
 
 def example_problems(bank: Bank) -> list[Problem]:
-    """Run every worked example once and check what the texts expect of it.
+    """Run every worked example once and check what the texts expect of it, exactly as the
+    screens will format it.
 
-    Each ``{{placeholder}}`` must name a value the example computes, and a numeric question's
-    ``answer_value`` must agree with its answer within the tolerance.
+    Each ``{{placeholder}}`` must name a value the example computes, that value must not be
+    None (a learner would read "undefined") and its format spec must suit it; a numeric
+    question's ``answer_value`` must agree with its answer within the tolerance. A scenario
+    that fails is reported at its reference, once.
     """
     import simulations
 
     problems = []
+    failed: set = set()
     for topic in bank.topics:
-        items = [(topic.example, [topic.summary, *topic.key_points], None, topic.file)]
+        items = [(topic.example, [topic.summary, *topic.key_points], None,
+                  Location(topic.file, 1, 1))]
         items += [(q.example or topic.example, [q.prompt, q.explanation,
                                                  *(c.why for c in q.choices),
                                                  *(c.text for c in q.choices)], q, q.where)
@@ -723,26 +702,46 @@ def example_problems(bank: Bank) -> list[Problem]:
         items += [(c.example or topic.example, [c.front, c.back], None, c.where)
                   for c in topic.cards]
         for ref, texts, question, where in items:
-            if isinstance(where, str):
-                where = Location(where, 1, 1)
+            if ref is None or ref.key() in failed:
+                continue
             try:
                 example = simulations.run(ref.simulation, seed=ref.seed, **ref.params)
-            except simulations.SimulationError as err:
-                problems.append(Problem(ref.where or where, str(err)))
+            except Exception as err:  # noqa: BLE001 - a failing scenario is a finding here
+                failed.add(ref.key())
+                reason = str(err) if isinstance(err, simulations.SimulationError) \
+                    else f"the simulation failed: {type(err).__name__}: {err}"
+                problems.append(Problem(ref.where or where, reason))
                 continue
             for text in texts:
-                for name in placeholders(text):
-                    if name not in example.values:
-                        problems.append(Problem(where, f"placeholder {{{{{name}}}}} is not a "
-                                                       f"value of {ref.simulation}; it has "
-                                                       f"{', '.join(example.values)}"))
+                problems += [Problem(where, message) for message in
+                             _placeholder_faults(text, example.values, ref.simulation)]
             if question is not None and question.answer_value:
                 got = example.values.get(question.answer_value)
-                if got is None:
+                if not _is_number(got):
                     problems.append(Problem(where, f"answer_value {question.answer_value!r} is "
-                                                   f"not a defined value of {ref.simulation}"))
+                                                   f"not a defined number of {ref.simulation} "
+                                                   f"with these parameters"))
                 elif abs(float(got) - question.answer) > question.tolerance + 1e-12:
                     problems.append(Problem(where, f"answer {question.answer:g} differs from "
                                                    f"{ref.simulation} {question.answer_value} = "
                                                    f"{float(got):g} by more than the tolerance"))
     return problems
+
+
+def _placeholder_faults(text: str, values: Mapping[str, Any], simulation: str) -> list[str]:
+    """What a screen would get wrong filling ``text`` from ``values`` (empty if nothing)."""
+    out = []
+    for match in PLACEHOLDER.finditer(text):
+        name, spec = match.group(1), (match.group(2) or "").strip()
+        if name not in values:
+            out.append(f"placeholder {{{{{name}}}}} is not a value of {simulation}; it has "
+                       f"{', '.join(values) or 'none'}")
+        elif values[name] is None:
+            out.append(f"placeholder {{{{{name}}}}} has no value with these parameters "
+                       f"({simulation} gives None); a learner would read 'undefined'")
+        elif spec:
+            try:
+                format(values[name], spec)
+            except (ValueError, TypeError) as err:
+                out.append(f"placeholder {match.group()} cannot format {values[name]!r}: {err}")
+    return out

@@ -29,13 +29,13 @@ def _load_bank(bank: tuple):
         return load(_bank_dirs(bank), cache_dir=cache_dir())
     except BankError as err:
         for problem in err.problems:
-            click.echo(str(problem), err=True)
+            click.echo(str(problem), err=True)  # str() escapes control characters
         raise click.ClickException(f"the question bank has {len(err.problems)} problem(s); "
                                    "fix them or run `quizzer validate` for the list") from None
 
 
 bank_option = click.option(
-    "--bank", "bank", multiple=True, type=click.Path(exists=True, file_okay=True),
+    "--bank", "bank", multiple=True, type=click.Path(),  # the loader reports what is wrong
     help="Add your own YAML files or folders to the built-in bank (repeatable; "
          "also QUIZZER_BANK).")
 
@@ -102,18 +102,22 @@ def _pretend_now(value: str) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--run-examples", is_flag=True,
               help="Also run every worked example and check its placeholders and answers.")
 def validate(paths: tuple, run_examples: bool) -> None:
-    """Check the built-in bank plus PATHS (files or folders) and list every problem.
+    """Check the built-in bank plus PATHS (files or folders; also QUIZZER_BANK) and list
+    every problem.
 
     Example: quizzer validate my-bank/
     """
     from quizzer.bank import BankError, example_problems, load
+    from quizzer.printable import printable
 
+    if os.environ.get("QUIZZER_BANK"):
+        click.echo(printable(f"Including QUIZZER_BANK={os.environ['QUIZZER_BANK']}"), err=True)
     try:
-        bank = load(paths, check_simulations=True)
+        bank = load(_bank_dirs(paths))
         if run_examples:
             problems = example_problems(bank)
             if problems:

@@ -101,16 +101,16 @@ example: {simulation: conftest.fixd, params: {tp: -1}}
 """})
     assert code == 1
     lines = out.splitlines()
-    assert lines[:3] == ["t.yaml:1:1: topic is missing 'exam'",
-                         "t.yaml:1:1: topic is missing 'key_points'",
-                         "t.yaml:1:1: topic is missing 'summary'"]
-    assert lines[3].startswith("t.yaml:3:23: unknown simulation 'conftest.fixd' (did you mean "
+    assert lines[0] == ("t.yaml:1:1: topic has no questions or cards; give it 'questions:' or "
+                        "'cards:' (or both)")
+    assert lines[1].startswith("t.yaml:3:23: unknown simulation 'conftest.fixd' (did you mean "
                                "conftest.fixed?); known: ")
 
 
 def test_bad_simulation_parameters(tmp_path, monkeypatch):
     code, out = validate(tmp_path, monkeypatch, {"t.yaml": HEAD.replace(
-        "{simulation: conftest.fixed}", "{simulation: conftest.fixed, params: {tp: -1, fn: 2}}")})
+        "{simulation: conftest.fixed}", "{simulation: conftest.fixed, params: {tp: -1, fn: 2}}")
+        + "questions:\n" + GOOD_QUESTION})
     assert code == 1
     assert out.splitlines() == [
         "t.yaml:6:23: conftest.fixed: parameter tp: -1 is outside >= 0",
@@ -120,7 +120,8 @@ def test_bad_simulation_parameters(tmp_path, monkeypatch):
 def test_duplicate_ids_across_files(tmp_path, monkeypatch):
     code, out = validate(tmp_path, monkeypatch, {
         "a.yaml": HEAD + "questions:\n" + GOOD_QUESTION,
-        "b.yaml": HEAD.replace("topic: demo", "topic: demo-two") + "questions:\n" + GOOD_QUESTION})
+        "b.yaml": HEAD.replace("topic: demo", "topic: demo-two").replace("title: Demo", "title: Two")
+        + "questions:\n" + GOOD_QUESTION})
     assert code == 1
     assert out.splitlines() == ["b.yaml:8:5: duplicate id 'demo-ok' (first at a.yaml:8:5)"]
 
@@ -145,30 +146,33 @@ def test_alias_bomb_is_caught(tmp_path, monkeypatch):
         bomb += f"{level}: &{level} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
     code, out = validate(tmp_path, monkeypatch, {"bomb.yaml": bomb})
     assert code == 1
-    assert out.splitlines() == ["bomb.yaml:1:1: expands to more than 100000 YAML nodes "
-                                "(an alias bomb?)"]
+    assert out.splitlines() == ["bomb.yaml:6:4: aliases expand to more than 100000 copied "
+                                "values (an alias bomb?); write them out"]
 
 
 def test_file_over_five_megabytes(tmp_path, monkeypatch):
     code, out = validate(tmp_path, monkeypatch, {"huge.yaml": "# " + "x" * (5 * 2**20) + "\n"})
     assert code == 1
-    assert out.splitlines() == ["huge.yaml:1:1: file is 5.2 MB; a bank file may be at most 5 MB"]
+    assert out.splitlines() == ["huge.yaml: file is 5.2 MB; a bank file may be at most 5 MB"]
 
 
 def test_not_utf8_and_empty_files(tmp_path, monkeypatch):
     (tmp_path / "latin.yaml").write_bytes(b"topic: caf\xe9\n")
     code, out = validate(tmp_path, monkeypatch, {"empty.yaml": "# nothing\n"})
     assert code == 1
-    assert out.splitlines() == ["empty.yaml:1:1: file is empty",
-                                "latin.yaml:1:1: not UTF-8 text (invalid continuation byte at "
-                                "byte 10)"]
+    assert out.splitlines() == ["empty.yaml:1:1: file is empty (it holds no topic)",
+                                "latin.yaml:1:11: not UTF-8 text (invalid continuation byte); "
+                                "save the file as UTF-8"]
 
 
 def test_load_raises_bank_error_with_all_problems(tmp_path):
     (tmp_path / "x.yaml").write_text("topic: X\n")
     with pytest.raises(BankError) as err:
         load([tmp_path])
-    assert len(err.value.problems) == 6
+    assert [p.message for p in err.value.problems] == [
+        "topic is missing 'title'",
+        "topic has no questions or cards; give it 'questions:' or 'cards:' (or both)",
+        "topic slug 'X' must be lower-case letters, digits and dashes"]
 
 
 def test_practice_refuses_a_broken_bank_without_traceback(tmp_path):
@@ -228,7 +232,7 @@ def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
     def no_parsing(*args):
         raise AssertionError("parsed YAML although the snapshot was fresh")
 
-    monkeypatch.setattr(bank_module, "_read_yaml", no_parsing)
+    monkeypatch.setattr(bank_module, "read", no_parsing)
     assert load([folder], cache_dir=cache) == first
     monkeypatch.undo()
     source.write_text(HEAD.replace("title: Demo", "title: Demo, edited") + "questions:\n"

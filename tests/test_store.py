@@ -108,7 +108,10 @@ def test_sigkill_mid_session_keeps_every_graded_answer(isolated_home):
     answers = {"single": "a", "multiple": "ab", "true-false": "t", "numeric": "0.5"}
     env = {**os.environ, "QUIZZER_HOME": str(isolated_home)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "quizzer", "practice", "--bank", str(FIXTURE_BANK), "-t", "mini",
+        # quizzer with the tests' scenarios registered: the fixture bank's examples use one
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+         "import conftest; from quizzer.cli import main; main()",
+         "practice", "--bank", str(FIXTURE_BANK), "-t", "mini",
          "--seed", "5", "--count", "4", "--no-plots"],
         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     db_path = isolated_home / "progress.db"
