@@ -140,12 +140,14 @@ def deck(bank: Bank, what: str, topics: list[str] | None, plots: bool = True,
     calls = {}
     for item in chosen:
         ref = example_for(item, bank)
-        calls.setdefault(ref.key(), (ref.simulation, dict(ref.params), ref.seed))
+        if ref is not None:  # an item of a topic without examples prints without one
+            calls.setdefault(ref.key(), (ref.simulation, dict(ref.params), ref.seed))
     found = examples.get_many(list(calls.values()), workers)
     out = []
     for item in chosen:
-        result = found[examples.call_key(calls[example_for(item, bank).key()])]
-        example = None if isinstance(result, Exception) else result.example
+        ref = example_for(item, bank)
+        result = found[examples.call_key(calls[ref.key()])] if ref is not None else None
+        example = None if result is None or isinstance(result, Exception) else result.example
         make = question_content if isinstance(item, Question) else card_content
         content = make(item, bank, example)
         if not plots:

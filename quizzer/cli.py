@@ -272,7 +272,20 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
     except ex.ExplainError as err:
         click.echo(f"Error: {err}", err=True)
         sys.exit(2)
-    worked = ex.run(req)
+    import simulations
+
+    try:
+        worked = ex.run(req)
+    except simulations.SimulationError as err:  # e.g. over the scenario's work budget
+        click.echo(f"Error: {err}\n\nParameters of {req.scenario}:\n"
+                   + ex.parameter_help(req.scenario), err=True)
+        sys.exit(2)
+    if worked is None:  # a topic without a worked example: what it has, no plot
+        if as_json or plot_path or open_plot:
+            raise click.UsageError(f"{req.topic.slug} has no worked example to print as JSON "
+                                   "or plot.")
+        t.echo(ex.render(req, None, "", ""))
+        return
     example = worked.example
     png = None if no_plot else _plot(example, plot_path)
     if as_json:

@@ -33,9 +33,10 @@ def module_of(topic: Topic) -> str:
 
 
 def scenarios(topic: Topic) -> list[str]:
+    """The scenarios of the topic's simulation module; none for a topic without an example."""
     import simulations
 
-    return simulations.names(module_of(topic))
+    return simulations.names(module_of(topic)) if topic.example is not None else []
 
 
 def parameter_help(name: str) -> str:
@@ -49,6 +50,11 @@ def parameter_help(name: str) -> str:
 
 def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
     """Resolve the scenario name and check each ``key=value`` override."""
+    if topic.example is None:
+        if scenario or assignments:
+            raise ExplainError(f"{topic.slug} has no worked example, so --scenario and --set "
+                               "do not apply to it")
+        return Request(topic, "", {}, 0)
     if not scenario and not assignments:  # the bank's own example, checked when it loaded
         ref = topic.example
         return Request(topic, ref.simulation, dict(ref.params), ref.seed)
@@ -82,28 +88,41 @@ def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
     return Request(topic, full, params, topic.example.seed)
 
 
-def run(req: Request) -> ScenarioExample:
-    """The request's worked example (from the cache when it was run before)."""
-    return examples.get(req.scenario, req.params, req.seed)
+def run(req: Request) -> ScenarioExample | None:
+    """The request's worked example (from the cache when it was run before); None for a
+    topic without one. Raises simulations.SimulationError if the scenario refuses the
+    parameters (a work budget)."""
+    return examples.get(req.scenario, req.params, req.seed) if req.scenario else None
 
 
 def topic_values(topic: Topic) -> dict:
     """The headline example's values, for placeholders in the summary and key points."""
     ref = topic.example
+    if ref is None:
+        return {}
     return dict(examples.get(ref.simulation, ref.params, ref.seed).example.values)
 
 
-def render(req: Request, worked: ScenarioExample, figure_line: str, preview: str) -> str:
+def render(req: Request, worked: ScenarioExample | None, figure_line: str,
+           preview: str) -> str:
+    """The explain screen; the parts a topic does not have (exam, summary, key points,
+    worked example) are left out."""
     topic = req.topic
-    example = worked.example
     values = topic_values(topic)
     fill = (lambda text: fill_placeholders(text, values))
 
     lines = [t.heading(topic.title) + t.dim(f"  ({topic.slug})")]
     exams = "; ".join(f"{exam}: {domain}" for exam, domain in topic.exam.items())
-    lines += [t.dim(t.wrap(exams)), "", t.wrap(fill(topic.summary)), "",
-              t.heading("Remember for the exam")]
-    lines += [t.wrap(fill(point), indent="    ", first="  - ") for point in topic.key_points]
+    if exams:
+        lines += [t.dim(t.wrap(exams))]
+    if topic.summary:
+        lines += ["", t.wrap(fill(topic.summary))]
+    if topic.key_points:
+        lines += ["", t.heading("Remember for the exam")]
+        lines += [t.wrap(fill(point), indent="    ", first="  - ") for point in topic.key_points]
+    if worked is None:
+        return "\n".join(lines + _what_it_has(topic))
+    example = worked.example
     lines += ["", t.heading("Worked example"),
               t.wrap(call_text(req.scenario, example.params), indent="    ", first="  "),
               t.wrap(worked.purpose, indent="  ", first="  "), "",
@@ -118,6 +137,20 @@ def render(req: Request, worked: ScenarioExample, figure_line: str, preview: str
                                    f"(quizzer explain {topic.slug} --scenario NAME; "
                                    "--set key=value changes a parameter)"))]
     return "\n".join(lines)
+
+
+def _what_it_has(topic: Topic) -> list[str]:
+    """For a topic without a worked example: its cards as the concept, and what to practise."""
+    lines = []
+    if topic.cards and not (topic.summary or topic.key_points):
+        lines += ["", t.heading("Cards")]
+        lines += [t.wrap(f"{card.front} {card.back}", indent="    ", first="  - ")
+                  for card in topic.cards]
+    counts = " and ".join(t.plural(n, word) for n, word in
+                          ((len(topic.questions), "question"), (len(topic.cards), "card")) if n)
+    lines += ["", t.dim(t.wrap(f"No worked example. {counts}: quizzer practice --topic "
+                               f"{topic.slug}, quizzer review --topic {topic.slug}"))]
+    return lines
 
 
 def render_index(bank) -> str:

@@ -141,7 +141,7 @@ def show_question(presented: Presented, index: int, total: int, examples,
     if examples is not None and placeholders_in_question(question):
         # Its prompt or choices quote the simulation: compute it before showing.
         worked = examples.get(question)
-        values = dict(worked.example.values) if worked.example else {}
+        values = dict(worked.example.values) if worked and worked.example else {}
     t.echo(lead + render_question(presented, index, total, values))
     if examples is not None:
         # After the question is on screen: the worker's numpy import would

@@ -222,7 +222,7 @@ def _review_card(card: Card, index: int, total: int, store: Store,
     if examples is not None and placeholders(card.front + card.back):
         # The card quotes its worked example ({{name}}): compute it before showing.
         worked = examples.get(card)
-        values = dict(worked.example.values) if worked.example else {}
+        values = dict(worked.example.values) if worked and worked.example else {}
     t.echo("\n" + t.heading(f"[{index}/{total}] {card.topic}") + t.dim(f"  ({card.id})")
            + "  flashcard")
     t.echo("\n" + t.wrap(fill_placeholders(card.front, values)) + "\n")

@@ -98,12 +98,14 @@ class Prefetcher:
 
     def prefetch(self, question) -> None:
         ref = example_for(question, self.bank)
-        if ref.key() not in self.futures:
+        if ref is not None and ref.key() not in self.futures:
             self.futures[ref.key()] = self.pool.submit(compute, ref, self.plots)
 
-    def get(self, question) -> Worked:
+    def get(self, question) -> Worked | None:
+        """The item's worked example; None if neither it nor its topic has one."""
         self.prefetch(question)
-        return self.futures[example_for(question, self.bank).key()].result()
+        ref = example_for(question, self.bank)
+        return self.futures[ref.key()].result() if ref is not None else None
 
     def __enter__(self) -> "Prefetcher":
         return self
