@@ -35,10 +35,14 @@ instance fits when ``16 N <= M``; without sharding every accelerator holds a ful
 fits only when ``16 N <= m``. Serving needs far less (about 2 bytes per parameter for FP16
 weights, plus the activation and attention caches).
 
-The families the legacy exam names (P2, P3, G3) are previous generation: G3 was retired in
-October 2025 and P3 users were given a December 2025 migration deadline. Current choices:
-G4dn/G5/G6 for cost-efficient inference and small training, P4d/P4de/P5/P5e for large
-training, Trn1/Trn2 for training on AWS silicon, Inf2 for high-throughput inference.
+The families the legacy exam names (P2, P3, G3) are history: G3 was retired on 31 October
+2025, AWS asked P3 users to migrate by 20 December 2025, and P2 is previous generation. What a
+family is for (training, inference or both), its status and its source are columns of the data
+file, and every title and finding below is computed from the rows a run shows: a family that is
+built for inference (Inf2) is never offered as a place to train.
+
+Accelerator memory is in GiB everywhere; the data file converts the GB figures AWS and NVIDIA
+print (1 GB = 10^9 bytes = 0.931 GiB) and keeps the published figure beside the converted one.
 """
 
 from __future__ import annotations
@@ -51,44 +55,83 @@ import numpy as np
 from simulations import Param, SimulationError, scenario
 from simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
-GROUPS = ("overview", "legacy", "current", "nvidia")
-_OVERVIEW = ("p2", "p3", "g3", "g4dn", "g5", "g6", "p4d", "p5", "p5e", "trn1", "trn2", "inf2")
+GROUPS = ("overview", "legacy", "current", "nvidia", "training")
+STATUSES = ("current", "previous generation", "retired")
+PURPOSES = ("training", "inference", "both")
+# The overview is 12 rows, one per kind of choice: the three legacy families, then the
+# newest of each current line. It leaves out the memory variants (P3dn, P4de), the older
+# siblings G5, P6-B200 and Trn1, and Trn3, which AWS sells as UltraServers rather than as
+# one instance size (its row counts one 16-chip server).
+_OVERVIEW = ("p2", "p3", "g3", "g4dn", "g6", "g6e", "p4d", "p5", "p5e", "p6_b300", "trn2",
+             "inf2")
 _REQUIRED = ("family", "accelerator", "vendor", "largest_size", "accelerators",
-             "memory_gib_each", "peak_tflops", "peak_precision", "status", "use", "source",
-             "as_of")
+             "memory_published", "memory_gib_each", "peak_tflops", "peak_precision", "purpose",
+             "role", "status", "status_note", "source", "as_of")
+GIB_PER_GB = 1e9 / 2**30
 
-_GROUP = Param("str", "overview", "which families to tabulate and chart: overview (12 main "
-               "families, without the P3dn/P4de memory variants), legacy, current or nvidia",
+_GROUP = Param("str", "overview", "which families to tabulate and chart: overview (the main "
+               "families, 12 rows), legacy (previous generation "
+               "or retired), current, nvidia, or training (families built for training)",
                choices=GROUPS)
 
 
 def _slug(family: str) -> str:
-    """'P5e / P5en' -> 'p5e': the short name used in value names such as hours_p5e."""
-    return family.split("/")[0].strip().lower()
+    """'P5e / P5en' -> 'p5e', 'P6-B200' -> 'p6_b200': the name used in values (hours_p5e)."""
+    return family.split("/")[0].strip().lower().replace("-", "_")
+
+
+def published_gib(memory: dict) -> float:
+    """A published memory figure ({value, unit: GB or GiB}) in GiB."""
+    unit = memory.get("unit")
+    if unit == "GiB":
+        return float(memory["value"])
+    if unit == "GB":
+        return float(memory["value"]) * GIB_PER_GB
+    raise SimulationError(f"instances.yaml: memory unit {unit!r} is not GB or GiB")
 
 
 @functools.lru_cache(maxsize=1)
-def families() -> tuple:
-    """The instance table from question_bank/data/instances.yaml, as a tuple of dicts."""
+def _document() -> dict:
     from importlib.resources import files
 
     import yaml
 
     text = (files("question_bank") / "data" / "instances.yaml").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+@functools.lru_cache(maxsize=1)
+def families() -> tuple:
+    """The instance table from question_bank/data/instances.yaml, as a tuple of dicts.
+
+    Adds ``slug`` and ``legacy`` (status is not current); raises SimulationError for a row
+    that lacks a field, has an unknown status or purpose, or whose GiB figure disagrees with
+    its published one.
+    """
     rows = []
-    for raw in data["families"]:
+    for raw in _document()["families"]:
         missing = [k for k in _REQUIRED if k not in raw]
         if missing:
             raise SimulationError(f"instances.yaml: {raw.get('family')!r} lacks {missing}")
-        if raw["status"] not in ("legacy", "current"):
+        if raw["status"] not in STATUSES:
             raise SimulationError(f"instances.yaml: {raw['family']}: bad status {raw['status']!r}")
-        rows.append({**raw, "slug": _slug(raw["family"]),
+        if raw["purpose"] not in PURPOSES:
+            raise SimulationError(
+                f"instances.yaml: {raw['family']}: bad purpose {raw['purpose']!r}")
+        if abs(published_gib(raw["memory_published"]) - float(raw["memory_gib_each"])) > 0.006:
+            raise SimulationError(f"instances.yaml: {raw['family']}: memory_gib_each does not "
+                                  f"match memory_published")
+        rows.append({**raw, "slug": _slug(raw["family"]), "legacy": raw["status"] != "current",
                      "accelerators": int(raw["accelerators"]),
                      "memory_gib_each": float(raw["memory_gib_each"]),
                      "peak_tflops": float(raw["peak_tflops"])})
     return tuple(rows)
+
+
+def emr_mxnet() -> dict:
+    """The EMR releases that shipped Apache MXNet, with their source (instances.yaml)."""
+    return dict(_document()["emr_mxnet"])
 
 
 def _by_slug() -> dict:
@@ -102,7 +145,9 @@ def _select(group: str) -> list:
         return [index[s] for s in _OVERVIEW]
     if group == "nvidia":
         return [f for f in rows if f["vendor"] == "NVIDIA"]
-    return [f for f in rows if f["status"] == group]
+    if group == "training":
+        return [f for f in rows if f["purpose"] != "inference"]
+    return [f for f in rows if f["legacy"] == (group == "legacy")]
 
 
 def _total_memory(f: dict) -> float:
@@ -117,20 +162,30 @@ def _names(rows: list) -> str:
     return ", ".join(f["family"] for f in rows) if rows else "none"
 
 
+def _kind(f: dict) -> str:
+    return "legacy family" if f["legacy"] else "current family"
+
+
 def _split_bars(label_value: list, rows: list, style: str = "line") -> tuple:
     """Two bar series, legacy and current, over disjoint family labels (table order)."""
     out = []
-    for status in ("legacy", "current"):
-        picked = [(f["family"], v) for f, v in zip(rows, label_value) if f["status"] == status]
+    for kind in ("legacy family", "current family"):
+        picked = [(f["family"], v) for f, v in zip(rows, label_value) if _kind(f) == kind]
         if picked:
             labels, ys = zip(*picked)
-            out.append(Series.of(f"{status} family", labels, ys, style))
+            out.append(Series.of(kind, labels, ys, style))
     return tuple(out)
+
+
+def _g(x: float) -> str:
+    """A memory or count figure for text: 640, 596.1, 44.7 (at most one decimal)."""
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
 
 
 # --------------------------------------------------------------------------------- scenarios
 
-@scenario("Accelerators and total accelerator memory per largest instance, legacy vs current",
+@scenario("Accelerators and total accelerator memory (GiB) per largest instance, legacy vs "
+          "current",
           group=_GROUP,
           metric=Param("str", "memory", "what the bars show: memory (total GiB per instance) "
                        "or accelerators (count per instance)", choices=("memory", "accelerators")))
@@ -138,7 +193,6 @@ def catalog(*, seed: int, group: str, metric: str):
     del seed  # a lookup, nothing random
     rows = _select(group)
     everything = families()
-    index = _by_slug()
     values: dict = {}
     for f in everything:
         values[f"accelerators_{f['slug']}"] = f["accelerators"]
@@ -146,37 +200,72 @@ def catalog(*, seed: int, group: str, metric: str):
         values[f"memory_total_{f['slug']}"] = _total_memory(f)
     totals = np.array([_total_memory(f) for f in rows])
     counts = np.array([f["accelerators"] for f in rows], dtype=float)
-    legacy = [f for f in rows if f["status"] == "legacy"]
+    legacy = [f for f in rows if f["legacy"]]
+    current = [f for f in rows if not f["legacy"]]
     biggest = rows[int(np.argmax(totals))]
-    p2, p3, p5 = index["p2"], index["p3"], index["p5"]
     values.update(
-        n_shown=len(rows), n_legacy_shown=len(legacy),
+        n_shown=len(rows), n_legacy_shown=len(legacy), n_current_shown=len(current),
         max_memory_total_shown=float(totals.max()),
-        memory_ratio_p5_over_p3=_total_memory(p5) / _total_memory(p3),
-        compute_ratio_p3_over_p2=_instance_tflops(p3) / _instance_tflops(p2),
+        n_inference_only_shown=sum(f["purpose"] == "inference" for f in rows),
     )
-    table = Table.of(("family", "accelerator", "count", "GiB each", "GiB total", "status"),
-                     [(f["family"], f["accelerator"], f["accelerators"],
-                       round(f["memory_gib_each"], 1), round(_total_memory(f), 1),
-                       f["status"]) for f in rows])
+    table = Table.of(("family", "count", "GiB each", "GiB total", "built for", "status"),
+                     [(f["family"], f["accelerators"],
+                       round(f["memory_gib_each"], 2), round(_total_memory(f), 1),
+                       f["purpose"], f["status"] + (f" ({f['status_date']})"
+                                                    if f.get("status_date") else ""))
+                      for f in rows])
     findings = [
-        f"{len(legacy)} of the {len(rows)} families shown are previous generation "
-        f"({_names(legacy)}); exam questions may still name them, new work should not use them.",
-        f"{p3['largest_size']} has {p3['accelerators']} {p3['accelerator']} GPUs "
-        f"({_total_memory(p3):g} GiB in all); {p2['largest_size']} has {p2['accelerators']} "
-        f"{p2['accelerator']} GPUs ({_total_memory(p2):g} GiB), two per board.",
-        f"More GPUs is not more speed: by published peaks {p3['largest_size']} offers "
-        f"{values['compute_ratio_p3_over_p2']:.1f} times the compute of {p2['largest_size']} "
-        f"with half as many GPUs.",
-        f"The largest instance shown, {biggest['largest_size']}, has {totals.max():g} GiB of "
-        f"accelerator memory, {totals.max() / _total_memory(p3):.1f} times p3.16xlarge.",
+        f"{len(legacy)} of the {len(rows)} families shown are legacy ({_names(legacy)}): "
+        f"previous generation or retired; exam questions may still name them, new work "
+        f"should not use them." if legacy else
+        f"All {len(rows)} families shown are current generation.",
+        f"The most accelerator memory shown is {biggest['largest_size']}'s "
+        f"{_g(totals.max())} GiB ({biggest['accelerators']} x "
+        f"{_g(biggest['memory_gib_each'])} GiB); memory is in GiB throughout, figures "
+        f"published in GB converted (1 GB = 0.931 GiB).",
     ]
+    if legacy and current:
+        top_legacy = max(legacy, key=_total_memory)
+        top_current = max(current, key=_total_memory)
+        ratio = _total_memory(top_current) / _total_memory(top_legacy)
+        values["memory_ratio_current_over_legacy"] = ratio
+        findings.append(
+            f"The largest current instance shown, {top_current['largest_size']}, holds "
+            f"{ratio:.1f} times the accelerator memory of the largest legacy one, "
+            f"{top_legacy['largest_size']} ({_g(_total_memory(top_legacy))} GiB).")
+    inference_only = [f for f in rows if f["purpose"] == "inference"]
+    if inference_only:
+        findings.append(f"Built for inference only: {_names(inference_only)}; the other "
+                        f"families shown can train.")
+    index = _by_slug()
+    if all(index[s] in rows for s in ("p2", "p3")):
+        p2, p3 = index["p2"], index["p3"]
+        values["compute_ratio_p3_over_p2"] = _instance_tflops(p3) / _instance_tflops(p2)
+        findings.append(
+            f"{p3['largest_size']} had {p3['accelerators']} {p3['accelerator']} GPUs "
+            f"({_g(_total_memory(p3))} GiB in all); {p2['largest_size']} had "
+            f"{p2['accelerators']} {p2['accelerator']} GPUs ({_g(_total_memory(p2))} GiB), two "
+            f"per board, and about 1/{values['compute_ratio_p3_over_p2']:.0f} of P3's peak "
+            f"compute.")
     if metric == "memory":
         ys, y_label, y_log = totals, "accelerator memory per instance (GiB, log scale)", True
-        title = "Current families carry many times the accelerator memory of legacy P2/P3/G3"
+        if legacy and current:
+            title = (f"{values_top(current)} holds {values['memory_ratio_current_over_legacy']:.1f}"
+                     f" times the accelerator memory of {values_top(legacy)}, the largest legacy "
+                     f"instance shown")
+        else:
+            title = (f"Accelerator memory per largest instance: from {_g(totals.min())} to "
+                     f"{_g(totals.max())} GiB ({biggest['largest_size']})")
     else:
         ys, y_label, y_log = counts, "accelerators per largest instance", False
-        title = "Accelerator count alone says little: P2 has 16 slow GPUs, P3 has 8 fast ones"
+        most = rows[int(np.argmax(counts))]
+        if "compute_ratio_p3_over_p2" in values:
+            title = (f"Accelerator count alone says little: p2.16xlarge had "
+                     f"{values['accelerators_p2']} GPUs, p3.16xlarge {values['accelerators_p3']}"
+                     f" with {values['compute_ratio_p3_over_p2']:.0f}x the peak compute")
+        else:
+            title = (f"Accelerators per largest instance: {most['largest_size']} has the most "
+                     f"({most['accelerators']})")
     top = rows[int(np.argmax(ys))]
     note = ("most memory" if metric == "memory"
             else f"{top['accelerators']} x {top['accelerator']}")
@@ -184,6 +273,11 @@ def catalog(*, seed: int, group: str, metric: str):
                   series=_split_bars(list(ys), rows), y_log=y_log,
                   annotations=(Annotation(top["family"], float(ys.max()), note),))
     return worked(values, table, findings, Chart(title, (panel,)))
+
+
+def values_top(rows: list) -> str:
+    """The largest_size of the row with the most accelerator memory."""
+    return max(rows, key=_total_memory)["largest_size"]
 
 
 @scenario("Hours a training job of fixed size takes on each largest instance, from peak figures",
@@ -201,30 +295,31 @@ def catalog(*, seed: int, group: str, metric: str):
 def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_hours: float,
              price_ratio_p3_over_p2: float, group: str):
     del seed
-    rows = _select(group)
+    picked = _select(group)
+    # A training job: families built for inference only are not candidates.
+    rows = [f for f in picked if f["purpose"] != "inference"]
+    left_out = [f for f in picked if f["purpose"] == "inference"]
     index = _by_slug()
     work = total_exaflop * 1e18
 
     def hours(f: dict) -> float:
         return work / (_instance_tflops(f) * 1e12 * utilisation) / 3600.0
 
-    values: dict = {f"hours_{f['slug']}": hours(f) for f in families()}
+    values: dict = {}
+    for f in families():
+        values[f"accelerators_{f['slug']}"] = f["accelerators"]
+        values[f"peak_tflops_{f['slug']}"] = f["peak_tflops"]
+        if f["purpose"] != "inference":
+            values[f"hours_{f['slug']}"] = hours(f)
     h = np.array([hours(f) for f in rows])
     fast = rows[int(np.argmin(h))]
+    slow = rows[int(np.argmax(h))]
     meets = h <= deadline_hours
-    speedup = values["hours_p2"] / values["hours_p3"]
-    cost_ratio = price_ratio_p3_over_p2 / speedup
     values.update(
-        speedup_p3_over_p2=speedup,
-        cost_ratio_p3_over_p2=cost_ratio,
         fastest_hours=float(h.min()),
         slowest_hours=float(h.max()),
         n_meet_deadline=int(meets.sum()),
         n_shown=len(rows),
-        p2_meets_deadline=int(values["hours_p2"] <= deadline_hours),
-        p3_meets_deadline=int(values["hours_p3"] <= deadline_hours),
-        instance_pflops_p2=_instance_tflops(index["p2"]) / 1000,
-        instance_pflops_p3=_instance_tflops(index["p3"]) / 1000,
     )
     table = Table.of(("family", "count", "peak PFLOP/s", "hours", "meets deadline"),
                      [(f["family"], f["accelerators"], round(_instance_tflops(f) / 1000, 3),
@@ -234,21 +329,39 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
     findings = [
         f"Illustrative, not a benchmark: {total_exaflop:g} exaFLOP at {utilisation:.0%} of each "
         f"instance's published peak (FP16/BF16 tensor where available, FP32 for K80 and M60).",
-        f"p3.16xlarge takes {values['hours_p3']:.1f} h and p2.16xlarge {values['hours_p2']:.1f} h: "
-        f"P3 is {speedup:.1f} times faster, so at {price_ratio_p3_over_p2:g} times the hourly "
-        f"price the whole job costs {cost_ratio:.2f} times as much on P3.",
         f"{int(meets.sum())} of {len(rows)} instances finish within the {deadline_hours:g} h "
         f"deadline; too slow: {_names(missed)}.",
-        f"The fastest by peak is {fast['largest_size']} at {h.min():.2f} h; real speed also "
-        f"depends on utilisation, interconnect and software support, so test before committing.",
+        f"The fastest by peak is {fast['largest_size']} at {h.min():.2f} h and the slowest "
+        f"{slow['largest_size']} at {h.max():.3g} h; real speed also depends on utilisation, "
+        f"interconnect and software support, so test before committing.",
     ]
+    if left_out:
+        findings.append(f"Left out: {_names(left_out)}, built for inference, not training.")
+    shown = {f["slug"] for f in rows}
+    if {"p2", "p3"} <= shown:
+        speedup = values["hours_p2"] / values["hours_p3"]
+        cost_ratio = price_ratio_p3_over_p2 / speedup
+        values.update(
+            speedup_p3_over_p2=speedup, cost_ratio_p3_over_p2=cost_ratio,
+            price_ratio_p3_over_p2=price_ratio_p3_over_p2,
+            p2_meets_deadline=int(values["hours_p2"] <= deadline_hours),
+            p3_meets_deadline=int(values["hours_p3"] <= deadline_hours),
+            instance_pflops_p2=_instance_tflops(index["p2"]) / 1000,
+            instance_pflops_p3=_instance_tflops(index["p3"]) / 1000,
+            per_accelerator_ratio_p3_over_p2=index["p3"]["peak_tflops"] / index["p2"][
+                "peak_tflops"])
+        findings.insert(1,
+            f"p3.16xlarge takes {values['hours_p3']:.1f} h and p2.16xlarge "
+            f"{values['hours_p2']:.1f} h: P3 is {speedup:.1f} times faster, so at "
+            f"{price_ratio_p3_over_p2:g} times the hourly price the whole job costs "
+            f"{cost_ratio:.2f} times as much on P3.")
     panel = Panel("bars", f"Same job on each largest instance ({group})", "instance family",
                   "hours to finish (log scale)", series=_split_bars(list(h), rows), y_log=True,
                   hlines=((deadline_hours, f"deadline {deadline_hours:g} h"),),
                   annotations=(Annotation(fast["family"], float(h.min()), "fastest by peak"),))
-    title = (f"{total_exaflop:g} EFLOP at {utilisation:.0%} of peak: p2.16xlarge needs "
-             f"{values['hours_p2']:.0f} h, p3.16xlarge {values['hours_p3']:.1f} h, "
-             f"p5.48xlarge {values['hours_p5']:.1f} h")
+    title = (f"{total_exaflop:g} EFLOP at {utilisation:.0%} of peak: {slow['largest_size']} "
+             f"needs {h.max():.3g} h, {fast['largest_size']} {h.min():.2g} h; "
+             f"{int(meets.sum())} of {len(rows)} meet {deadline_hours:g} h")
     return worked(values, table, findings, Chart(title, (panel,)))
 
 
@@ -260,20 +373,29 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
                                 low=0.5, high=64),
           sharded=Param("bool", True, "state split evenly across all accelerators (ZeRO-3/FSDP);"
                         " false = every accelerator holds a full copy"),
+          workload=Param("str", "training", "training (candidates: families built for "
+                         "training) or serving (families built for inference)",
+                         choices=("training", "serving")),
           group=_GROUP)
 def memory_fit(*, seed: int, params_billion: float, bytes_per_param: float, sharded: bool,
-               group: str):
+               workload: str, group: str):
     del seed
     need = params_billion * 1e9 * bytes_per_param / 2**30  # GiB
+    unfit = "inference" if workload == "training" else "training"
 
     def capacity(f: dict) -> float:
         return _total_memory(f) if sharded else f["memory_gib_each"]
 
-    rows = sorted(_select(group), key=capacity)  # a staircase that crosses the need line
+    picked = _select(group)
+    left_out = [f for f in picked if f["purpose"] == unfit]
+    rows = sorted((f for f in picked if f["purpose"] != unfit), key=capacity)  # a staircase
 
     values: dict = {"memory_needed_gib": need}
     for f in families():
-        values[f"fits_{f['slug']}"] = int(capacity(f) >= need)
+        values[f"memory_each_{f['slug']}"] = f["memory_gib_each"]
+        values[f"memory_total_{f['slug']}"] = _total_memory(f)
+        if f["purpose"] != unfit:
+            values[f"fits_{f['slug']}"] = int(capacity(f) >= need)
         values[f"accelerators_needed_{f['slug']}"] = int(math.ceil(need / f["memory_gib_each"]))
     cap = np.array([capacity(f) for f in rows])
     fits = cap >= need
@@ -294,7 +416,7 @@ def memory_fit(*, seed: int, params_billion: float, bytes_per_param: float, shar
         f"{need:.1f} GiB of accelerator memory ({how}), before activations.",
         f"{int(fits.sum())} of {len(rows)} instances shown can hold it; too small: "
         f"{_names([f for f, ok in zip(rows, fits) if not ok])}.",
-        (f"The smallest that fits is {smallest['largest_size']} with {capacity(smallest):g} "
+        (f"The smallest that fits is {smallest['largest_size']} with {_g(capacity(smallest))} "
          f"{unit}, leaving {capacity(smallest) - need:.1f} GiB for activations and buffers."
          if smallest else
          "No instance shown fits: the smallest capacity values are undefined; shard over "
@@ -302,15 +424,54 @@ def memory_fit(*, seed: int, params_billion: float, bytes_per_param: float, shar
         "Accelerators needed = memory needed / memory per accelerator, rounded up: a bigger "
         "model needs more or larger accelerators, not faster ones.",
     ]
+    if left_out:
+        findings.append(f"Left out of this {workload} check: {_names(left_out)} (built for "
+                        f"{unfit}).")
     labels = [f["family"] for f in rows]
     series = []
     for name, mask in (("too small", ~fits), ("fits", fits)):
         if mask.any():
             series.append(Series.of(name, [lab for lab, m in zip(labels, mask) if m],
                                     cap[mask]))
-    panel = Panel("bars", f"Accelerator memory vs need ({group})", "instance family",
+    panel = Panel("bars", f"Accelerator memory vs need ({group}, {workload})", "instance family",
                   f"{unit} (log scale)", series=tuple(series), y_log=True,
                   hlines=((need, f"needed {need:.0f} GiB"),))
     title = (f"{params_billion:g}B parameters x {bytes_per_param:g} B = {need:.0f} GiB: "
-             f"only bars above the line can hold it")
+             f"{int(fits.sum())} of {len(rows)} bars reach the line")
     return worked(values, table, findings, Chart(title, (panel,)))
+
+
+@scenario("Which Amazon EMR releases shipped Apache MXNet (a legacy exam fact, with dates)")
+def emr_mxnet_releases(*, seed: int):
+    del seed
+    fact = emr_mxnet()
+    first, last, gone = fact["first_release"], fact["last_release"], fact["first_without"]
+    first_major = int(first.split(".")[0])
+    before = f"{first_major}.0-{_previous(first)}"
+    spans = [(f"{before}", 0), (f"{first}-{last}", 1), (f"{gone} and later", 0)]
+    values: dict = {}  # numbers only: 5.10.0 -> first_major 5, first_minor 10, first_patch 0
+    for name, release in (("first", first), ("last", last), ("gone", gone)):
+        for part, number in zip(("major", "minor", "patch"), release.split(".")):
+            values[f"{name}_{part}"] = int(number)
+    table = Table.of(("EMR releases", "MXNet offered as an application"),
+                     [(span, "yes" if has else "no") for span, has in spans])
+    findings = [
+        f"EMR offered Apache MXNet as a cluster application in releases {first} to {last} "
+        f"(MXNet {fact['mxnet_version_last']} in {last}); releases from {gone} on do not "
+        f"include it.",
+        "MXNet has reached end of life: on a current EMR release you install a framework "
+        "yourself, or train on EC2 with a Deep Learning AMI, or with SageMaker.",
+        f"Source: {' '.join(fact['source'].split())} (as of {fact['as_of']}).",
+    ]
+    panel = Panel("bars", "MXNet in Amazon EMR releases", "EMR releases",
+                  "MXNet included (1 = yes)",
+                  series=(Series.of("MXNet application", [s for s, _ in spans],
+                                    [h for _, h in spans]),))
+    title = f"EMR shipped MXNet in releases {first}-{last} only; {gone} and later drop it"
+    return worked(values, table, findings, Chart(title, (panel,)))
+
+
+def _previous(release: str) -> str:
+    """'5.10.0' -> '5.9': the release series just before ``release``."""
+    major, minor = (int(x) for x in release.split(".")[:2])
+    return f"{major}.{minor - 1}"

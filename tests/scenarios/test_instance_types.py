@@ -1,4 +1,5 @@
-"""instance_types: the instance table, job time from peak figures, and the memory-fit check."""
+"""instance_types: the instance table, job time from peak figures, the memory-fit check and
+the EMR/MXNet release range."""
 
 import math
 
@@ -10,7 +11,7 @@ import simulations
 from simulations import SimulationError
 from simulations import instance_types as it
 
-SCENARIOS = ("catalog", "job_time", "memory_fit")
+SCENARIOS = ("catalog", "job_time", "memory_fit", "emr_mxnet_releases")
 
 
 def run(name, **params):
@@ -20,81 +21,99 @@ def run(name, **params):
 # ------------------------------------------------------------------------------- the data file
 
 # The project's "Facts to get right" table (shared/CONTENT.md): family -> (largest size,
-# accelerators, memory each, status). The data file must agree with it exactly.
+# accelerators, memory each as published, status). The data file must agree with it.
 FACTS = {
-    "P2": ("p2.16xlarge", 16, 12, "legacy"),
-    "P3": ("p3.16xlarge", 8, 16, "legacy"),
-    "P3dn": ("p3dn.24xlarge", 8, 32, "legacy"),
-    "G3": ("g3.16xlarge", 4, 8, "legacy"),
-    "G4dn": ("g4dn.metal", 8, 16, "current"),
-    "G5": ("g5.48xlarge", 8, 24, "current"),
-    "G6": ("g6.48xlarge", 8, 24, "current"),
-    "P4d": ("p4d.24xlarge", 8, 40, "current"),
-    "P4de": ("p4de.24xlarge", 8, 80, "current"),
-    "P5": ("p5.48xlarge", 8, 80, "current"),
-    "P5e / P5en": ("p5e.48xlarge", 8, 141, "current"),
-    "Trn1": ("trn1.32xlarge", 16, 32, "current"),
-    "Trn2": ("trn2.48xlarge", 16, 96, "current"),
-    "Inf2": ("inf2.48xlarge", 12, 32, "current"),
+    "P2": ("p2.16xlarge", 16, (12, "GiB"), "previous generation"),
+    "P3": ("p3.16xlarge", 8, (16, "GiB"), "retired"),
+    "P3dn": ("p3dn.24xlarge", 8, (32, "GiB"), "previous generation"),
+    "G3": ("g3.16xlarge", 4, (8, "GiB"), "retired"),
+    "G4dn": ("g4dn.metal", 8, (16, "GiB"), "current"),
+    "G5": ("g5.48xlarge", 8, (24, "GiB"), "current"),
+    "G6": ("g6.48xlarge", 8, (24, "GiB"), "current"),
+    "G6e": ("g6e.48xlarge", 8, (48, "GB"), "current"),
+    "P4d": ("p4d.24xlarge", 8, (40, "GB"), "current"),
+    "P4de": ("p4de.24xlarge", 8, (80, "GB"), "current"),
+    "P5": ("p5.48xlarge", 8, (80, "GB"), "current"),
+    "P5e / P5en": ("p5e.48xlarge", 8, (141, "GB"), "current"),
+    "P6-B200": ("p6-b200.48xlarge", 8, (179, "GB"), "current"),
+    "P6-B300": ("p6-b300.48xlarge", 8, (268, "GB"), "current"),
+    "Trn1": ("trn1.32xlarge", 16, (32, "GiB"), "current"),
+    "Trn2": ("trn2.48xlarge", 16, (96, "GiB"), "current"),
+    "Trn3": ("Trn3 Gen1 UltraServer server", 16, (144, "GiB"), "current"),
+    "Inf2": ("inf2.48xlarge", 12, (32, "GiB"), "current"),
 }
 
 
 def test_data_file_matches_the_facts_table():
     rows = {f["family"]: f for f in it.families()}
     assert set(rows) == set(FACTS)
-    for family, (size, count, memory, status) in FACTS.items():
+    for family, (size, count, (memory, unit), status) in FACTS.items():
         f = rows[family]
-        assert (f["largest_size"], f["accelerators"], f["memory_gib_each"], f["status"]) == \
-            (size, count, memory, status), family
+        assert (f["largest_size"], f["accelerators"], f["status"]) == (size, count, status), \
+            family
+        assert f["memory_published"] == {"value": memory, "unit": unit}, family
 
 
-def test_data_rows_are_complete_and_sourced():
+def test_memory_is_converted_to_gib_from_the_published_unit():
+    rows = {f["family"]: f for f in it.families()}
+    assert_allclose(rows["P5"]["memory_gib_each"], 80e9 / 2**30, atol=0.006)
+    assert_allclose(rows["P4d"]["memory_gib_each"], 40e9 / 2**30, atol=0.006)
+    assert rows["Trn2"]["memory_gib_each"] == 96  # the Neuron docs print GiB already
     for f in it.families():
-        assert f["peak_tflops"] > 0 and f["peak_precision"]
-        assert f["source"].strip() and str(f["as_of"]).startswith(("2025", "2026"))
-        assert f["use"] in ("training", "inference", "cost-efficient training/inference")
-        assert f["vendor"] in ("NVIDIA", "AWS")
+        assert_allclose(f["memory_gib_each"], it.published_gib(f["memory_published"]),
+                        atol=0.006)
+
+
+def test_retired_rows_carry_a_date_and_inference_only_is_inf2():
+    for f in it.families():
+        assert bool(f["status_date"]) == (f["status"] == "retired"), f["family"]
+    assert [f["family"] for f in it.families() if f["purpose"] == "inference"] == ["Inf2"]
     slugs = [f["slug"] for f in it.families()]
     assert len(set(slugs)) == len(slugs)
 
 
 # ------------------------------------------------------------------------------------ catalog
 
-def test_catalog_pins_exam_numbers():
+def test_catalog_pins_totals_from_the_data():
     v = run("catalog").values
     assert v["accelerators_p3"] == 8 and v["accelerators_p2"] == 16 and v["accelerators_g3"] == 4
-    assert_allclose([v["memory_total_p3"], v["memory_total_p2"], v["memory_total_p4de"],
-                     v["memory_total_p5"], v["memory_total_p5e"], v["memory_total_trn2"]],
-                    [128, 192, 640, 640, 1128, 1536])
-    assert v["n_shown"] == 12 and v["n_legacy_shown"] == 3
-    assert_allclose(v["memory_ratio_p5_over_p3"], 5.0)
+    assert_allclose([v["memory_total_p3"], v["memory_total_p2"], v["memory_total_trn2"],
+                     v["memory_total_p5"], v["memory_total_p6_b300"]],
+                    [128, 192, 1536, 8 * 80e9 / 2**30, 8 * 268e9 / 2**30], rtol=1e-3)
+    assert v["n_shown"] == 12 and v["n_legacy_shown"] == 3 and v["n_inference_only_shown"] == 1
     assert_allclose(v["compute_ratio_p3_over_p2"], 1000 / (16 * 4.37), rtol=1e-9)
 
 
-def test_catalog_claim_more_gpus_is_not_more_compute():
-    v = run("catalog").values
-    # P2 has twice the GPUs of P3 yet far less compute by published peaks.
-    assert v["accelerators_p2"] == 2 * v["accelerators_p3"]
-    assert v["compute_ratio_p3_over_p2"] > 10
+def test_catalog_title_names_only_what_the_chart_holds():
+    for group in ("overview", "legacy", "current", "nvidia", "training"):
+        for metric in ("memory", "accelerators"):
+            ex = run("catalog", group=group, metric=metric)
+            shown = {f["largest_size"] for f in it.families()
+                     if f["family"] in {row[0] for row in ex.table.rows}}
+            named = {size for size in (f["largest_size"] for f in it.families())
+                     if size in ex.chart.title}
+            assert named <= shown, (group, metric, ex.chart.title)
 
 
-def test_catalog_claim_current_families_hold_more_memory():
-    rows = it.families()
-    legacy = max(it._total_memory(f) for f in rows if f["status"] == "legacy")
-    current = max(it._total_memory(f) for f in rows if f["status"] == "current")
-    assert current > 5 * legacy
+def test_catalog_memory_ratio_is_computed_not_claimed():
     ex = run("catalog")
-    assert max(ex.values["memory_total_" + f["slug"]] for f in rows) == ex.values[
-        "max_memory_total_shown"]
+    rows = [f for f in it.families() if f["family"] in {r[0] for r in ex.table.rows}]
+    current = max(it._total_memory(f) for f in rows if not f["legacy"])
+    legacy = max(it._total_memory(f) for f in rows if f["legacy"])
+    assert_allclose(ex.values["memory_ratio_current_over_legacy"], current / legacy)
+    assert f"{current / legacy:.1f} times" in ex.chart.title
+    # With no legacy rows there is no ratio to claim.
+    assert "memory_ratio_current_over_legacy" not in run("catalog", group="current").values
 
 
 @pytest.mark.parametrize("group,n,legacy", [("overview", 12, 3), ("legacy", 4, 4),
-                                            ("current", 10, 0), ("nvidia", 11, 4)])
+                                            ("current", 14, 0), ("nvidia", 14, 4),
+                                            ("training", 17, 4)])
 def test_catalog_groups_select_rows(group, n, legacy):
     ex = run("catalog", group=group)
     assert len(ex.table.rows) == n == ex.values["n_shown"]
     assert ex.values["n_legacy_shown"] == legacy
-    assert sum(row[-1] == "legacy" for row in ex.table.rows) == legacy
+    assert sum(row[-1] != "current" for row in ex.table.rows) == legacy
 
 
 def test_catalog_accelerator_metric_plots_counts():
@@ -112,9 +131,22 @@ def test_job_time_pins_hours():
                     [99.32, 6.944, 0.8777, 360.19], rtol=1e-3)
     assert_allclose(v["speedup_p3_over_p2"], 14.302, rtol=1e-3)
     assert_allclose(v["cost_ratio_p3_over_p2"], 1.7 / 14.302, rtol=1e-3)
-    assert v["n_meet_deadline"] == 10 and v["p2_meets_deadline"] == 0
-    assert v["p3_meets_deadline"] == 1
-    assert_allclose(v["fastest_hours"], v["hours_trn2"])
+    assert v["p2_meets_deadline"] == 0 and v["p3_meets_deadline"] == 1
+    assert_allclose(v["fastest_hours"], v["hours_p6_b300"])
+
+
+def test_job_time_never_trains_on_an_inference_chip():
+    for group in ("overview", "current", "training"):
+        ex = run("job_time", group=group)
+        assert "Inf2" not in [row[0] for row in ex.table.rows]
+        assert "hours_inf2" not in ex.values
+    assert any("Inf2" in f and "inference" in f for f in run("job_time").findings)
+
+
+def test_job_time_title_names_only_rows_shown():
+    ex = run("job_time", group="legacy")
+    assert "p5.48xlarge" not in ex.chart.title and "p3.16xlarge" in ex.chart.title
+    assert "speedup_p3_over_p2" not in run("job_time", group="current").values
 
 
 def test_job_time_claim_hours_scale_with_work_and_inverse_utilisation():
@@ -124,7 +156,6 @@ def test_job_time_claim_hours_scale_with_work_and_inverse_utilisation():
     for slug in ("p2", "p3", "p5", "trn1"):
         assert_allclose(double[f"hours_{slug}"], 2 * base[f"hours_{slug}"], rtol=1e-12)
         assert_allclose(faster[f"hours_{slug}"], base[f"hours_{slug}"] / 2, rtol=1e-12)
-    # The speed-up is a ratio of peaks: utilisation and job size cancel.
     assert_allclose(double["speedup_p3_over_p2"], base["speedup_p3_over_p2"])
     assert_allclose(faster["speedup_p3_over_p2"], base["speedup_p3_over_p2"])
 
@@ -153,18 +184,26 @@ def test_memory_fit_pins_need_and_smallest_fit():
     assert_allclose(v["memory_needed_gib"], 193.715, rtol=1e-4)
     assert (v["fits_p4d"], v["fits_p5"], v["fits_g5"], v["fits_p3"], v["fits_p3dn"]) == \
         (1, 1, 0, 0, 1)
-    assert v["n_fit"] == 6
-    assert_allclose(v["smallest_fit_capacity_gib"], 320)
+    assert_allclose(v["smallest_fit_capacity_gib"], 8 * 40e9 / 2**30, rtol=1e-3)
     assert v["accelerators_needed_p5"] == 3 and v["accelerators_needed_p3"] == 13
 
 
+def test_memory_fit_training_never_offers_inf2_and_serving_never_offers_trn1():
+    train = run("memory_fit", params_billion=7.0)
+    assert "Inf2" not in [r[0] for r in train.table.rows] and "fits_inf2" not in train.values
+    serve = run("memory_fit", params_billion=7.0, bytes_per_param=2.0, workload="serving")
+    assert "Inf2" in [r[0] for r in serve.table.rows]
+    assert "Trn1" not in [r[0] for r in serve.table.rows]
+
+
 def test_memory_fit_claim_unsharded_needs_memory_per_accelerator():
-    v = run("memory_fit", params_billion=7.0, sharded=False).values
+    v = run("memory_fit", params_billion=7.0, sharded=False, group="current").values
     assert_allclose(v["memory_needed_gib"], 104.308, rtol=1e-4)
-    # A full copy on one accelerator: only the 141 GB H200 is big enough.
-    assert v["fits_p5e"] == 1 and v["fits_p5"] == 0 and v["fits_trn2"] == 0
-    assert v["n_fit"] == 1
-    sharded = run("memory_fit", params_billion=7.0, sharded=True).values
+    # A full copy on one accelerator: H200, B200, B300 and Trainium3 are big enough.
+    assert (v["fits_p5e"], v["fits_p6_b200"], v["fits_p6_b300"], v["fits_trn3"]) == (1, 1, 1, 1)
+    assert v["fits_p5"] == 0 and v["fits_trn2"] == 0
+    assert v["n_fit"] == 4
+    sharded = run("memory_fit", params_billion=7.0, sharded=True, group="current").values
     assert sharded["n_fit"] > v["n_fit"]
 
 
@@ -182,6 +221,18 @@ def test_memory_fit_nothing_fits_is_undefined_not_zero():
     assert any("undefined" in f for f in ex.findings)
 
 
+# ------------------------------------------------------------------------------- EMR and MXNet
+
+def test_emr_mxnet_release_range_comes_from_the_data_file():
+    ex = run("emr_mxnet_releases")
+    v = ex.values
+    assert (v["first_major"], v["first_minor"], v["first_patch"]) == (5, 10, 0)
+    assert (v["last_major"], v["last_minor"], v["gone_minor"]) == (7, 2, 3)
+    assert ex.table.rows == (("5.0-5.9", "no"), ("5.10.0-7.2.0", "yes"),
+                             ("7.3.0 and later", "no"))
+    assert "5.10.0-7.2.0" in ex.chart.title
+
+
 # ------------------------------------------------------------------------------------ contract
 
 @pytest.mark.parametrize("name,params", [
@@ -193,6 +244,7 @@ def test_memory_fit_nothing_fits_is_undefined_not_zero():
     ("memory_fit", {"params_billion": 0}),
     ("memory_fit", {"bytes_per_param": "many"}),
     ("memory_fit", {"sharded": "maybe"}),
+    ("memory_fit", {"workload": "gaming"}),
     ("catalog", {"nonsense": 1}),
 ])
 def test_bad_params_raise(name, params):
