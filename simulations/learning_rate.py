@@ -104,7 +104,9 @@ def _verdict(factor: float, steps: int | None, fastest: int | None) -> str:
         word = "overshoots, converges"
     else:
         word = "smooth, converges"
-    if steps is None or (fastest and steps >= 10 * fastest and steps > 20):
+    if steps is None:
+        return word.replace("converges", "not converged yet") + " (slow)"
+    if fastest and steps >= 10 * fastest and steps > 20:
         word += " (slow)"
     return word
 
