@@ -59,7 +59,8 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quizzer")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Practise the deep-learning modeling topics of the AWS ML exams (MLA-C01, MLS-C01).
 
     Every answer comes with a worked numeric example from a simulation.
@@ -71,34 +72,43 @@ def cli() -> None:
       quizzer topics              what there is, and how you are doing
       quizzer review              what is due today (spaced repetition)
     """
+    from quizzer.console import Clock, Console
     from quizzer.home import prepare_matplotlib
     from quizzer.terminal import configure_streams
 
     configure_streams()
     prepare_matplotlib()
-    if os.environ.get("QUIZZER_NOW"):
-        _pretend_now(os.environ["QUIZZER_NOW"])
+    if ctx.obj is None:  # tests pass their own Console (with a clock they move) as obj
+        try:
+            # QUIZZER_NOW=2025-05-14T09:00 starts the wall clock there (a testing aid: a week
+            # of reviews in a real terminal). Only that clock moves; it runs on in real time.
+            ctx.obj = Console(Clock.from_environment())
+        except ValueError as err:
+            raise click.UsageError(str(err)) from None
 
 
-def _pretend_now(value: str) -> None:
-    """QUIZZER_NOW=2025-05-14T09:00 starts the scheduling clock there (a testing aid).
+def _console():
+    return click.get_current_context().find_root().obj
 
-    The clock then runs on from that instant in real time, so answers in one session stay
-    in order. A time without an offset is local. Only the spaced-repetition clock moves:
-    it is how a week of reviews is simulated in a real terminal.
-    """
-    from datetime import datetime, timezone
 
-    from quizzer import scheduling
+plot_style_option = click.option(
+    "--plot-style", type=click.Choice(["inline", "text", "none"]), default=None,
+    help="How the worked example's plot is shown: inline (an image, in terminals that draw "
+         "them: kitty, Ghostty, WezTerm, iTerm2, VS Code, sixel), text (a preview) or none "
+         "(its path). Default: what the terminal can do; also QUIZZER_PLOT_STYLE.")
 
-    try:
-        start = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.UsageError(f"QUIZZER_NOW={value!r} is not an ISO date-time "
-                               "(e.g. 2025-05-14T09:00)") from None
-    start = start.astimezone(timezone.utc)  # a naive time is taken as local
-    offset = start - datetime.now(timezone.utc)
-    scheduling.wall_clock = lambda: datetime.now(timezone.utc) + offset
+
+def _plot_options(plots: bool, style: str | None):
+    import os
+
+    from quizzer.asking import PlotOptions
+    from quizzer.plot_display import ENV, STYLES, PROTOCOLS
+
+    value = os.environ.get(ENV, "").strip().lower()
+    if style is None and value and value not in STYLES + PROTOCOLS:
+        raise click.UsageError(f"{ENV}={value!r} is not one of "
+                               f"{', '.join(STYLES + PROTOCOLS)}")
+    return PlotOptions(plots=plots, style=style)
 
 
 @cli.command()
@@ -163,10 +173,12 @@ def topics(bank: tuple) -> None:
     rows = []
     for topic in loaded.topics:
         s = stats.get(topic.slug)
-        rows.append((topic.slug, topic.title, len(topic.questions), len(topic.cards),
-                     s.attempts if s else 0,
+        rows.append((topic.slug, ", ".join(topic.aliases) or "-", topic.title,
+                     len(topic.questions), len(topic.cards), s.attempts if s else 0,
                      t.percent(s.correct, s.attempts) if s else "-"))
-    t.echo(t.table(("topic", "title", "questions", "cards", "answered", "accuracy"), rows))
+    # Slugs and aliases are what a learner types: the table wraps the title, never them.
+    t.echo(t.table(("topic", "aliases", "title", "questions", "cards", "answered",
+                    "accuracy"), rows, keep=(0, 1)))
 
 
 @cli.command()
@@ -176,16 +188,19 @@ def topics(bank: tuple) -> None:
               help="How many questions.")
 @click.option("--seed", type=click.IntRange(0), default=None,
               help="Fix the question and choice order (default: a new order each time).")
-@click.option("--wrong", is_flag=True, help="Only the questions you got wrong last time.")
+@click.option("--wrong", is_flag=True,
+              help="Only the questions whose latest answer was wrong (or that you skipped).")
 @click.option("--plots/--no-plots", default=True, show_default=True,
-              help="Draw each worked example's plot (cached) and show its path.")
+              help="Draw each worked example's plot (cached) and show it.")
+@plot_style_option
 @bank_option
 def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plots: bool,
-             bank: tuple) -> None:
+             plot_style: str | None, bank: tuple) -> None:
     """Answer questions in the terminal with instant grading and a worked example each.
 
     Type letters for choices (b, ac, a,c), t/f, or a number; ? for help, s to skip, q to
-    quit. Every graded answer is saved at once.
+    quit. Every graded answer is saved at once. In a terminal the feedback waits: Enter
+    goes on, w shows the whole worked example, o opens its plot.
 
     Example: quizzer practice --topic confusion-matrix --count 5
     """
@@ -194,6 +209,8 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
     from quizzer import practice as p
     from quizzer.session import select_questions
 
+    console = _console()
+    plot_options = _plot_options(plots, plot_style)
     loaded = _load_bank(bank)
     slugs = _resolve_topics(loaded, topic_names)
     if seed is None:
@@ -203,14 +220,15 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
         questions = select_questions(loaded, topics=slugs, count=count, seed=seed,
                                      only_ids=only)
         if not questions:
-            click.echo("Nothing to practise: no question you answered last time was wrong."
+            click.echo("Nothing to practise: no question's latest answer was wrong."
                        if wrong else "No questions match.")
             return
         from quizzer.worked import Prefetcher
 
         with Prefetcher(loaded, plots=plots) as examples:
-            options = p.PracticeOptions(seed=seed, echo_input=_answers_from_stdin())
-            code = p.run(loaded, questions, store, options, examples)
+            console.echo_input = _answers_from_stdin()
+            options = p.PracticeOptions(seed=seed, plots=plot_options)
+            code = p.run(console, loaded, questions, store, options, examples)
     sys.exit(code)
 
 
@@ -304,7 +322,9 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         text = render(example.chart, sys.stdout.encoding, width=t.width())
     t.echo(ex.render(req, worked, f"Plot: {png}" if png else "", text))
     if open_plot:
-        click.launch(str(png))
+        from quizzer.plot_display import open_in_viewer
+
+        t.echo(t.wrap(open_in_viewer(png)))
 
 
 @cli.command()
@@ -312,15 +332,22 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
               help="Only this topic (slug or alias; repeatable). Default: all topics.")
 @click.option("--limit", "-n", type=click.IntRange(0), default=None, metavar="N",
               help="At most N items this session, the most overdue first.")
-@click.option("--new", "new_per_day", type=click.IntRange(0, 1000), default=10,
-              show_default=True, metavar="N", help="New items to start a day.")
+@click.option("--new-cards", type=click.IntRange(0, 1000), default=10, show_default=True,
+              metavar="N", help="New flashcards to start a day.")
+@click.option("--new-questions", type=click.IntRange(0, 1000), default=10,
+              show_default=True, metavar="N",
+              help="New questions to start a day (practice starts them too).")
+@click.option("--new", "new_per_day", type=click.IntRange(0, 1000), default=None,
+              metavar="N", help="Set both daily limits at once.")
 @click.option("--seed", type=click.IntRange(0), default=None,
               help="Fix the order of the choices (default: a new order each time).")
 @click.option("--plots/--no-plots", default=True, show_default=True,
-              help="Draw each worked example's plot (cached) and show its path.")
+              help="Draw each worked example's plot (cached) and show it.")
+@plot_style_option
 @bank_option
-def review(topic_names: tuple, limit: int | None, new_per_day: int, seed: int | None,
-           plots: bool, bank: tuple) -> None:
+def review(topic_names: tuple, limit: int | None, new_cards: int, new_questions: int,
+           new_per_day: int | None, seed: int | None, plots: bool, plot_style: str | None,
+           bank: tuple) -> None:
     """Review what is due today, most overdue first, then a few new items (FSRS).
 
     Questions are asked as in practice: wrong schedules the item again soon, right (and
@@ -338,10 +365,14 @@ def review(topic_names: tuple, limit: int | None, new_per_day: int, seed: int | 
     slugs = _resolve_topics(loaded, topic_names)
     if seed is None:
         seed = random.SystemRandom().randrange(100_000)
-    options = rv.ReviewOptions(seed=seed, limit=limit, new_per_day=new_per_day,
-                               echo_input=_answers_from_stdin())
+    _console().echo_input = _answers_from_stdin()
+    if new_per_day is not None:
+        new_cards = new_questions = new_per_day
+    options = rv.ReviewOptions(seed=seed, limit=limit, new_cards=new_cards,
+                               new_questions=new_questions,
+                               plots=_plot_options(plots, plot_style))
     with _open_store() as store, Prefetcher(loaded, plots=plots) as examples:
-        code = rv.run(loaded, store, options, slugs, examples)
+        code = rv.run(_console(), loaded, store, options, slugs, examples)
     sys.exit(code)
 
 
@@ -356,14 +387,13 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
 
     Example: quizzer stats --plot progress.png
     """
-    from quizzer import scheduling
     from quizzer import stats as st
     from quizzer import terminal as t
 
     loaded = _load_bank(bank)
     with _open_store() as store:
         progress = st.progress(loaded, store.schedules(), store.attempts(),
-                               scheduling.wall_clock(), store.exam_date())
+                               _console().now(), store.exam_date())
     png = None
     if plot_path:
         try:
@@ -401,7 +431,7 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
 
     if exam_date and clear:
         raise click.UsageError("--exam-date and --clear do not go together.")
-    now = scheduling.wall_clock()
+    now = _console().now()
     today = scheduling.local_day(now)
     with _open_store() as store:
         if clear:

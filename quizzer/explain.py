@@ -13,7 +13,7 @@ from quizzer import examples
 from quizzer import terminal as t
 from quizzer.bank import Topic, fill_placeholders
 from quizzer.examples import ScenarioExample
-from quizzer.worked import call_text, example_text, param_text
+from quizzer.example_text import call_text, example_text, explain_command, param_text
 
 
 class ExplainError(Exception):
@@ -126,7 +126,9 @@ def render(req: Request, worked: ScenarioExample | None, figure_line: str,
     lines += ["", t.heading("Worked example"),
               t.wrap(call_text(req.scenario, example.params), indent="    ", first="  "),
               t.wrap(worked.purpose, indent="  ", first="  "), "",
-              example_text(example, max_rows=40)]
+              example_text(example, max_rows=40,
+                           more="every row: " + explain_command(
+                               topic.slug, req.scenario, example.params) + " --json")]
     if preview:
         lines += ["", preview]
     if figure_line:

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from string import ascii_uppercase
 
 from quizzer.bank import Question
+from quizzer.console import command
 
 COUNT_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
-_COMMANDS = {"?": "help", "h": "help", "help": "help", "s": "skip", "skip": "skip",
-             "q": "quit", "quit": "quit", "exit": "quit"}
 _TRUE = {"t", "true", "y", "yes"}
 _FALSE = {"f", "false", "n", "no"}
 
@@ -92,8 +91,9 @@ def parse(presented: Presented, text: str) -> Response | Command | Invalid:
     raw = text.strip()
     if not raw:
         return Invalid("Type an answer, ? for help, s to skip or q to quit.")
-    if raw.lower() in _COMMANDS:
-        return Command(_COMMANDS[raw.lower()])
+    said = command(raw)  # the one vocabulary every loop shares: ? help, s skip, q quit
+    if said:
+        return Command(said)
     kind = presented.question.kind
     if kind in ("single", "multiple"):
         return _parse_letters(presented, raw)

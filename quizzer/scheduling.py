@@ -9,7 +9,7 @@ few days.
 
 This module wraps the scheduler and adds what a study tool needs around it. It is pure: no
 terminal, no database, and the time is always a parameter (``now``, timezone-aware UTC).
-Callers that need the current time read :func:`wall_clock`, which tests replace.
+Callers pass the time from their console's clock (:class:`quizzer.console.Clock`).
 
 **Whole days.** Intervals are whole days and an item is due on a *local calendar day*, as in
 Anki: something due "Thursday" is due all Thursday, whatever time it was last seen. FSRS
@@ -68,11 +68,6 @@ PLAN_HORIZON_YEARS = 3
 
 SCHEDULER = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(),
                       relearning_steps=(), enable_fuzzing=False)
-
-
-def wall_clock() -> datetime:
-    """The current time, timezone-aware UTC. Tests (and the CLI's QUIZZER_NOW) replace it."""
-    return datetime.now(timezone.utc)
 
 
 def local_day(instant: datetime) -> date:
@@ -283,6 +278,11 @@ def new_items(items: Sequence, scheduled: Mapping[str, Schedule] | set) -> list:
             if pool:
                 order.append(pool.pop(0))
     return [item for item in order if item.id not in scheduled]
+
+
+def bank_order(bank) -> list:
+    """Topics in bank order, each its cards then its questions: what new_items orders."""
+    return [i for topic in bank.topics for i in (*topic.cards, *topic.questions)]
 
 
 def item_kind(item) -> str:

@@ -46,13 +46,21 @@ class Result:
 
 @dataclass
 class Score:
-    """Results so far; the summary printed at the end of any session, however it ends."""
+    """One session's results, whatever the screen (practice, review) and however it ends.
+
+    ``results`` holds every question answered or skipped (and every flashcard skipped), in
+    order; ``ratings`` counts the flashcards rated, by rating (1 again .. 4 easy).
+    """
 
     planned: int
     results: list = field(default_factory=list)
+    ratings: dict = field(default_factory=dict)
 
     def add(self, result: Result) -> None:
         self.results.append(result)
+
+    def rate(self, rating: int) -> None:
+        self.ratings[rating] = self.ratings.get(rating, 0) + 1
 
     @property
     def answered(self) -> list:
@@ -65,6 +73,19 @@ class Score:
     @property
     def skipped(self) -> int:
         return sum(1 for r in self.results if r.correct is None)
+
+    @property
+    def skipped_ids(self) -> list[str]:
+        return [r.question_id for r in self.results if r.correct is None]
+
+    @property
+    def cards_rated(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def reached(self) -> int:
+        """Items done: answered, rated or skipped."""
+        return len(self.results) + self.cards_rated
 
     @property
     def missed(self) -> list[str]:

@@ -147,7 +147,7 @@ def _history(attempts: list, topics: Sequence[str]) -> dict:
 
 def render(progress: Progress) -> str:
     from quizzer import terminal as t
-    from quizzer.review import day_text
+    from quizzer.terminal import day_text
 
     def pct(value: float | None, column: str) -> str:
         # Padded to the column's width, so the table (which left-aligns text) aligns right.
@@ -260,12 +260,11 @@ class ExamPlan:
 def exam_plan(bank: Bank, schedules: dict, now: datetime, exam: date,
               new_per_day: int = sch.NEW_PER_DAY) -> ExamPlan:
     """The projected daily workload until ``exam`` (see scheduling.plan_workload)."""
-    from quizzer.review import bank_order
 
     today = sch.local_day(now)
     ids = [i.id for i in (*bank.questions, *bank.cards)]
     known = [schedules[i] for i in ids if i in schedules]
-    fresh = sch.new_items(bank_order(bank), schedules)  # in the order review starts them
+    fresh = sch.new_items(sch.bank_order(bank), schedules)  # in the order review starts them
     loads, unseen = sch.plan_workload(known, fresh, today, exam, new_per_day)
     return ExamPlan(today, exam, tuple(loads), len(fresh), unseen, new_per_day,
                     sch.pace_needed(len(fresh), today, exam))
@@ -273,7 +272,7 @@ def exam_plan(bank: Bank, schedules: dict, now: datetime, exam: date,
 
 def render_plan(plan: ExamPlan) -> str:
     from quizzer import terminal as t
-    from quizzer.review import day_text
+    from quizzer.terminal import day_text
 
     lines = [t.heading(f"Exam {day_text(plan.exam, plan.today)}."),
              t.wrap("Until then, a review that would fall on or after the exam day comes "

@@ -161,8 +161,23 @@ def _save_schedule(db: sqlite3.Connection, schedule) -> None:
                f"VALUES ({', '.join(':' + k for k in row)})", row)
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    """Skipped questions: not answers (no accuracy, no schedule), but ``--wrong`` brings a
+    question back when the latest thing that happened to it was a skip."""
+    _run_script(db, """
+        CREATE TABLE skips (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            question_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            skipped_at TEXT NOT NULL           -- UTC instant
+        );
+        CREATE INDEX skips_question ON skips(question_id, skipped_at);
+    """)
+
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
 
 
 @dataclass(frozen=True)
@@ -278,6 +293,14 @@ class Store:
                     self._write_outcome(outcome, attempt_id=cur.lastrowid)
         self._retrying(run, f"your answer to {question_id} ({response})")
 
+    def record_skip(self, session_id: int, question_id: str, topic: str,
+                    now: datetime | None = None) -> None:
+        """Note that a question was skipped (it comes back with ``practice --wrong``)."""
+        self._write(f"your skip of {question_id}",
+                    "INSERT INTO skips (session_id, question_id, topic, skipped_at) "
+                    "VALUES (?, ?, ?, ?)", (session_id, question_id, topic,
+                                           (now or utc_now()).isoformat()))
+
     def record_review(self, outcome) -> None:
         """Save a rating that is not a graded answer (a flashcard) and its new schedule."""
         def run() -> None:
@@ -334,12 +357,16 @@ class Store:
         return {t: TopicStats(t, n, int(c or 0)) for t, n, c in rows}
 
     def wrong_last_time(self) -> set[str]:
-        """Questions whose most recent attempt was wrong."""
-        rows, _ = self._read("""
-            SELECT question_id, correct FROM attempts a
-            WHERE id = (SELECT MAX(id) FROM attempts b WHERE b.question_id = a.question_id)
-        """)
-        return {qid for qid, correct in rows if not correct}
+        """Questions whose latest answer was wrong, or that were skipped since their latest
+        answer."""
+        rows, _ = self._read("SELECT question_id, correct, answered_at FROM attempts UNION ALL "
+                             "SELECT question_id, 0, skipped_at FROM skips")
+        latest: dict[str, tuple[datetime, bool]] = {}
+        for qid, correct, at in rows:
+            when = _instant(at)
+            if qid not in latest or when >= latest[qid][0]:
+                latest[qid] = (when, bool(correct))
+        return {qid for qid, (_, correct) in latest.items() if not correct}
 
     def attempt_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM attempts")[0][0][0]

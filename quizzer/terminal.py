@@ -11,15 +11,17 @@ import os
 import shutil
 import sys
 import textwrap
+from datetime import date
 from typing import Iterable, Sequence
 
 import click
 
-MAX_WIDTH = 100
+MIN_WIDTH, MAX_WIDTH = 30, 100
 
 
 def width() -> int:
-    return max(40, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+    """Columns to wrap to: the terminal's (COLUMNS first), at least 30 and at most 100."""
+    return max(MIN_WIDTH, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
 
 
 def color_enabled() -> bool | None:
@@ -93,32 +95,51 @@ def percent(correct: int, total: int) -> str:
     return f"{100 * correct / total:.0f}%" if total else "-"
 
 
-def table(columns: Sequence[str], rows: Iterable[Sequence], indent: str = "") -> str:
+def table(columns: Sequence[str], rows: Iterable[Sequence], indent: str = "",
+          cols: int | None = None, keep: Sequence[int] = (0,)) -> str:
     """A plain aligned table; numbers right-aligned, text left-aligned.
 
-    Long headings wrap onto a second line before any cell is cut, and cells are cut (ending
-    in "..") only if the table is still wider than the terminal.
+    Nothing is ever cut: when the table is wider than the terminal, long headings go on two
+    lines, then the widest text cell wraps onto more lines at its spaces. Numbers and the
+    ``keep`` columns (values a learner types: topic slugs, commands; default the first) never
+    wrap, so a table that still does not fit is wider than the terminal rather than wrong.
     """
     rows = [list(r) for r in rows]
     cells = [[_cell(v) for v in row] for row in rows]
     head = [str(c) for c in columns]
+    numeric = [all(_is_num(r[i]) for r in rows) if cells else False for i in range(len(head))]
     data_widths = [max([1] + [len(r[i]) for r in cells]) for i in range(len(head))]
     heads = [_split_heading(h, w) for h, w in zip(head, data_widths)]
     widths = [max(w, *(len(part) for part in h)) for w, h in zip(data_widths, heads)]
-    room = width() - len(indent) - 2 * (len(widths) - 1)
-    while sum(widths) > room and max(widths) > 6:
-        widths[widths.index(max(widths))] -= 1
-    numeric = [all(_is_num(r[i]) for r in rows) if cells else False for i in range(len(head))]
+    room = (cols or width()) - len(indent) - 2 * (len(widths) - 1)
+    # The narrowest a column may get: its longest word (and its heading's), or all of it.
+    floors = [widths[i] if numeric[i] or i in keep else
+              max([1] + [len(word) for r in cells for word in r[i].split()]
+                  + [len(part) for part in heads[i]])
+              for i in range(len(head))]
+    while sum(widths) > room:
+        shrinkable = [i for i in range(len(widths)) if widths[i] > floors[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
 
-    def line(values: Sequence[str]) -> str:
-        parts = [_fit(v, w).rjust(w) if num else _fit(v, w).ljust(w)
-                 for v, w, num in zip(values, widths, numeric)]
-        return (indent + "  ".join(parts)).rstrip()
+    def lines_of(values: Sequence[str]) -> list[str]:
+        parts = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] if len(v) > w else [v]
+                 for v, w in zip(values, widths)]
+        out = []
+        for k in range(max(len(p) for p in parts)):
+            texts = [p[k] if k < len(p) else "" for p in parts]
+            out.append((indent + "  ".join(v.rjust(w) if num else v.ljust(w)
+                                           for v, w, num in zip(texts, widths, numeric)))
+                       .rstrip())
+        return out
 
     depth = max(len(h) for h in heads)
-    head_lines = [line([h[k] if k < len(h) else "" for h in heads]) for k in range(depth)]
+    head_lines = [lines_of([h[k] if k < len(h) else "" for h in heads])[0]
+                  for k in range(depth)]
     rule = indent + "  ".join("-" * w for w in widths)
-    return "\n".join([*head_lines, rule, *(line(r) for r in cells)])
+    return "\n".join([*head_lines, rule, *(line for r in cells for line in lines_of(r))])
 
 
 def _split_heading(text: str, data_width: int) -> list[str]:
@@ -128,10 +149,6 @@ def _split_heading(text: str, data_width: int) -> list[str]:
     spaces = [i for i, ch in enumerate(text) if ch == " "]
     cut = min(spaces, key=lambda i: max(i, len(text) - i - 1))
     return [text[:cut], text[cut + 1:]]
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 2] + ".."
 
 
 def _is_num(value) -> bool:
@@ -150,6 +167,19 @@ def _cell(value) -> str:
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
     return str(value)
+
+
+def day_text(day: date, today: date) -> str:
+    """'today', 'tomorrow (Thu 16 May)', 'in 5 days (Mon 20 May)': a local calendar day."""
+    label = f"{day:%a} {day.day} {day:%b}" + (f" {day.year}" if day.year != today.year else "")
+    delta = (day - today).days
+    if delta == 0:
+        return f"today ({label})"
+    if delta == 1:
+        return f"tomorrow ({label})"
+    if delta > 1:
+        return f"in {delta} days ({label})"
+    return f"{-delta} day{'s' if delta < -1 else ''} ago ({label})"
 
 
 def plural(n: int, word: str) -> str:

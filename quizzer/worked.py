@@ -1,65 +1,33 @@
-"""Worked examples for the practice loop: computed in the background, shown after the answer.
+"""Worked examples for the practice and review loops: computed in the background.
 
 While the learner reads a question, a single worker thread runs its simulation (importing
 numpy on first use) and, with plots on, draws the PNG into the cache. By the time the answer
 is graded the example is usually ready, so feedback does not wait for either.
+
+The worker is a daemon thread: when the learner quits (q, Ctrl-D, Ctrl-C) the process ends
+at once instead of waiting for a simulation or a drawing it no longer needs. Nothing is lost
+by that: cache files are written under a temporary name and renamed into place.
+The text of a worked example is :mod:`quizzer.example_text`'s.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizzer import terminal as t
 from quizzer.bank import Bank, ExampleRef, example_for
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
-
-def describe_ref(ref: ExampleRef) -> str:
-    return call_text(ref.simulation, ref.params)
-
-
-def call_text(simulation: str, params) -> str:
-    """``name(k=v, ...)``, lists as ``a,b,c`` (how --set takes them)."""
-    return f"{simulation}({', '.join(f'{k}={param_text(v)}' for k, v in params.items())})"
-
-
-def param_text(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ",".join(map(str, value))
-    return str(value)
-
-
-def example_text(example, max_rows: int = 8, indent: str = "  ") -> str:
-    """Findings as bullets, then the table (cut to ``max_rows`` with a note)."""
-    lines = [t.wrap(f, indent=indent + "  ", first=indent + "- ") for f in example.findings]
-    rows = list(example.table.rows)
-    if rows:
-        lines += ["", t.table(example.table.columns, rows[:max_rows], indent=indent)]
-        if len(rows) > max_rows:
-            lines.append(t.dim(f"{indent}... {len(rows) - max_rows} more rows "
-                               f"(quizzer explain shows them all)"))
-    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
 class Worked:
+    """A question's worked example as run: the example, its cached PNG, or what failed."""
+
     ref: ExampleRef
     example: object = None
     png: Path | None = None
     error: str = ""
-
-    def render(self) -> str:
-        head = t.heading("  Worked example: ") + describe_ref(self.ref)
-        if self.error:
-            return "\n" + head + "\n" + t.dim(f"    (unavailable: {self.error})")
-        lines = ["", head, example_text(self.example, max_rows=6, indent="    ")]
-        if self.png:
-            lines.append(f"    Plot: {self.png}")
-        return "\n".join(lines)
 
 
 def compute(ref: ExampleRef, plots: bool) -> Worked:
@@ -84,31 +52,65 @@ def compute(ref: ExampleRef, plots: bool) -> Worked:
     return Worked(ref, example, png)
 
 
+class _Job:
+    def __init__(self, ref: ExampleRef, plots: bool):
+        self.ref, self.plots = ref, plots
+        self.done = threading.Event()
+        self.result: Worked | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = compute(self.ref, self.plots)
+        except BaseException as err:  # noqa: BLE001 - reported with the feedback instead
+            self.result = Worked(self.ref, error=f"{type(err).__name__}: {err}")
+        finally:
+            self.done.set()
+
+
 class Prefetcher:
-    """Runs each question's worked example once, ahead of need, on one background thread."""
+    """Runs each question's worked example once, ahead of need, on one daemon thread."""
 
     def __init__(self, bank: Bank, plots: bool = True):
-        # Imported here: concurrent.futures costs start-up time before the first question.
-        from concurrent.futures import ThreadPoolExecutor
-
         self.bank = bank
         self.plots = plots
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizzer-example")
-        self.futures: dict[tuple, Future] = {}
+        self.jobs: dict[tuple, _Job] = {}
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.worker: threading.Thread | None = None
+
+    def _work(self) -> None:
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            job.run()
+
+    def ref_of(self, question) -> ExampleRef | None:
+        return example_for(question, self.bank)
 
     def prefetch(self, question) -> None:
         ref = example_for(question, self.bank)
-        if ref is not None and ref.key() not in self.futures:
-            self.futures[ref.key()] = self.pool.submit(compute, ref, self.plots)
+        if ref is not None and ref.key() not in self.jobs:
+            job = self.jobs[ref.key()] = _Job(ref, self.plots)
+            if self.worker is None:
+                self.worker = threading.Thread(target=self._work, name="quizzer-example",
+                                               daemon=True)
+                self.worker.start()
+            self.queue.put(job)
 
     def get(self, question) -> Worked | None:
-        """The item's worked example; None if neither it nor its topic has one."""
+        """The item's worked example, waiting for it if needed (Ctrl-C interrupts); None if
+        neither it nor its topic has one."""
         self.prefetch(question)
         ref = example_for(question, self.bank)
-        return self.futures[ref.key()].result() if ref is not None else None
+        if ref is None:
+            return None
+        job = self.jobs[ref.key()]
+        while not job.done.wait(0.1):  # a timed wait, so Ctrl-C is seen while waiting
+            pass
+        return job.result
 
     def __enter__(self) -> "Prefetcher":
         return self
 
     def __exit__(self, *exc) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.queue.put(None)  # the worker stops after its current job; nobody waits for it

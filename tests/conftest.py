@@ -62,13 +62,14 @@ def mini_bank(monkeypatch):
     return files
 
 
-@pytest.fixture
-def frozen_clock(monkeypatch):
-    """Every read of the practice clock advances it by exactly 2 seconds."""
-    import quizzer.practice
+def ticking_console(now=None, step: int = 2):
+    """A Console whose stopwatch advances by exactly ``step`` seconds at every read; its
+    wall clock is ``now`` (a callable) or the real one. A CLI test passes it as
+    ``CliRunner().invoke(cli, args, obj=ticking_console())``: one per run, as one process."""
+    from quizzer.console import Clock, Console, utc_now
 
-    ticks = iter(range(0, 10_000, 2))
-    monkeypatch.setattr(quizzer.practice, "clock", lambda: float(next(ticks)))
+    ticks = iter(range(0, 100_000, step))
+    return Console(Clock(now=now or utc_now, elapsed=lambda: float(next(ticks))))
 
 
 assert "conftest.fixed" in simulations._REGISTRY

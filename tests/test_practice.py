@@ -7,14 +7,17 @@ from click.testing import CliRunner
 
 from quizzer.cli import cli
 
+from conftest import ticking_console
+
 
 @pytest.fixture(autouse=True)
-def stable(mini_bank, frozen_clock):
+def stable(mini_bank):
     return mini_bank
 
 
 def practice(*args, input):
-    result = CliRunner().invoke(cli, ["practice", "--no-plots", *args], input=input)
+    result = CliRunner().invoke(cli, ["practice", "--no-plots", *args], input=input,
+                                obj=ticking_console())
     return result.exit_code, result.output
 
 
@@ -49,31 +52,77 @@ def test_end_of_input_ends_like_quit():
                         "  Time: 0m 04s\n  Seed: 1 (quizzer practice --seed 1 repeats this order)\n")
 
 
-def test_skip_is_counted_but_not_stored(isolated_home):
-    code, out = practice("--seed", "1", "--count", "1", input="s\n")
+def test_a_skip_is_not_an_answer_but_shows_its_answer_and_comes_back_with_wrong(
+        isolated_home):
+    code, out = practice("--seed", "1", "--count", "2", input="s\nf\n")
     assert code == 0
     assert "> s\nSkipped.\n" in out
-    assert "  Score: 0/0 (-), 1 skipped\n" in out
+    assert out.endswith("""\
+Session summary
+  Score: 1/1 (100%), 1 skipped
+
+  topic  score  accuracy
+  -----  -----  --------
+  mini   1/1    100%
+
+  Time: 0m 10s
+  Skipped (the answers):
+  mini-multiple: the answer is BD.
+    Recall, sensitivity and TPR are TP / (TP + FN).
+  Practise them again with: quizzer practice --wrong
+  Seed: 1 (quizzer practice --seed 1 repeats this order)
+""")
     db = sqlite3.connect(isolated_home / "progress.db")
-    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 1
+    code, out = practice("--wrong", "--seed", "1", input="q\n")
+    assert out.startswith("[1/1] mini\n\nWhich two are the same metric as recall?")
+    practice("--wrong", "--seed", "1", input="bd\n")  # answered right at last
+    assert practice("--wrong", input="")[1] == ("Nothing to practise: no question's latest "
+                                                "answer was wrong.\n")
 
 
-def test_ctrl_c_exits_130_with_the_summary(monkeypatch):
-    import quizzer.practice
+class Lines:
+    """A stdin that gives these lines, then raises ``then`` (Ctrl-C, or end of input)."""
 
-    lines = iter(["bd\n"])
+    def __init__(self, *lines, then=KeyboardInterrupt):
+        self.lines, self.then = list(lines), then
 
-    def read_then_interrupt(options):
-        try:
-            return next(lines)
-        except StopIteration:
-            raise KeyboardInterrupt from None
+    def readline(self) -> str:
+        if self.lines:
+            return self.lines.pop(0)
+        raise self.then
 
-    monkeypatch.setattr(quizzer.practice, "_read_line", read_then_interrupt)
-    code, out = practice("--seed", "1", input="")
+    def isatty(self) -> bool:
+        return False
+
+
+def test_ctrl_c_exits_130_with_the_summary():
+    console = ticking_console()
+    console.stdin = Lines("bd\n")
+    result = CliRunner().invoke(cli, ["practice", "--no-plots", "--seed", "1"], obj=console)
+    assert result.exit_code == 130
+    assert "Session summary\n  Score: 1/1 (100%), 3 not reached\n" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_ctrl_c_while_the_feedback_is_prepared_still_counts_the_saved_answer(monkeypatch):
+    import quizzer.worked
+
+    def interrupted(self, question):
+        raise KeyboardInterrupt  # the learner presses Ctrl-C while the example is computed
+
+    monkeypatch.setattr(quizzer.worked.Prefetcher, "get", interrupted)
+    code, out = practice("--seed", "1", input="bd\n")
     assert code == 130
-    assert "Session summary\n  Score: 1/1 (100%), 3 not reached\n" in out
-    assert "Traceback" not in out
+    assert "> bd\n\n\nSession summary\n  Score: 1/1 (100%), 3 not reached\n" in out
+
+
+def test_a_share_typed_as_a_percentage_number_is_asked_again():
+    code, out = practice("--seed", "1", "--count", "4", input="s\ns\ns\n90.9\n90.9%\n")
+    assert ("> 90.9\nDid you mean 90.9%? The answer is a share of 1: type 90.9% or the "
+            "decimal.\n> 90.9%\nCorrect. The answer is 0.909") in out
+    code, out = practice("--seed", "1", "--count", "4", input="s\ns\ns\n90.9\n90.9\n")
+    assert "> 90.9\nNot quite. The answer is 0.909" in out  # asked once, then graded
 
 
 def test_answers_are_saved_and_wrong_replays_only_the_missed(isolated_home):
@@ -85,11 +134,11 @@ def test_answers_are_saved_and_wrong_replays_only_the_missed(isolated_home):
                     ("mini-single", "0", 1, 2.0), ("mini-numeric", "0.9", 0, 2.0)]
     code, out = practice("--wrong", "--seed", "2", input="ad\n0.909\nf\n")
     assert code == 0
-    assert [line for line in out.splitlines() if line.startswith("[")] == [
-        "[1/3] mini  (mini-multiple)", "[2/3] mini  (mini-numeric)", "[3/3] mini  (mini-tf)"]
+    assert [line.rsplit("(", 1)[1] for line in out.splitlines()
+            if "The answer is" in line] == ["mini-multiple)", "mini-numeric)", "mini-tf)"]
     assert "  Score: 3/3 (100%)\n" in out
     code, out = practice("--wrong", input="")
-    assert (code, out) == (0, "Nothing to practise: no question you answered last time was "
+    assert (code, out) == (0, "Nothing to practise: no question's latest answer was "
                               "wrong.\n")
 
 
@@ -106,6 +155,11 @@ def test_unknown_topic_suggests_the_closest():
         in result.output
 
 
+def test_no_question_id_before_grading():
+    code, out = practice("--seed", "1", input="q\n")
+    assert "mini-multiple" not in out.split("> q")[0]
+
+
 def test_topic_alias_is_accepted():
     code, out = practice("--topic", "TINY", "--seed", "1", "--count", "1", input="q\n")
     assert code == 0
@@ -113,7 +167,7 @@ def test_topic_alias_is_accepted():
 
 
 TRANSCRIPT_SEED_1 = """\
-[1/4] mini  (mini-multiple)
+[1/4] mini
 
 Which two are the same metric as recall?
 
@@ -128,7 +182,7 @@ Choose TWO (letters, e.g. ab)
 > b
 Choose exactly TWO letters; you gave 1.
 > ac
-Not quite. The answer is BD.
+Not quite. The answer is BD.  (mini-multiple)
   A (you chose): Precision divides by predicted positives.
   B (correct): Another name for recall.
   C (you chose): That is the true negative rate.
@@ -139,11 +193,7 @@ Not quite. The answer is BD.
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
 
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
-
-[2/4] mini  (mini-tf)
+[2/4] mini
 
 Accuracy is a good metric for a rare disease.
 
@@ -151,18 +201,14 @@ Answer t (true) or f (false)
 > ab
 'ab' is not an answer: type t for true or f for false.
 > t
-Not quite. The answer is False.
+Not quite. The answer is False.  (mini-tf)
 
   A model that always says healthy is very accurate and useless.
 
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
 
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
-
-[3/4] mini  (mini-single)
+[3/4] mini
 
 Which formula gives precision?
 
@@ -176,36 +222,31 @@ Choose ONE letter
 > ?
 Type the letter(s) of your answer in any case, with or without separators (b,
 ac, a,c); t or f for true/false; a number for numeric questions (0.91, 91%,
-50/55). s skips this question, q ends the session with your score.
+50/55). ? shows this help, s skips this question, q ends the session with your
+score.
 > b
-Correct. The answer is B.
+Correct. The answer is B.  (mini-single)
+  A: That is specificity.
   B (you chose, correct): Of all predicted positives, the share that is right.
+  C: That is recall.
 
   Precision is 0.909 for the cat example.
 
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
 
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
-
-[4/4] mini  (mini-numeric)
+[4/4] mini
 
 TP 50, FP 5. What is the precision?
 
 Type a number
 > 50/55
-Correct. The answer is 0.909 (within ±0.005).
+Correct. The answer is 0.909 (within ±0.005).  (mini-numeric)
 
   50 / 55 = 0.909.
 
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
-
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
 
 Session summary
   Score: 2/4 (50%)

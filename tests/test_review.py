@@ -1,23 +1,25 @@
 """`quizzer review` and `quizzer plan`: whole transcripts with a movable wall clock.
 
-The scheduling clock (quizzer.scheduling.wall_clock) is replaced by a Clock the test moves a
-day at a time; practice's stopwatch is the 2-seconds-a-read frozen_clock; TZ is UTC.
+Each run gets a Console whose wall clock is WALL, which the test moves a day at a time, and
+whose stopwatch advances 2 seconds a read; TZ is UTC.
 """
 
+import re
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from click.testing import CliRunner
 
-import quizzer.practice
 import quizzer.review
-import quizzer.scheduling
 from quizzer import scheduling as sch
 from quizzer.bank import load
 from quizzer.cli import cli
 from quizzer.grading import Presented
 from quizzer.store import open_store
+from quizzer.terminal import day_text
+
+from conftest import ticking_console
 
 MONDAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
 # The right answer to each fixture item when choices are shown in bank order.
@@ -39,11 +41,13 @@ class Clock:
 pytestmark = pytest.mark.usefixtures("utc_zone")
 
 
+WALL = Clock(MONDAY)
+
+
 @pytest.fixture(autouse=True)
-def clock(mini_bank, frozen_clock, monkeypatch):
-    fake = Clock(MONDAY)
-    monkeypatch.setattr(quizzer.scheduling, "wall_clock", fake)
-    return fake
+def clock(mini_bank):
+    WALL.now = MONDAY
+    return WALL
 
 
 @pytest.fixture
@@ -54,7 +58,7 @@ def unshuffled(monkeypatch):
 
 
 def run(*args, input=""):
-    result = CliRunner().invoke(cli, [*args], input=input)
+    result = CliRunner().invoke(cli, [*args], input=input, obj=ticking_console(WALL))
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 
@@ -64,14 +68,18 @@ def review(*args, input=""):
 
 
 def headers(out: str) -> list[str]:
-    return [line.split("(")[1].split(")")[0] for line in out.splitlines()
-            if line.startswith("[")]
+    """The items reviewed, in order: ids are shown once graded, skipped or turned over."""
+    ids = []
+    for found in re.findall(r"\((mini-[a-z-]+)\)", out):
+        if not ids or ids[-1] != found:
+            ids.append(found)
+    return ids
 
 
 def queue_now(**kw):
     bank = load([], builtin=True)
     with open_store() as store:
-        return quizzer.review.build_queue(bank, store.schedules(), sch.wall_clock(),
+        return quizzer.review.build_queue(bank, store.schedules(), WALL(),
                                           exam=store.exam_date(), **kw)
 
 
@@ -96,19 +104,32 @@ def test_nothing_due_says_so_and_when_the_next_review_is(clock, unshuffled):
                    "  Next due: 5 items tomorrow (Wed 14 May); 5 in the next 7 days.\n")
 
 
-def test_the_daily_new_limit_holds_across_sessions(clock):
-    code, out = review("--new", "2", input="\n3\nq\n")
-    assert out.startswith("To review: 2 new items.\n")
-    code, out = review("--new", "2", input="q\n")
-    assert out.startswith("To review: 1 new item.\n")  # one of today's two is used
-    review("--new", "2", input="a\n")
-    code, out = review("--new", "2")
-    assert (code, out.splitlines()[0]) == (0, (
-        "Nothing is due, and today's new items are done (2 a day; 3 still new, quizzer "
-        "review --new N for more)."))
+def test_questions_and_flashcards_have_their_own_daily_new_limits(clock, unshuffled):
+    limits = ("--new-cards", "1", "--new-questions", "2")
+    code, out = review(*limits, input="\n3\nq\n")  # the flashcard, then quit
+    assert out.startswith("To review: 1 new flashcard and 2 new questions.\n")
+    code, out = review(*limits, input="b\nq\n")  # one new question (wrong), then quit
+    assert out.startswith("To review: 2 new questions.\n")
+    code, out = review(*limits, input="q\n")
+    assert out.startswith("To review: 1 new question.\n")  # one of today's two is used
+    review(*limits, input="ab\n")
+    code, out = review(*limits)
+    assert (code, " ".join(out.splitlines()[:2])) == (0, (
+        "Nothing is due, and today's new questions (2 a day, 2 still new; --new-questions N "
+        "for more) are done."))
     clock.advance(days=1)
-    out = review("--new", "2", input="q\n")[1]  # mini-single was wrong yesterday
-    assert out.startswith("To review: 1 item due and 2 new.\n")
+    out = review(*limits, input="q\n")[1]  # mini-single was wrong yesterday
+    assert out.startswith("To review: 1 item due, then 2 new questions.\n")
+
+
+def test_review_offers_flashcards_after_a_first_practice_session(clock):
+    """Practice starts questions; the day's new flashcards are still there for review."""
+    run("practice", "--no-plots", "--seed", "1", input="bd\nf\nb\n0.909\n")
+    code, out = review("--new-questions", "3", input="q\n")
+    assert out.startswith("To review: 1 new flashcard.\n")
+    review("--new-questions", "3", input="\n3\n")
+    code, out = review("--new-questions", "3", "--new-cards", "1")
+    assert out.splitlines()[0] == "Nothing is due."
 
 
 def test_a_week_of_right_answers_spaces_the_reviews_out(clock, unshuffled):
@@ -168,17 +189,13 @@ def test_limit_and_topic(clock):
 
 # ------------------------------------------------------------------------------ ending
 
-def test_ctrl_c_exits_130_keeping_the_answers_given(monkeypatch):
-    lines = iter(["\n", "4\n", "c\n"])
+def test_ctrl_c_exits_130_keeping_the_answers_given():
+    from test_practice import Lines
 
-    def read_then_interrupt(options):
-        try:
-            return next(lines)
-        except StopIteration:
-            raise KeyboardInterrupt from None
-
-    monkeypatch.setattr(quizzer.practice, "_read_line", read_then_interrupt)
-    code, out = review()
+    console = ticking_console(WALL)
+    console.stdin = Lines("\n", "4\n", "c\n")
+    result = CliRunner().invoke(cli, ["review", "--no-plots", "--seed", "1"], obj=console)
+    code, out = result.exit_code, result.output
     assert code == 130
     assert "Review summary\n  Reviewed 2: 1 question (1 right), 1 card (1 easy).\n" in out
     with open_store() as store:
@@ -196,19 +213,18 @@ def test_quit_on_a_revealed_card_saves_nothing_and_exits_0(isolated_home):
 
 def test_bad_rating_is_asked_again():
     out = review(input="\n5\ngood\n3\nq\n")[1]
-    assert out.count("Type 1, 2, 3 or 4 (q ends the session).") == 2
+    assert out.count("Type 1, 2, 3 or 4 (? help, s skips, q ends the session).") == 2
     assert "> 3\nNext review: in 2 days (Wed 14 May).\n" in out
 
 
 # ------------------------------------------------------------------------------ practice
 
-def test_practice_answers_feed_the_schedule_wrong_again_right_good_slow_hard(monkeypatch):
+def test_practice_answers_feed_the_schedule_wrong_again_right_good_slow_hard():
+    run("practice", "--no-plots", "--seed", "1", "--count", "2",
+        input="bd\nf\n")  # seed 1: mini-multiple right, mini-tf right
+    slow = ticking_console(WALL, step=100)  # now every answer takes 100 s: slow
     CliRunner().invoke(cli, ["practice", "--no-plots", "--seed", "1", "--count", "2"],
-                       input="bd\nf\n")  # seed 1: mini-multiple right, mini-tf right
-    ticks = iter(range(0, 10_000, 100))  # now every answer takes 100 s: slow
-    monkeypatch.setattr(quizzer.practice, "clock", lambda: float(next(ticks)))
-    CliRunner().invoke(cli, ["practice", "--no-plots", "--seed", "1", "--count", "2"],
-                       input="bd\nt\n")
+                       input="bd\nt\n", obj=slow)
     with open_store() as store:
         assert store.reviews("mini-multiple") == [(3, MONDAY), (2, MONDAY)]
         assert store.reviews("mini-tf") == [(3, MONDAY), (1, MONDAY)]
@@ -217,8 +233,7 @@ def test_practice_answers_feed_the_schedule_wrong_again_right_good_slow_hard(mon
     assert rows == 4  # every review row points at its attempt
 
 
-def test_quizzer_now_moves_the_scheduling_clock(monkeypatch):
-    monkeypatch.setattr(quizzer.scheduling, "wall_clock", _real_wall_clock)
+def test_quizzer_now_moves_the_scheduling_clock():
     result = CliRunner().invoke(cli, ["review", "--no-plots", "--new", "1"], input="\n3\n",
                                 env={"QUIZZER_NOW": "2031-02-03T10:00:00+00:00"})
     assert result.exit_code == 0, result.output
@@ -228,10 +243,6 @@ def test_quizzer_now_moves_the_scheduling_clock(monkeypatch):
     assert at.date() == date(2031, 2, 3)
     result = CliRunner().invoke(cli, ["stats"], env={"QUIZZER_NOW": "yesterday"})
     assert result.exit_code == 2 and "is not an ISO date-time" in result.output
-
-
-def _real_wall_clock():
-    return datetime.now(timezone.utc)
 
 
 # ------------------------------------------------------------------------------ plan
@@ -252,7 +263,7 @@ def test_plan_spreads_the_last_reviews_over_the_run_up_and_shows_the_workload(cl
     run_up = {i: sch.run_up_day(i, date(2025, 5, 20)) for i in RIGHT}
     assert set(run_up.values()) == {date(2025, 5, 17), date(2025, 5, 18), date(2025, 5, 19)}
     for day in sorted(set(run_up.values())):
-        text = quizzer.review.day_text(day, date(2025, 5, 14))
+        text = day_text(day, date(2025, 5, 14))
         count = sum(1 for d in run_up.values() if d == day)
         assert out.count(f"Next review: {text} (capped: 11 days without the exam).\n") == count
     # Each item comes back on exactly its run-up day (the PLAN table's 2, 2 and 1)...
@@ -328,22 +339,22 @@ The last of the 5 new items is started today (Mon 12 May).
 """
 
 FIRST_DAY = """\
-To review: 5 new items.
+To review: 1 new flashcard and 4 new questions.
 
-[1/5] mini  (mini-card)  flashcard
+[1/5] mini  flashcard
 
 What is precision?
 
-Press Enter to show the back (s skips, q ends)
+Press Enter to show the back (? help, s skips, q ends)
 > 
 
-  TP / (TP + FP).
+  TP / (TP + FP).  (mini-card)
 
 How well did you recall it?  1 again  2 hard  3 good  4 easy
 > 3
 Next review: in 2 days (Wed 14 May).
 
-[2/5] mini  (mini-single)
+[2/5] mini
 
 Which formula gives precision?
 
@@ -353,7 +364,8 @@ Which formula gives precision?
 
 Choose ONE letter
 > b
-Not quite. The answer is C.
+Not quite. The answer is C.  (mini-single)
+  A: That is recall.
   B (you chose): That is specificity.
   C (correct): Of all predicted positives, the share that is right.
 
@@ -362,13 +374,9 @@ Not quite. The answer is C.
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
 
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
-
 Next review: tomorrow (Tue 13 May).
 
-[3/5] mini  (mini-multiple)
+[3/5] mini
 
 Which two are the same metric as recall?
 
@@ -379,7 +387,8 @@ Which two are the same metric as recall?
 
 Choose TWO (letters, e.g. ab)
 > bd
-Not quite. The answer is BC.
+Not quite. The answer is BC.  (mini-multiple)
+  A: Precision divides by predicted positives.
   B (you chose, correct): Another name for recall.
   C (correct): Another name for recall.
   D (you chose): That is the true negative rate.
@@ -389,47 +398,35 @@ Not quite. The answer is BC.
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
 
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
-
 Next review: tomorrow (Tue 13 May).
 
-[4/5] mini  (mini-tf)
+[4/5] mini
 
 Accuracy is a good metric for a rare disease.
 
 Answer t (true) or f (false)
 > f
-Correct. The answer is False.
+Correct. The answer is False.  (mini-tf)
 
   A model that always says healthy is very accurate and useless.
 
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
 
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
-
 Next review: in 2 days (Wed 14 May).
 
-[5/5] mini  (mini-numeric)
+[5/5] mini
 
 TP 50, FP 5. What is the precision?
 
 Type a number
 > 0.909
-Correct. The answer is 0.909 (within ±0.005).
+Correct. The answer is 0.909 (within ±0.005).  (mini-numeric)
 
   50 / 55 = 0.909.
 
   Worked example: conftest.fixed(tp=50, fp=5)
     - Precision = 50/55 = 0.909.
-
-    tp  fp  precision
-    --  --  ---------
-    50   5      0.909
 
 Next review: in 2 days (Wed 14 May).
 
@@ -454,4 +451,4 @@ cards:
 """)
     code, out = review("--bank", str(extra), "--topic", "extra", input="\n3\n")
     assert code == 0, out
-    assert "> \n\n  0.80\n\nHow well" in out
+    assert "> \n\n  0.80  (extra-card)\n\nHow well" in out

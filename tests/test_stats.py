@@ -8,11 +8,11 @@ from datetime import date, datetime, timezone
 import pytest
 from click.testing import CliRunner
 
-import quizzer.scheduling
 from quizzer import scheduling as sch
 from quizzer import stats as st
 from quizzer.bank import load
 from quizzer.cli import cli
+from quizzer.console import Clock, Console
 from quizzer.store import open_store
 
 TODAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # Monday
@@ -24,8 +24,13 @@ pytestmark = pytest.mark.usefixtures("utc_zone")
 
 
 @pytest.fixture(autouse=True)
-def frozen_now(mini_bank, monkeypatch):
-    monkeypatch.setattr(quizzer.scheduling, "wall_clock", lambda: TODAY)
+def stable(mini_bank):
+    return mini_bank
+
+
+def stats(*args, now=TODAY):
+    """``quizzer stats ARGS`` with the wall clock at ``now``."""
+    return CliRunner().invoke(cli, ["stats", *args], obj=Console(Clock(now=lambda: now)))
 
 
 def utc(day: int, month: int = 5, hour: int = 9) -> datetime:
@@ -92,7 +97,7 @@ def test_an_exam_date_brings_a_last_review_into_the_run_up(history):
 
 
 def test_stats_transcript(history):
-    result = CliRunner().invoke(cli, ["stats"])
+    result = stats()
     assert result.exit_code == 0
     assert result.output == """\
 Progress on Mon 12 May 2025
@@ -118,7 +123,7 @@ Due: 1 today, 2 in the next 7 days, 3 in the next 30.
 
 
 def test_stats_json(history):
-    result = CliRunner().invoke(cli, ["stats", "--json"])
+    result = stats("--json")
     data = json.loads(result.output)
     assert data["today"] == "2025-05-12" and data["exam_date"] is None
     assert data["topics"][0] == {
@@ -134,7 +139,7 @@ def test_stats_json(history):
 
 def test_the_plot_is_a_valid_png_of_both_panels(history, tmp_path):
     path = tmp_path / "progress.png"
-    result = CliRunner().invoke(cli, ["stats", "--plot", str(path)])
+    result = stats("--plot", str(path))
     assert result.exit_code == 0
     assert result.output.endswith(f"Plot: {path}\n")
     data = path.read_bytes()
@@ -160,19 +165,18 @@ def test_the_chart_shows_well_supported_accuracy_points_and_the_forecast(history
 
 
 def test_stats_on_a_fresh_store_and_an_unwritable_plot(tmp_path):
-    result = CliRunner().invoke(cli, ["stats", "--json"])
+    result = stats("--json")
     data = json.loads(result.output)
     assert data["total"]["new"] == 5 and data["total"]["attempts"] == 0
     assert data["total"]["accuracy"] is None and data["total"]["recall"] is None
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = CliRunner().invoke(cli, ["stats", "--plot", str(blocker / "p.png")])
+    result = stats("--plot", str(blocker / "p.png"))
     assert result.exit_code == 1 and result.output.startswith("Error: cannot write the plot")
 
 
 def test_days_are_local_in_what_is_printed(monkeypatch, history):
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()
-    monkeypatch.setattr(quizzer.scheduling, "wall_clock", lambda: utc(12, hour=20))
-    out = CliRunner().invoke(cli, ["stats"]).output
+    out = stats(now=utc(12, hour=20)).output
     assert out.startswith("Progress on Tue 13 May 2025\n")  # 05:00 on the 13th in Tokyo

@@ -1,0 +1,287 @@
+"""Asking one question, in the steps every screen shares: read, record, render.
+
+1. :func:`read_response` reads lines until one is an answer (help and wrong keystrokes are
+   handled here; ``s`` returns None, ``q`` raises :class:`~quizzer.console.Quit`). It saves
+   nothing, so the exam can read answers, change them and record them at submission.
+2. :func:`record_answer` grades the response and saves it with the item's new schedule in
+   one transaction, returning the :class:`~quizzer.session.Result` for the score.
+3. :func:`render_feedback` is the text: the verdict and the key, the why of every option,
+   the explanation; the worked example follows (:mod:`quizzer.example_text`), and
+   :func:`after_feedback` waits in a terminal for Enter, ``w``, ``o`` or ``q``.
+
+Practice and review call these in that order; a screen adds the result to its score between
+steps 2 and 3, so Ctrl-C while the feedback is being prepared still counts the saved answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizzer import terminal as t
+from quizzer.bank import Question, fill_placeholders, placeholders
+from quizzer.console import Console, Quit
+from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
+                             instruction, parse)
+from quizzer.session import Result
+
+HELP = ("Type the letter(s) of your answer in any case, with or without separators (b, ac, "
+        "a,c); t or f for true/false; a number for numeric questions (0.91, 91%, 50/55). "
+        "? shows this help, s skips this question, q ends the session with your score.")
+
+WAIT_PROMPT = "Enter: next · w: whole worked example · o: open the plot · q: quit"
+WAIT_PROMPT_ASCII = "Enter: next, w: whole worked example, o: open the plot, q: quit"
+
+
+def placeholders_in_question(question: Question) -> bool:
+    return any(placeholders(text) for text in (question.prompt,
+                                               *(c.text for c in question.choices)))
+
+
+def render_question(presented: Presented, index: int, total: int, values: dict,
+                    cols: int | None = None) -> str:
+    """The question as asked: its topic but not its id (the id can give the answer away;
+    the feedback shows it)."""
+    q = presented.question
+    lines = [t.heading(f"[{index}/{total}] {q.topic}"), "",
+             t.wrap(fill_placeholders(q.prompt, values), cols=cols), ""]
+    for letter, choice in presented.shown_choices():
+        lines.append(t.wrap(fill_placeholders(choice.text, values), indent="     ",
+                            first=f"  {letter}) ", cols=cols))
+    if q.choices:
+        lines.append("")
+    lines.append(t.dim(instruction(presented)))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------ 1. read
+
+def percent_slip(question: Question, response: Response) -> str | None:
+    """'90.9%' when a numeric answer is off by exactly a factor of 100 (90.9 typed for a
+    share of 0.909), else None. Only for shares (0 < |answer| <= 1) without a unit."""
+    if question.kind != "numeric" or question.unit or not 0 < abs(question.answer) <= 1:
+        return None
+    value = float(response.value)
+    if grade(question, response) or not grade(question, Response(value / 100)):
+        return None
+    return f"{value:g}%"
+
+
+def read_response(console: Console, presented: Presented) -> Response | None:
+    """Read until an answer: the Response, or None for s (skip: the screen says so). q
+    raises Quit, end of input EOFError, Ctrl-C KeyboardInterrupt; nothing is saved here."""
+    hinted = False
+    while True:
+        console.write("> ", nl=False)
+        parsed = parse(presented, console.read_line())
+        if isinstance(parsed, Invalid):
+            console.write(t.dim(parsed.reason))
+            continue
+        if isinstance(parsed, Command):
+            if parsed.name == "help":
+                console.write(t.wrap(HELP, cols=console.width))
+                continue
+            if parsed.name == "quit":
+                raise Quit
+            return None
+        slip = None if hinted else percent_slip(presented.question, parsed)
+        if slip:
+            hinted = True  # asked once: the same number again is graded as typed
+            console.write(t.wrap(f"Did you mean {slip}? The answer is a share of 1: "
+                                 f"type {slip} or the decimal.", cols=console.width))
+            continue
+        return parsed
+
+
+# ---------------------------------------------------------------------------- 2. record
+
+def record_answer(store, session_id: int, question: Question, response: Response,
+                  seconds: float, at) -> Result:
+    """Grade and save the answer with the item's new schedule (one transaction)."""
+    correct = grade(question, response)
+    # The answer also feeds the spaced-repetition schedule, in the same transaction.
+    from quizzer import scheduling  # fsrs loads at the first answer, not at start-up
+
+    outcome = scheduling.after_answer(store.schedule(question.id), question, correct,
+                                      seconds, at)
+    store.record_attempt(session_id, question.id, question.topic, response.to_text(),
+                         correct, seconds, now=at, outcome=outcome)
+    return Result(question.id, question.topic, correct, seconds)
+
+
+# ---------------------------------------------------------------------------- 3. render
+
+def render_feedback(presented: Presented, response: Response, correct: bool,
+                    values: dict, cols: int | None = None) -> str:
+    """The verdict, the key and the question's id; the why of every option, marked as
+    chosen and/or correct; then the explanation."""
+    q = presented.question
+    fill = (lambda text: fill_placeholders(text, values))
+    verdict = t.good("Correct.") if correct else t.bad("Not quite.")
+    lines = [f"{verdict} The answer is {answer_text(presented)}." + t.dim(f"  ({q.id})")]
+    if q.choices:
+        chosen = response.value
+        for letter, choice in presented.shown_choices():
+            index = q.choices.index(choice)
+            mark = {(True, True): " (you chose, correct)", (True, False): " (you chose)",
+                    (False, True): " (correct)", (False, False): ""}[
+                        (index in chosen, choice.correct)]
+            lines.append(t.wrap(fill(choice.why), indent="     ", first=f"  {letter}{mark}: ",
+                                cols=cols))
+    lines += ["", t.wrap(fill(q.explanation), indent="  ", first="  ", cols=cols)]
+    return "\n".join(lines)
+
+
+def render_answer_key(presented: Presented, values: dict, cols: int | None = None) -> str:
+    """A skipped question at the end of a session: its id, answer and explanation."""
+    q = presented.question
+    return "\n".join([
+        t.wrap(f"{q.id}: the answer is {answer_text(presented)}.", indent="      ",
+               first="  ", cols=cols),
+        t.wrap(fill_placeholders(q.explanation, values), indent="    ", cols=cols)])
+
+
+@dataclass
+class Feedback:
+    """What the wait after feedback can still show: the worked example and its topic."""
+
+    worked: object   # quizzer.worked.Worked or None
+    topic: str
+
+
+def after_feedback(console: Console, feedback: Feedback, show_whole, open_plot) -> None:
+    """In a terminal, wait: Enter next, w the whole worked example, o the plot in the
+    system viewer, q quit (raises Quit). Piped input does not wait."""
+    if not console.is_terminal:
+        return
+    encoding = (getattr(console.output, "encoding", "") or "").lower()
+    prompt = WAIT_PROMPT if "utf" in encoding else WAIT_PROMPT_ASCII
+    while True:
+        console.write(t.dim(prompt) + " ", nl=False)
+        key = console.read_key().lower()
+        console.write("")
+        if key in ("", " "):
+            return
+        if key == "q":
+            raise Quit
+        if key == "w" and feedback.worked is not None:
+            show_whole(feedback)
+        elif key == "o" and feedback.worked is not None:
+            open_plot(feedback)
+        elif key in ("?", "h"):
+            console.write(t.wrap("Enter (or space) goes on to the next question; w prints "
+                                 "every finding and the table of the worked example; o opens "
+                                 "its plot in your image viewer; q ends the session.",
+                                 cols=console.width))
+        else:
+            console.write(t.dim("Press Enter for the next question (w, o, q, ? for help)."))
+
+
+# ------------------------------------------------------------------ worked example and plot
+
+@dataclass
+class PlotOptions:
+    """How plots are shown: ``plots`` off draws none; ``style`` is --plot-style (None: the
+    QUIZZER_PLOT_STYLE variable, then what the terminal can do, decided at first use)."""
+
+    plots: bool = True
+    style: str | None = None
+    _chosen: tuple | None = None
+
+    def chosen(self, console: Console) -> tuple[str, str | None]:
+        if self._chosen is None:
+            from quizzer import plot_display
+
+            try:
+                self._chosen = plot_display.choose(self.style, _isatty(console.output))
+            except ValueError:  # a bad QUIZZER_PLOT_STYLE was reported by the CLI already
+                self._chosen = ("text" if _isatty(console.output) else "none", None)
+        return self._chosen
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def show_plot(console: Console, worked, plots: PlotOptions, indent: str = "  ") -> None:
+    """The chart inline (kitty, iTerm2, sixel), as a text preview, or its path."""
+    if not plots.plots or worked is None or worked.example is None:
+        return
+    style, protocol = plots.chosen(console)
+    if style == "inline" and worked.png is not None:
+        from quizzer import plot_display
+
+        try:
+            png = worked.png.read_bytes()
+            rows = max(8, min(16, _terminal_rows() // 2))
+            console.write_raw(indent + plot_display.image(png, protocol, console.width
+                                                          - len(indent), rows))
+            console.write("")
+            return
+        except (OSError, ValueError):
+            style = "text"  # an unreadable PNG: the preview still shows the shape
+    if style == "text":
+        from quizzer.preview import render
+
+        encoding = getattr(console.output, "encoding", None)
+        console.write(render(worked.example.chart, encoding, width=console.width))
+    elif worked.png is not None:
+        console.write(t.dim(f"{indent}Plot: {worked.png}"))
+
+
+def _terminal_rows() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).lines
+
+
+def show_feedback(console: Console, presented: Presented, response: Response,
+                  correct: bool, examples, plots: PlotOptions) -> Feedback:
+    """Print the feedback and the compact worked example with its plot."""
+    from quizzer.example_text import worked_compact
+
+    question = presented.question
+    worked = examples.get(question) if examples is not None else None
+    values = dict(worked.example.values) if worked and worked.example else {}
+    console.write(render_feedback(presented, response, correct, values, cols=console.width))
+    if worked is not None:
+        console.write("\n" + worked_compact(worked, cols=console.width))
+        show_plot(console, worked, plots)
+    return Feedback(worked, _explain_topic(examples, question))
+
+
+def _explain_topic(examples, question: Question) -> str:
+    """The topic whose ``explain`` runs this question's worked example: the question's own
+    if its simulation module is that topic's, else the topic that owns the module."""
+    bank = getattr(examples, "bank", None)
+    worked_ref = getattr(examples, "ref_of", None)
+    if bank is None or worked_ref is None:
+        return question.topic
+    ref = worked_ref(question)
+    if ref is None:
+        return question.topic
+    module = ref.simulation.split(".", 1)[0]
+    owners = [tp.slug for tp in bank.topics
+              if tp.example and tp.example.simulation.split(".", 1)[0] == module]
+    return question.topic if question.topic in owners or not owners else owners[0]
+
+
+def wait(console: Console, feedback: Feedback, plots: PlotOptions) -> None:
+    """After the feedback, in a terminal: Enter, w, o or q (see :func:`after_feedback`)."""
+    from quizzer.example_text import worked_whole
+
+    def whole(fb: Feedback) -> None:
+        console.write(worked_whole(fb.worked, fb.topic, cols=console.width))
+
+    def open_plot(fb: Feedback) -> None:
+        if fb.worked.png is None:
+            console.write(t.wrap("No plot was drawn (--no-plots, or it failed above).",
+                                 cols=console.width))
+            return
+        from quizzer.plot_display import open_in_viewer
+
+        console.write(t.wrap(open_in_viewer(fb.worked.png), cols=console.width))
+
+    after_feedback(console, feedback, whole, open_plot)
