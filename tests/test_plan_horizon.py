@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-import quizzer.scheduling
 from quizzer import scheduling as sch
 from quizzer.bank import Question
 from quizzer.cli import cli
+from quizzer.console import Clock, Console
 from quizzer.store import open_store
 
 NOW = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
@@ -20,13 +20,9 @@ TODAY = date(2025, 5, 12)
 pytestmark = pytest.mark.usefixtures("utc_zone", "mini_bank")
 
 
-@pytest.fixture(autouse=True)
-def frozen_now(monkeypatch):
-    monkeypatch.setattr(quizzer.scheduling, "wall_clock", lambda: NOW)
-
-
 def run(*args):
-    result = CliRunner().invoke(cli, list(args))
+    """The command with the wall clock at NOW."""
+    result = CliRunner().invoke(cli, list(args), obj=Console(Clock(now=lambda: NOW)))
     return result.exit_code, result.output
 
 
@@ -71,7 +67,8 @@ def test_the_date_is_saved_only_after_its_plan_succeeds(monkeypatch):
         raise RuntimeError("the plan failed")
 
     monkeypatch.setattr(stats, "exam_plan", broken)
-    result = CliRunner().invoke(cli, ["plan", "--exam-date", "2025-06-30"])
+    result = CliRunner().invoke(cli, ["plan", "--exam-date", "2025-06-30"],
+                                obj=Console(Clock(now=lambda: NOW)))
     assert isinstance(result.exception, RuntimeError)
     assert saved_exam() is None
 
