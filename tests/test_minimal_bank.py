@@ -8,20 +8,24 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-import quizzer.scheduling
 from quizzer.cli import cli
+
+from conftest import ticking_console
 
 MINIMAL = str(Path(__file__).parent / "fixtures" / "minimal")
 
 
+MONDAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
+
+
 @pytest.fixture(autouse=True)
-def stable(mini_bank, frozen_clock, utc_zone, monkeypatch):
-    monday = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
-    monkeypatch.setattr(quizzer.scheduling, "wall_clock", lambda: monday)
+def stable(mini_bank, utc_zone):
+    return mini_bank
 
 
 def run(*args, input=""):
-    result = CliRunner().invoke(cli, [*args, "--bank", MINIMAL], input=input)
+    result = CliRunner().invoke(cli, [*args, "--bank", MINIMAL], input=input,
+                                obj=ticking_console(lambda: MONDAY))
     assert "Traceback" not in result.output
     return result.exit_code, result.output
 
@@ -35,7 +39,7 @@ def test_practice_shows_no_worked_example():
     code, out = run("practice", "-t", "sql-joins", "--seed", "1", input="a\nt\n")
     assert code == 0
     assert out == """\
-[1/2] sql-joins  (sql-inner)
+[1/2] sql-joins
 
 Which join keeps only the rows that match in both tables?
 
@@ -44,19 +48,19 @@ Which join keeps only the rows that match in both tables?
 
 Choose ONE letter
 > a
-Not quite. The answer is B.
+Not quite. The answer is B.  (sql-inner)
   A (you chose): It also keeps unmatched rows of the left table.
   B (correct): It keeps matching rows only.
 
   An inner join is the intersection of the two tables on the join key.
 
-[2/2] sql-joins  (sql-null-tf)
+[2/2] sql-joins
 
 A LEFT JOIN fills the right table's columns with NULL where nothing matches.
 
 Answer t (true) or f (false)
 > t
-Correct. The answer is True.
+Correct. The answer is True.  (sql-null-tf)
 
   Unmatched left rows are kept, with NULL for every right-hand column.
 
