@@ -40,6 +40,17 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why one shown option is right or wrong (the feedback of every option, for exports
+    that show all of them, such as the Anki back)."""
+
+    label: str
+    text: str
+    why: str
+    correct: bool
+
+
+@dataclass(frozen=True)
 class CardContent:
     """One card: a concept card (``kind == "card"``) or a question of the bank's kinds.
 
@@ -58,6 +69,8 @@ class CardContent:
     example: ExampleRef | None = None
     finding: str = ""
     chart: Any = field(default=None, compare=False)
+    reasons: tuple = ()   # Reason per shown option, in the shown order (choice kinds)
+    findings: tuple = ()  # every finding of the worked example, the key one first
 
     @property
     def kind_label(self) -> str:
@@ -69,8 +82,9 @@ def key_finding(example) -> str:
     return example.findings[0] if example is not None and example.findings else ""
 
 
-def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str]:
-    """(front paragraphs, back paragraphs, answer) of a question, choices shuffled by id."""
+def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str, tuple]:
+    """(front paragraphs, back paragraphs, answer, reasons) of a question, choices shuffled
+    by id."""
     shown = present(question, random.Random(question.id))
     front = [Paragraph(fill(question.prompt), "prompt")]
     front += [Paragraph(fill(choice.text), "choice", letter)
@@ -89,18 +103,21 @@ def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str]:
         answer = answer_text(shown)
         back = [Paragraph(f"Answer {answer}", "answer")]
     back.append(Paragraph(fill(question.explanation), "explanation"))
-    return tuple(front), tuple(back), answer
+    reasons = tuple(Reason(letter, fill(c.text), fill(c.why), c.correct)
+                    for letter, c in shown.shown_choices())
+    return tuple(front), tuple(back), answer, reasons
 
 
 def question_content(question: Question, bank: Bank, example) -> CardContent:
     values = dict(example.values) if example is not None else {}
-    front, back, answer = _question_faces(question, lambda text: fill_placeholders(text, values))
+    front, back, answer, reasons = _question_faces(
+        question, lambda text: fill_placeholders(text, values))
     finding = key_finding(example)
     if finding:
         back += (Paragraph(finding, "finding"),)
     return CardContent(question.id, question.topic, bank.topic(question.topic).title,
                        question.kind, front, back, answer, example_for(question, bank),
-                       finding, _chart(example))
+                       finding, _chart(example), reasons, _findings(example))
 
 
 def card_content(card: Card, bank: Bank, example) -> CardContent:
@@ -111,7 +128,12 @@ def card_content(card: Card, bank: Bank, example) -> CardContent:
         back += (Paragraph(finding, "finding"),)
     return CardContent(card.id, card.topic, bank.topic(card.topic).title, "card",
                        (Paragraph(fill_placeholders(card.front, values), "front"),), back,
-                       "", example_for(card, bank), finding, _chart(example))
+                       "", example_for(card, bank), finding, _chart(example),
+                       findings=_findings(example))
+
+
+def _findings(example) -> tuple:
+    return tuple(example.findings) if example is not None else ()
 
 
 def _chart(example):

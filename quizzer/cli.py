@@ -570,5 +570,49 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
            f"scale (actual size, not 'fit to page'), flipping on the {flip} edge{shift}.")
 
 
+@export.command("anki")
+@click.option("--out", "-o", default="quizzer.apkg", show_default=True,
+              type=click.Path(dir_okay=False), help="The Anki package to write.")
+@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
+              help="Only this topic (repeatable). Default: all topics.")
+@click.option("--what", type=click.Choice(["cards", "questions", "all"]), default="all",
+              show_default=True, help="Concept cards, questions, or both.")
+@click.option("--plots/--no-plots", default=True, show_default=True,
+              help="Put each worked example's plot on the back.")
+@bank_option
+def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tuple) -> None:
+    """Write the bank as an Anki deck (.apkg): one deck per topic, plots on the backs.
+
+    Importing it again after a new export updates your notes and keeps their reviews.
+
+    Example: quizzer export anki --topic cm --out cm.apkg
+    """
+    from quizzer import anki_deck
+    from quizzer import terminal as t
+    from quizzer.export_file import ExportTargetError, check_target
+
+    loaded = _load_bank(bank)
+    slugs = _resolve_topics(loaded, topic_names)
+    try:
+        target = check_target(out)
+    except ExportTargetError as err:
+        raise click.ClickException(str(err)) from None
+    count = len(anki_deck.chosen(loaded, what, slugs))
+    if not count:
+        raise click.ClickException("no cards match those options")
+    with click.progressbar(length=2 * count, label="Making notes", file=sys.stderr,
+                           hidden=not t.is_tty(sys.stderr) or count < 24) as bar:
+        try:
+            summary = anki_deck.export(loaded, what, slugs, target, plots=plots,
+                                       workers=os.cpu_count() or 1, progress=bar.update)
+        except OSError as err:
+            raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
+    t.echo(f"Wrote {t.plural(summary.notes, 'note')} ({t.plural(summary.cards, 'card')}, "
+           f"{summary.media} plot{'s' if summary.media != 1 else ''}) in "
+           f"{t.plural(summary.decks, 'deck')} to {target}.")
+    t.echo("Import it in Anki with File > Import; importing a newer export updates the same "
+           "notes.")
+
+
 def main() -> None:
     cli(prog_name="quizzer")

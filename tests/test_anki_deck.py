@@ -1,0 +1,192 @@
+"""`quizzer export anki`: the package is checked by importing it with Anki's own engine."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quizzer.anki_deck import NoteLedger, escape, stable_id, tag
+from quizzer.bank import load
+from quizzer.card_content import deck
+from quizzer.cli import cli
+
+anki_collection = pytest.importorskip(
+    "anki.collection", reason="Anki's engine (the anki package) needs glibc 2.35 or newer")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def fixture_bank(mini_bank):
+    return mini_bank
+
+
+def export(tmp_path, *args, name="deck.apkg", env=None):
+    out = tmp_path / name
+    result = CliRunner().invoke(cli, ["export", "anki", "--out", str(out), *args],
+                                env=env or {})
+    return result, out
+
+
+class Anki:
+    """An empty Anki collection in a temporary folder, importing with the desktop defaults
+    (update a note when the incoming one is newer)."""
+
+    def __init__(self, folder: Path):
+        self.col = anki_collection.Collection(str(folder / "collection.anki2"))
+        self.options = self.col._backend.get_import_anki_package_presets()
+
+    def import_(self, path: Path):
+        return self.col.import_anki_package(anki_collection.ImportAnkiPackageRequest(
+            package_path=str(path), options=self.options)).log
+
+    def note(self, item_id: str):
+        return self.col.get_note(self.col.find_notes(f'"Item:{item_id}"')[0])
+
+    def close(self):
+        self.col.close()
+
+
+@pytest.fixture
+def anki(tmp_path):
+    (tmp_path / "anki").mkdir()
+    collection = Anki(tmp_path / "anki")
+    yield collection
+    collection.close()
+
+
+def test_the_whole_transcript(tmp_path):
+    result, out = export(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"Wrote 5 notes (5 cards, 1 plot) in 1 deck to {out}.\n"
+        "Import it in Anki with File > Import; importing a newer export updates the same "
+        "notes.\n")
+    assert zipfile.is_zipfile(out)
+
+
+def test_anki_imports_every_note_card_and_plot(tmp_path, anki):
+    result, out = export(tmp_path)
+    assert result.exit_code == 0, result.output
+    log = anki.import_(out)
+    contents = deck(load(), "all", None)
+    assert len(log.new) == len(contents) == 5
+    assert anki.col.note_count() == 5 and anki.col.card_count() == 5
+    names = {d.name for d in anki.col.decks.all_names_and_ids()}
+    assert "quizzer::Mini topic" in names
+    media = set(os.listdir(anki.col.media.dir()))
+    referenced = set()
+    for nid in anki.col.find_notes(""):
+        note = anki.col.get_note(nid)
+        referenced |= {part.split('"')[0] for part in note["Plot"].split('src="')[1:]}
+    assert referenced and referenced <= media
+    single = anki.note("mini-single")
+    assert sorted(single.tags) == sorted([
+        "quizzer::topic::mini", "quizzer::kind::single", "quizzer::difficulty::2",
+        "quizzer::MLA-C01::Domain_2", "quizzer::MLS-C01::Domain_3"])
+    assert all(" " not in t for nid in anki.col.find_notes("") for t in
+               anki.col.get_note(nid).tags)
+
+
+def test_a_question_shows_prompt_and_choices_in_front_and_key_and_reasons_behind(
+        tmp_path, anki):
+    _, out = export(tmp_path)
+    anki.import_(out)
+    card = anki.note("mini-single").cards()[0]
+    front, back = card.question(), card.answer()
+    content = next(c for c in deck(load(), "questions", None) if c.id == "mini-single")
+    key = next(r.label for r in content.reasons if r.correct)
+    assert "Which formula gives precision?" in front
+    for reason in content.reasons:
+        assert f"<b>{reason.label})</b> {escape(reason.text)}" in front
+    assert "Answer " + key not in front and "That is recall." not in front
+    assert f'<div class="key">Answer {key}<br>{key}) TP / (TP + FP)</div>' in back
+    for reason in content.reasons:
+        verdict = "Correct" if reason.correct else "Wrong"
+        assert f"<b>{reason.label}) {verdict}.</b> {escape(reason.why)}" in back
+    assert "Precision is 0.909 for the cat example." in back  # placeholder filled
+    assert "Precision = 50/55 = 0.909." in back  # the worked example's finding
+    assert '<img src="conftest.fixed-' in back
+
+
+def test_a_flashcard_is_a_front_and_back_note(tmp_path, anki):
+    _, out = export(tmp_path, "--what", "cards")
+    anki.import_(out)
+    card = anki.note("mini-card").cards()[0]
+    assert "What is precision?" in card.question()
+    assert "TP / (TP + FP)." not in card.question()
+    assert "TP / (TP + FP)." in card.answer()
+    assert anki.col.note_count() == 1
+
+
+def test_text_is_escaped_for_html_and_dollars_stay(tmp_path, anki):
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "html.yaml").write_text(
+        "topic: html\ntitle: Tags & <b>text</b>\n"
+        "exam: {MLA-C01: \"Domain 2: ML Model Development\"}\n"
+        "example: {simulation: conftest.fixed, params: {tp: 50, fp: 5}}\n"
+        "cards:\n  - {id: html-card, front: \"Is 3 < 5 & $10 > $2?\", back: \"<script>x</script>\"}\n")
+    result, out = export(tmp_path, "--bank", str(bank), "--topic", "html")
+    assert result.exit_code == 0, result.output
+    anki.import_(out)
+    card = anki.note("html-card").cards()[0]
+    assert "Is 3 &lt; 5 &amp; $10 &gt; $2?" in card.question()
+    assert "&lt;script&gt;x&lt;/script&gt;" in card.answer()
+    assert "<script>x" not in card.answer()
+    assert "quizzer::Tags & <b>text</b>" in {d.name for d in anki.col.decks.all_names_and_ids()}
+
+
+def test_the_same_bank_and_epoch_give_the_same_bytes(tmp_path):
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    _, first = export(tmp_path, name="a.apkg", env=env)
+    _, second = export(tmp_path, name="b.apkg", env=env)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as package:
+        assert {info.date_time for info in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_reimporting_after_an_edit_updates_that_note_only(tmp_path, anki, monkeypatch):
+    _, out = export(tmp_path, name="first.apkg", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert len(anki.import_(out).new) == 5
+    edited = tmp_path / "edited.yaml"
+    edited.write_text((FIXTURES / "bank" / "mini.yaml").read_text().replace(
+        "Which formula gives precision?", "Which formula gives the precision?"))
+    import quizzer.bank
+
+    monkeypatch.setattr(quizzer.bank, "builtin_files", lambda: [edited])
+    _, again = export(tmp_path, name="second.apkg", env={"SOURCE_DATE_EPOCH": "1700000600"})
+    log = anki.import_(again)
+    assert (len(log.new), [n.fields[0] for n in log.updated]) == (0, ["mini-single"])
+    assert anki.col.note_count() == 5
+    assert "Which formula gives the precision?" in anki.note("mini-single")["Prompt"]
+
+
+def test_ids_are_stable_and_tags_have_no_spaces():
+    assert stable_id("deck mini") == stable_id("deck mini") != stable_id("deck other")
+    assert 1 << 40 < stable_id("x") < 1 << 63
+    assert tag("quizzer::MLA-C01::Domain 2") == "quizzer::MLA-C01::Domain_2"
+    assert tag("a  b\tc") == "a_b_c"
+
+
+def test_a_damaged_ledger_only_costs_precision(isolated_home):
+    (isolated_home / "cache").mkdir(parents=True)
+    (isolated_home / "cache" / "anki-notes.json").write_text('{"format": 1, "notes": [[[')
+    ledger = NoteLedger.read()
+    assert ledger.time("a", "v1", 100) == 100
+    ledger.save()
+    again = NoteLedger.read()
+    assert (again.time("a", "v1", 200), again.time("b", "v1", 200)) == (100, 200)
+    assert again.time("a", "v2", 300) == 300
+
+
+def test_an_unwritable_folder_is_refused_before_any_work(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "anki", "--out",
+                                      str(tmp_path / "missing" / "x.apkg")])
+    assert result.exit_code == 1
+    assert result.output == (f"Error: cannot write {tmp_path / 'missing' / 'x.apkg'}: "
+                             f"the folder {tmp_path / 'missing'} does not exist\n")
