@@ -8,14 +8,20 @@ about (the cat, the disease, the fraud) *positive*. Then
 * FP, false positive: actually negative, predicted positive (a false alarm);
 * TN, true negative: actually negative, predicted negative.
 
-Laid out as a 2x2 table this is the confusion matrix. There is no standard orientation: this
-module follows scikit-learn's convention of the *actual* class on the rows and the *predicted*
-class on the columns, and lists the positive class first, so the matrix is
-``[[TP, FN], [FP, TN]]``. Other books and the exam may put predictions on the rows, and
-scikit-learn itself orders classes by sorted label, so with labels 0/1 its matrix is
-``[[TN, FP], [FN, TP]]``: always read the axis labels first. In every layout the diagonal
-holds the correct predictions, and row and column totals give the number of actual and
-predicted examples of each class.
+Laid out as a 2x2 table this is the confusion matrix. There is no standard orientation, so
+every example here names its layout:
+
+* the ``metrics`` table and heat map: rows actual, columns predicted, positive class first,
+  ``[[TP, FN], [FP, TN]]``. This is NOT scikit-learn's order;
+* scikit-learn's ``confusion_matrix(y_true, y_pred)`` for labels 0/1: rows actual, columns
+  predicted, classes in sorted order, so the negative class (0) comes first:
+  ``[[TN, FP], [FN, TP]]``;
+* a common slide layout: rows predicted, columns actual, positive class first:
+  ``[[TP, FP], [FN, TN]]``.
+
+Read the axis labels before any number: reading one layout with another's labels swaps
+cells and therefore metrics. In every layout the diagonal holds the correct predictions, and
+row and column totals give the number of actual and predicted examples of each class.
 
 Every metric is a ratio of cells. With N = TP + FP + FN + TN,
 
@@ -147,9 +153,9 @@ def metrics(*, seed: int, tp: int, fp: int, fn: int, tn: int):
                       "total"), rows)
 
     findings = [
-        f"Rows are the actual class and columns the predicted class (scikit-learn's axes, "
-        f"positive class first); the diagonal holds the {tp + tn} correct predictions of {total}, so accuracy = "
-        f"{tp + tn}/{total} = {_fmt(m['accuracy'])}.",
+        f"Layout: rows actual, columns predicted, positive class first (scikit-learn puts the "
+        f"negative class first for 0/1 labels); the diagonal holds the {tp + tn} correct "
+        f"predictions of {total}, so accuracy = {tp + tn}/{total} = {_fmt(m['accuracy'])}.",
     ]
     parts = []
     if m["precision"] is not None:
@@ -176,7 +182,7 @@ def metrics(*, seed: int, tp: int, fp: int, fn: int, tn: int):
             f"{k} ({_WHY_UNDEFINED[k]})" for k in undefined) + ".")
 
     heat = Panel(
-        "heatmap", "Confusion matrix (rows actual, columns predicted)",
+        "heatmap", "Rows actual, columns predicted, positive first",
         "predicted class", "actual class",
         matrix=((tp, fn), (fp, tn)),
         x_ticks=("positive", "negative"), y_ticks=("positive", "negative"),
@@ -196,7 +202,7 @@ def metrics(*, seed: int, tp: int, fp: int, fn: int, tn: int):
 
 
 @scenario(
-    "The same counts in two layouts: misreading the axes swaps precision and recall",
+    "The same counts in scikit-learn's layout and a slide's: misreading the axes swaps metrics",
     tp=Param("int", 50, "true positives", **_COUNT),
     fp=Param("int", 5, "false positives", **_COUNT),
     fn=Param("int", 10, "false negatives", **_COUNT),
@@ -206,40 +212,63 @@ def orientation(*, seed: int, tp: int, fp: int, fn: int, tn: int):
     if tp + fp + fn + tn == 0:
         raise SimulationError("the confusion matrix is empty: tp + fp + fn + tn must be > 0")
     precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
-    # Layout B (predicted on rows) read as if it were layout A (actual on rows): the off-diagonal
-    # cells trade places, so the FP count is taken for FN and vice versa.
+    # The slide layout (predicted on rows) read as if its rows were actual classes: the
+    # off-diagonal cells trade places, so the FP count is taken for FN and vice versa.
     misread_precision, misread_recall = _ratio(tp, tp + fn), _ratio(tp, tp + fp)
+    # scikit-learn's 0/1 layout read as if the positive class came first: TP and TN trade
+    # places and so do FP and FN, so "precision" comes out as NPV and "recall" as specificity.
+    sk_misread_precision, sk_misread_recall = _ratio(tn, tn + fn), _ratio(tn, tn + fp)
     values = {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": precision, "recall": recall,
-              "misread_precision": misread_precision, "misread_recall": misread_recall}
+              "misread_precision": misread_precision, "misread_recall": misread_recall,
+              "sklearn_misread_precision": sk_misread_precision,
+              "sklearn_misread_recall": sk_misread_recall,
+              "sklearn_top_left": tn, "sklearn_top_right": fp, "sklearn_bottom_left": fn,
+              "sklearn_bottom_right": tp}
+
+    def pr(p, r):
+        return f"{_fmt(p)} / {_fmt(r)}"
+
     table = Table.of(
-        ("layout and reading", "rows are", "top-right cell", "bottom-left cell", "precision",
-         "recall"),
-        [("A (actual on rows), read right", "actual", f"FN {fn}", f"FP {fp}", _r(precision),
-          _r(recall)),
-         ("B (predicted on rows), read right", "predicted", f"FP {fp}", f"FN {fn}", _r(precision),
-          _r(recall)),
-         ("B misread as A", "predicted", f"taken as FN: {fp}", f"taken as FP: {fn}",
-          _r(misread_precision), _r(misread_recall))])
+        ("layout", "top-left", "top-right", "bottom-left", "bottom-right",
+         "precision / recall"),
+        [("rows actual, cols predicted, positive first", f"TP {tp}", f"FN {fn}", f"FP {fp}",
+          f"TN {tn}", pr(precision, recall)),
+         ("scikit-learn, labels 0/1: rows actual, cols predicted, negative first",
+          f"TN {tn}", f"FP {fp}", f"FN {fn}", f"TP {tp}", pr(precision, recall)),
+         ("slide: rows predicted, cols actual, positive first", f"TP {tp}", f"FP {fp}",
+          f"FN {fn}", f"TN {tn}", pr(precision, recall)),
+         ("slide misread as rows actual", f"TP {tp}", f"taken as FN: {fp}",
+          f"taken as FP: {fn}", f"TN {tn}", pr(misread_precision, misread_recall)),
+         ("scikit-learn misread as positive first", f"taken as TP: {tn}",
+          f"taken as FN: {fp}", f"taken as FP: {fn}", f"taken as TN: {tp}",
+          pr(sk_misread_precision, sk_misread_recall))])
     findings = [
-        f"Layout A puts actual classes on the rows, so its top-right cell is FN = {fn}; layout "
-        f"B puts predictions on the rows, so the same position holds FP = {fp}.",
-        f"Read correctly, both layouts give precision {_fmt(precision)} and recall "
-        f"{_fmt(recall)}; the diagonal (TP {tp}, TN {tn}) is the same in both.",
-        f"Reading layout B with layout A's labels swaps FP and FN, giving precision "
-        f"{_fmt(misread_precision)} and recall {_fmt(misread_recall)}: the two metrics trade "
-        f"places, and specificity and FPR change too.",
+        f"scikit-learn's confusion_matrix for labels 0/1 is [[TN, FP], [FN, TP]] = "
+        f"[[{tn}, {fp}], [{fn}, {tp}]]: rows actual, columns predicted, negative class first, so "
+        f"TP = {tp} sits bottom-right.",
+        f"The slide layout puts predictions on the rows and the positive class first: "
+        f"[[TP, FP], [FN, TN]] = [[{tp}, {fp}], [{fn}, {tn}]]. Read correctly, every layout "
+        f"gives precision {_fmt(precision)} and recall {_fmt(recall)}.",
+        f"Reading the slide as if its rows were actual classes swaps FP and FN: precision "
+        f"{_fmt(misread_precision)} and recall {_fmt(misread_recall)}, the two metrics trade "
+        f"places.",
+        f"Reading scikit-learn's matrix as if the positive class came first takes TN {tn} for "
+        f"TP: \"precision\" becomes NPV {_fmt(sk_misread_precision)} and \"recall\" becomes "
+        f"specificity {_fmt(sk_misread_recall)}.",
     ]
-    a = Panel("heatmap", "A: rows actual, columns predicted", "predicted class", "actual class",
-              matrix=((tp, fn), (fp, tn)), x_ticks=("positive", "negative"),
-              y_ticks=("positive", "negative"),
-              annotations=(Annotation(1, 0, f"FN {fn}"), Annotation(0, 1, f"FP {fp}")))
-    b = Panel("heatmap", "B: rows predicted, columns actual", "actual class", "predicted class",
+    a = Panel("heatmap", "scikit-learn, labels 0/1: rows actual, columns predicted",
+              "predicted class", "actual class",
+              matrix=((tn, fp), (fn, tp)), x_ticks=("0 (negative)", "1 (positive)"),
+              y_ticks=("0 (negative)", "1 (positive)"),
+              annotations=(Annotation(1, 1, f"TP {tp}"), Annotation(0, 0, f"TN {tn}")))
+    b = Panel("heatmap", "slide: rows predicted, columns actual, positive first",
+              "actual class", "predicted class",
               matrix=((tp, fp), (fn, tn)), x_ticks=("positive", "negative"),
               y_ticks=("positive", "negative"),
-              annotations=(Annotation(1, 0, f"FP {fp}"), Annotation(0, 1, f"FN {fn}")))
+              annotations=(Annotation(0, 0, f"TP {tp}"), Annotation(1, 0, f"FP {fp}")))
     return worked(values, table, findings, Chart(
-        "Same diagonal, off-diagonal cells swapped: read the axis labels before the numbers",
-        (a, b)))
+        f"Same counts, two layouts: TP {tp} is bottom-right in scikit-learn's and top-left on "
+        f"the slide; read the axis labels first", (a, b)))
 
 
 def _round_half_up(x: float) -> int:

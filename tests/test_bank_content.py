@@ -70,3 +70,105 @@ def test_source_corrections_are_taught():
 
 def test_every_worked_example_runs_and_fills_its_placeholders():
     assert [str(p) for p in example_problems(BANK)] == []
+
+
+# ------------------------------------------------------------------ mechanical content rules
+# (shared/CONTENT.md, "Where the bank went wrong"): kept true for the whole bank, every topic.
+
+def _texts(topic):
+    """Every learner-facing text of a topic: summary, key points, questions, options, cards."""
+    yield topic.slug, "summary", topic.summary
+    for i, point in enumerate(topic.key_points):
+        yield topic.slug, f"key point {i + 1}", point
+    for q in topic.questions:
+        yield q.id, "prompt", q.prompt
+        yield q.id, "explanation", q.explanation
+        for c in q.choices:
+            yield q.id, "choice", c.text
+            yield q.id, "why", c.why
+    for card in topic.cards:
+        yield card.id, "front", card.front
+        yield card.id, "back", card.back
+
+
+def _true_share(questions):
+    answers = [q.answer for q in questions if q.kind == "true-false"]
+    return sum(answers) / len(answers) if answers else None
+
+
+@pytest.mark.parametrize("slug", TOPICS)
+def test_true_false_items_are_between_40_and_60_percent_true(slug):
+    share = _true_share(BANK.topic(slug).questions)
+    assert share is not None and 0.40 <= share <= 0.60, share
+
+
+def test_true_false_items_are_balanced_over_the_whole_bank():
+    assert 0.40 <= _true_share(QUESTIONS) <= 0.60
+
+
+# A learner does not have the notes, the course or the lecture the bank was first written from.
+COURSE_WORDS = re.compile(
+    r"\b(?:the|this|our) course\b|\bcourse notes?\b|\blectures?\b|\bthe notes\b|"
+    r"\bthe (?:source|original) notes\b|\bas the exam teaches\b|\bthe instructor\b|\braylou\b",
+    re.I)
+
+
+def test_no_text_refers_to_a_course_the_learner_does_not_have():
+    hits = [(where, field, m.group(0)) for topic in BANK.topics
+            for where, field, text in _texts(topic) for m in COURSE_WORDS.finditer(text)]
+    assert hits == []
+
+
+def test_no_worked_example_finding_or_title_refers_to_a_course():
+    import simulations
+    from quizzer.bank import example_for
+
+    seen, hits = set(), []
+    for item in [*QUESTIONS, *BANK.cards]:
+        ref = example_for(item, BANK)
+        key = (ref.simulation, ref.seed, repr(sorted(dict(ref.params).items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        ex = simulations.run(ref.simulation, seed=ref.seed, **dict(ref.params))
+        words = [ex.chart.title, *(p.title for p in ex.chart.panels), *ex.findings]
+        hits += [(ref.simulation, m.group(0)) for w in words for m in COURSE_WORDS.finditer(w)]
+    assert hits == []
+
+
+# Accelerator memory is written in GiB. A figure printed in GB (AWS's and NVIDIA's unit) may be
+# quoted only in a text that also gives GiB, i.e. where the text converts it.
+GB_FIGURE = re.compile(r"\d\s?GB\b")
+
+
+def test_memory_figures_are_in_gib():
+    hits = [(where, field, text) for topic in BANK.topics
+            for where, field, text in _texts(topic)
+            if GB_FIGURE.search(text) and "GiB" not in text]
+    assert hits == []
+
+
+def _instance_rows():
+    from importlib.resources import files
+
+    import yaml
+
+    text = (files("question_bank") / "data" / "instances.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)["families"]
+
+
+@pytest.mark.parametrize("row", _instance_rows(), ids=lambda r: r["family"])
+def test_every_instance_row_is_sourced_dated_in_gib_with_purpose_and_status(row):
+    from datetime import date
+
+    assert len(row["source"].split()) >= 4, "source names where the figures come from"
+    assert date.fromisoformat(str(row["as_of"])) <= date.today()
+    published = row["memory_published"]
+    assert published["unit"] in ("GB", "GiB")
+    gib = published["value"] * (1e9 / 2**30 if published["unit"] == "GB" else 1)
+    assert row["memory_gib_each"] == pytest.approx(gib, abs=0.006)
+    assert row["purpose"] in ("training", "inference", "both")
+    assert row["status"] in ("current", "previous generation", "retired")
+    if row["status"] == "retired":
+        assert date.fromisoformat(str(row["status_date"])), "a retired row says when"
+    assert row["status_note"].strip()

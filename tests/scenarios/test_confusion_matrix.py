@@ -70,13 +70,35 @@ def test_findings_carry_this_runs_numbers():
 
 # ------------------------------------------------------------------------------- orientation
 
-def test_misreading_the_layout_swaps_precision_and_recall():
+def test_misreading_the_slide_layout_swaps_precision_and_recall():
     v = run("orientation").values
     assert_allclose([v["precision"], v["recall"]], [50 / 55, 50 / 60], rtol=1e-12)
     assert v["misread_precision"] == v["recall"] and v["misread_recall"] == v["precision"]
-    a, b = run("orientation").chart.panels
-    assert a.matrix[0][0] == b.matrix[0][0] and a.matrix[1][1] == b.matrix[1][1]
-    assert a.matrix[0][1] == b.matrix[1][0]  # FN moves from top-right to bottom-left
+    sklearn, slide = run("orientation").chart.panels
+    assert slide.matrix == ((50, 5), (10, 100))  # [[TP, FP], [FN, TN]]
+    assert "rows predicted" in slide.title and slide.y_label == "predicted class"
+
+
+def test_sklearn_panel_is_sklearns_real_layout():
+    # scikit-learn documents confusion_matrix for labels 0/1 as [[TN, FP], [FN, TP]] (rows
+    # actual, columns predicted, sorted labels); scikit-learn is not a dependency, so the
+    # layout is written out here.
+    ex = run("orientation", tp=30, fp=20, fn=10, tn=940)
+    assert ex.chart.panels[0].matrix == ((940, 20), (10, 30))
+    v = ex.values
+    assert (v["sklearn_top_left"], v["sklearn_bottom_right"]) == (940, 30)
+    # Misreading scikit-learn's matrix as positive-first turns precision into NPV and recall
+    # into specificity.
+    assert_allclose([v["sklearn_misread_precision"], v["sklearn_misread_recall"]],
+                    [940 / 950, 940 / 960])
+
+
+def test_every_layout_is_labelled_in_findings_and_metrics_heat_map():
+    text = " ".join(run("orientation").findings)
+    assert "[[TN, FP], [FN, TP]]" in text and "negative class first" in text
+    heat = run("metrics").chart.panels[0]
+    assert "rows actual, columns predicted, positive first" in heat.title.lower()
+    assert "positive class first" in run("metrics").findings[0]
 
 
 # -------------------------------------------------------------------------- accuracy paradox
