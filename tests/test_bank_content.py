@@ -172,3 +172,17 @@ def test_every_instance_row_is_sourced_dated_in_gib_with_purpose_and_status(row)
     if row["status"] == "retired":
         assert date.fromisoformat(str(row["status_date"])), "a retired row says when"
     assert row["status_note"].strip()
+
+
+DATE = re.compile(r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|"
+                  r"October|November|December) (20\d\d)\b")
+
+
+def test_retirement_dates_in_the_text_are_the_data_files_dates():
+    from datetime import datetime
+
+    known = {str(row["status_date"]) for row in _instance_rows() if row.get("status_date")}
+    quoted = {(where, datetime.strptime(" ".join(m.groups()), "%d %B %Y").date().isoformat())
+              for topic in BANK.topics for where, _, text in _texts(topic)
+              if re.search(r"retire|migrat", text, re.I) for m in DATE.finditer(text)}
+    assert quoted and {where for where, day in quoted if day not in known} == set()
