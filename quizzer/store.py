@@ -446,7 +446,7 @@ def _kind(err: BaseException) -> str:
 def _why_not_writable(path: Path) -> str:
     folder = path.parent
     try:
-        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+        if os.statvfs(path if path.exists() else folder).f_flag & os.ST_RDONLY:
             return "it is on a read-only disk"
     except (OSError, AttributeError):
         pass
