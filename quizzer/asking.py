@@ -229,6 +229,8 @@ def show_plot(console: Console, worked, plots: PlotOptions, indent: str = "  ") 
         console.write(render(worked.example.chart, encoding, width=console.width))
     elif worked.png is not None:
         console.write(t.dim(f"{indent}Plot: {worked.png}"))
+    elif worked.plot_note:  # the cache could not be written
+        console.write(t.dim(f"{indent}{worked.plot_note}"))
 
 
 def _terminal_rows() -> int:

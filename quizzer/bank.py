@@ -623,19 +623,21 @@ def _decode(value: Any) -> Any:
 
 
 def _read_snapshot(path: Path) -> Bank | None:
+    from quizzer.cache import read_verified
+
+    blob = read_verified(path)  # None: missing, cut short or edited
     try:
-        bank = _decode(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or unreadable: parse the YAML instead
+        bank = _decode(json.loads(blob)) if blob is not None else None
+    except Exception:  # noqa: BLE001 - any doubt (nesting, types): parse the YAML instead
+        return None
     return bank if isinstance(bank, Bank) else None
 
 
 def _write_snapshot(path: Path, bank: Bank) -> None:
-    from quizzer.cache import write_atomically
+    from quizzer.cache import write_verified
 
     try:
-        write_atomically(path, lambda handle: handle.write(
-            json.dumps(_encode(bank), separators=(",", ":")).encode("utf-8")))
+        write_verified(path, json.dumps(_encode(bank), separators=(",", ":")).encode("utf-8"))
         for old in path.parent.glob("bank-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)

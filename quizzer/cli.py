@@ -305,7 +305,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         t.echo(ex.render(req, None, "", ""))
         return
     example = worked.example
-    png = None if no_plot else _plot(example, plot_path)
+    png, note = (None, "") if no_plot else _plot(example, plot_path)
     if as_json:
         import json
 
@@ -320,8 +320,8 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         from quizzer.preview import render
 
         text = render(example.chart, sys.stdout.encoding, width=t.width())
-    t.echo(ex.render(req, worked, f"Plot: {png}" if png else "", text))
-    if open_plot:
+    t.echo(ex.render(req, worked, f"Plot: {png}" if png else note, text))
+    if open_plot and png:
         from quizzer.plot_display import open_in_viewer
 
         t.echo(t.wrap(open_in_viewer(png)))
@@ -471,13 +471,23 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
 
 
 def _plot(example, path: str | None):
+    """(the PNG, "") or, when the cache cannot be written, (None, a one-line note): the
+    screen is still shown. A --plot PATH that cannot be written is an error."""
     from quizzer.figures import cached_png, draw, save_png
 
+    if path:
+        try:
+            return save_png(draw(example.chart), path), ""
+        except OSError as err:
+            raise click.ClickException(f"cannot write the plot {path}: "
+                                       f"{err.strerror or err}") from None
     try:
-        return save_png(draw(example.chart), path) if path else cached_png(example)
+        return cached_png(example), ""
     except OSError as err:
-        raise click.ClickException(f"cannot write the plot {path or ''}: "
-                                   f"{err.strerror or err}") from None
+        from quizzer.home import cache_dir
+
+        return None, (f"Plot: not drawn, the cache folder {cache_dir()} cannot be written "
+                      f"({err.strerror or err}).")
 
 
 @cli.group()

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-FORMAT = "1"
+FORMAT = "2"  # 2: entries carry the SHA-256 of their content
 
 
 @dataclass(frozen=True)
@@ -122,14 +122,20 @@ def _read(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample | 
     path = _path(name, params, seed)
     if path is None:
         return None
+    from quizzer.cache import read_verified
+
+    blob = read_verified(path)
+    if blob is None:
+        return None  # not kept yet, cut short or edited: run it
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(blob)
         from simulations.example import Example
 
-        return ScenarioExample(Example.from_dict(data["example"]), data["purpose"],
-                               tuple(data["siblings"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # not kept yet, or unreadable: run it
+        kept = ScenarioExample(Example.from_dict(data["example"]), str(data["purpose"]),
+                               tuple(str(s) for s in data["siblings"]))
+    except Exception:  # noqa: BLE001 - any doubt (nesting, types, fields) means run it
+        return None
+    return kept if kept.example.name == name else None
 
 
 def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample:
@@ -140,7 +146,7 @@ def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample:
                              tuple(simulations.names(name.split(".", 1)[0])))
     path = _path(name, params, seed)
     if path is not None:
-        from quizzer.cache import write_atomically
+        from quizzer.cache import write_verified
 
         if not path.parent.exists():
             _forget_other_code(path.parent)
@@ -148,8 +154,7 @@ def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioExample:
         entry = {"example": example.to_dict(), "purpose": worked.purpose,
                  "siblings": list(worked.siblings)}
         try:
-            write_atomically(path, lambda handle: handle.write(
-                json.dumps(entry, separators=(",", ":")).encode("utf-8")))
+            write_verified(path, json.dumps(entry, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
     return worked

@@ -5,10 +5,10 @@ insets on printed cards all come from :func:`draw`. It uses the Figure API with 
 canvas, never pyplot, so there is no global state and drawing is safe off the main thread.
 User and simulation text is drawn with ``parse_math=False``: a ``$`` stays a dollar.
 
-PNGs are cached under ``$QUIZZER_HOME/cache/`` by a hash of the chart description itself
-plus :data:`RENDERER_VERSION`, so a second request does no drawing and any change in the
-numbers (or in this renderer) makes a new file. Files are written to a temporary name and
-renamed into place.
+PNGs are cached in the cache folder by a hash of the chart description itself plus
+:data:`RENDERER_VERSION`, so a second request does no drawing and any change in the numbers
+(or in this renderer) makes a new file; a cached file is used only if it is a whole PNG.
+Files are written to a temporary name and renamed into place.
 """
 
 from __future__ import annotations
@@ -261,12 +261,18 @@ def chart_key(example) -> str:
 
 
 def cached_png(example, directory: Path | None = None) -> Path:
-    """The PNG for ``example``'s chart, drawn only if it is not in the cache yet."""
+    """The PNG for ``example``'s chart, drawn unless a whole one is in the cache already.
+
+    A cached file that is not a complete PNG (empty, cut short, scribbled on: see
+    quizzer.cache.png_is_whole) is drawn again over it. Raises OSError if it must be drawn
+    and the cache cannot be written (the caller shows the screen without the plot).
+    """
+    from quizzer.cache import png_is_whole
     from quizzer.home import cache_dir
 
     directory = directory or cache_dir()
     path = directory / f"{example.name}-{chart_key(example)}.png"
-    if not path.exists():
+    if not png_is_whole(path):
         save_png(draw(example.chart), path)
     return path
 

@@ -28,6 +28,7 @@ class Worked:
     example: object = None
     png: Path | None = None
     error: str = ""
+    plot_note: str = ""  # why there is no plot, when it could not be saved
 
 
 def compute(ref: ExampleRef, plots: bool) -> Worked:
@@ -47,8 +48,9 @@ def compute(ref: ExampleRef, plots: bool) -> Worked:
 
         try:
             png = cached_png(example)
-        except OSError as err:
-            return Worked(ref, example, error=f"the plot could not be saved: {err}")
+        except OSError as err:  # the example is still shown, without its plot
+            return Worked(ref, example, plot_note="Plot: not drawn, the cache cannot be "
+                                                  f"written ({err.strerror or err}).")
     return Worked(ref, example, png)
 
 
