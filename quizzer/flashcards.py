@@ -508,6 +508,9 @@ def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
             _render_sheets(laid, geometry, 0, sheets, tmp, metadata, progress)
         else:
             _render_in_parallel(laid, geometry, sheets, workers, tmp, metadata, progress)
+        from quizzer.cache import mode_for
+
+        os.chmod(tmp, mode_for(out))  # mkstemp's 0600 -> what open() would give (umask)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
