@@ -319,7 +319,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
     if show_preview:
         from quizzer.preview import render
 
-        text = render(example.chart, sys.stdout.encoding, width=t.width())
+        text = render(example.chart, getattr(sys.stdout, "encoding", None), width=t.width())
     t.echo(ex.render(req, worked, f"Plot: {png}" if png else note, text))
     if open_plot and png:
         from quizzer.plot_display import open_in_viewer

@@ -128,7 +128,7 @@ def test_practice_feedback_without_a_writable_cache_keeps_its_worked_example(iso
                                 input="f\n")
     assert result.exit_code == 0
     assert "Precision = 50/55 = 0.909." in result.output
-    assert "    Plot: not drawn, the cache cannot be written (File exists).\n" in result.output
+    assert "\n  Plot: not drawn, the cache cannot be written (File exists).\n" in result.output
 
 
 # ------------------------------------------------------------------ 7. file modes

@@ -32,8 +32,21 @@ from quizzer.store import APPLICATION_ID, open_store
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 ROOT = Path(__file__).parent.parent
 ANSWERS = {"single": "a", "multiple": "ab", "true-false": "t", "numeric": "0.5"}
-PRACTICE = ["practice", "--bank", str(FIXTURE_BANK), "-t", "mini", "--seed", "5",
-            "--count", "1", "--no-plots"]
+
+
+def subprocess_bank(folder: Path) -> Path:
+    """The mini test bank with a built-in simulation: a subprocess has no conftest.fixed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    text = (FIXTURE_BANK / "mini.yaml").read_text().replace(
+        "simulation: conftest.fixed, params: {tp: 50, fp: 5}",
+        "simulation: confusion_matrix.metrics, params: {tp: 50, fp: 5, fn: 10, tn: 100}")
+    (folder / "mini.yaml").write_text(text)
+    return folder
+
+
+def practice_args(bank: Path) -> list[str]:
+    return ["practice", "--bank", str(bank), "-t", "mini", "--seed", "5", "--count", "1",
+            "--no-plots"]
 
 
 def first_question():
@@ -157,29 +170,27 @@ def test_a_migration_runs_once_when_a_second_process_waits_for_it(isolated_home)
     with open_store():
         pass
     path = isolated_home / "progress.db"
+    latest = len(quizzer.store.MIGRATIONS)
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    db.execute("PRAGMA user_version = 1")  # pretend: v2 not applied yet...
+    db.execute(f"PRAGMA user_version = {latest - 1}")  # pretend: the last step not applied...
     first = sqlite3.connect(path, isolation_level=None)
-    ran = []
-    original = quizzer.store.MIGRATIONS[1]
+    original = quizzer.store.MIGRATIONS[-1]
 
-    def counting(conn):
-        ran.append(1)
-        raise AssertionError("v2 must not run again")
+    def must_not_run(conn):
+        raise AssertionError("the last step must not run again")
 
     # ...but another process applies it while this one waits at BEGIN IMMEDIATE.
     db.execute("BEGIN IMMEDIATE")
-    releaser = threading.Timer(0.5, lambda: (db.execute("PRAGMA user_version = 2"),
+    releaser = threading.Timer(0.5, lambda: (db.execute(f"PRAGMA user_version = {latest}"),
                                              db.execute("COMMIT")))
     releaser.start()
-    quizzer.store.MIGRATIONS[1] = counting
+    quizzer.store.MIGRATIONS[-1] = must_not_run
     try:
         quizzer.store._migrate(first, path)
     finally:
-        quizzer.store.MIGRATIONS[1] = original
+        quizzer.store.MIGRATIONS[-1] = original
         releaser.join()
-    assert ran == []
-    assert first.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert first.execute("PRAGMA user_version").fetchone()[0] == latest
 
 
 # ------------------------------------------------------------------ 2. lost schedule update
@@ -246,7 +257,8 @@ def exclusive_lock(path: Path):
 def start_practice(home: Path, **env) -> Running:
     with open_store(home / "progress.db"):
         pass
-    run = Running(PRACTICE, quizzer_env(home, **env))
+    bank = subprocess_bank(home.parent / f"{home.name}-bank")
+    run = Running(practice_args(bank), quizzer_env(home, **env))
     run.wait_for("> ")
     return run
 
@@ -346,7 +358,7 @@ def test_a_failed_answer_write_ends_the_session_saying_what_was_not_saved(
     # The question screen (the loop's, asserted in its own tests), the answer, then only
     # the error: no feedback as if it were saved, no summary, no traceback.
     question, answer = result.output.split("\n> t\n")
-    assert question.startswith("[1/1] mini  (mini-tf)\n\nAccuracy is a good metric")
+    assert question.startswith("[1/1] mini\n\nAccuracy is a good metric")
     assert answer == f"Error: {message.format(path=path)}\n"
     assert attempts(path) == []
     assert "move it away" not in result.output.lower()
@@ -410,7 +422,9 @@ def test_a_read_only_home_or_file_is_named_before_any_question(tmp_path):
         store.start_session("practice", 1, [])
     before = (home / "progress.db").read_bytes()
     with mounted("ro", home):
-        result = subprocess.run([sys.executable, "-m", "quizzer", *PRACTICE], cwd=ROOT,
+        bank = subprocess_bank(tmp_path / "bank")
+        result = subprocess.run([sys.executable, "-m", "quizzer", *practice_args(bank)],
+                                cwd=ROOT,
                                 env=quizzer_env(home), input="t\n", capture_output=True,
                                 text=True, timeout=60)
     assert (result.returncode, result.stdout) == (1, "")
