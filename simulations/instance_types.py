@@ -154,6 +154,11 @@ def _total_memory(f: dict) -> float:
     return f["accelerators"] * f["memory_gib_each"]
 
 
+def _top_memory_size(rows: list) -> str:
+    """The largest_size of the row with the most accelerator memory."""
+    return max(rows, key=_total_memory)["largest_size"]
+
+
 def _instance_tflops(f: dict) -> float:
     return f["accelerators"] * f["peak_tflops"]
 
@@ -250,9 +255,9 @@ def catalog(*, seed: int, group: str, metric: str):
     if metric == "memory":
         ys, y_label, y_log = totals, "accelerator memory per instance (GiB, log scale)", True
         if legacy and current:
-            title = (f"{values_top(current)} holds {values['memory_ratio_current_over_legacy']:.1f}"
-                     f" times the accelerator memory of {values_top(legacy)}, the largest legacy "
-                     f"instance shown")
+            ratio = values["memory_ratio_current_over_legacy"]
+            title = (f"{_top_memory_size(current)} holds {ratio:.1f} times the accelerator "
+                     f"memory of {_top_memory_size(legacy)}, the largest legacy instance shown")
         else:
             title = (f"Accelerator memory per largest instance: from {_g(totals.min())} to "
                      f"{_g(totals.max())} GiB ({biggest['largest_size']})")
@@ -273,11 +278,6 @@ def catalog(*, seed: int, group: str, metric: str):
                   series=_split_bars(list(ys), rows), y_log=y_log,
                   annotations=(Annotation(top["family"], float(ys.max()), note),))
     return worked(values, table, findings, Chart(title, (panel,)))
-
-
-def values_top(rows: list) -> str:
-    """The largest_size of the row with the most accelerator memory."""
-    return max(rows, key=_total_memory)["largest_size"]
 
 
 @scenario("Hours a training job of fixed size takes on each largest instance, from peak figures",
