@@ -265,7 +265,8 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
     elif escaped[0] > escaped[-1] + 0.5:
         title = (f"Batch {sizes[0]}: {100 * escaped[0]:.0f}% of runs escape the poor minimum, "
                  f"batch {_label(sizes[-1], n_samples)}: {100 * escaped[-1]:.0f}%"
-                 + (f"; runs disagree most at batch {sizes[peak]}" if spread else ""))
+                 + (f"; runs disagree most at batch {sizes[peak]}" if spread else "")
+                 + (f" (rate {learning_rate:g})" if w_cmp is not None else ""))
     else:
         title = (f"Here batch size barely matters: {100 * escaped[0]:.0f}% of batch-{sizes[0]} "
                  f"runs and {100 * escaped[-1]:.0f}% of batch-{_label(sizes[-1], n_samples)} "
