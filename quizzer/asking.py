@@ -49,7 +49,7 @@ def render_question(presented: Presented, index: int, total: int, values: dict,
                             first=f"  {letter}) ", cols=cols))
     if q.choices:
         lines.append("")
-    lines.append(t.dim(instruction(presented)))
+    lines.append(t.dim(t.wrap(instruction(presented), cols=cols)))
     return "\n".join(lines)
 
 
@@ -74,7 +74,7 @@ def read_response(console: Console, presented: Presented) -> Response | None:
         console.write("> ", nl=False)
         parsed = parse(presented, console.read_line())
         if isinstance(parsed, Invalid):
-            console.write(t.dim(parsed.reason))
+            console.write(t.dim(t.wrap(parsed.reason, cols=console.width)))
             continue
         if isinstance(parsed, Command):
             if parsed.name == "help":
@@ -116,8 +116,13 @@ def render_feedback(presented: Presented, response: Response, correct: bool,
     chosen and/or correct; then the explanation."""
     q = presented.question
     fill = (lambda text: fill_placeholders(text, values))
-    verdict = t.good("Correct.") if correct else t.bad("Not quite.")
-    lines = [f"{verdict} The answer is {answer_text(presented)}." + t.dim(f"  ({q.id})")]
+    word = "Correct." if correct else "Not quite."
+    head = f"{word} The answer is {answer_text(presented)}.  ({q.id})"
+    if len(head) > (cols or t.width()):
+        head = t.wrap(head, indent="  ", cols=cols)
+    # Styled after wrapping, so escape codes do not count as width.
+    head = (t.good(word) if correct else t.bad(word)) + head[len(word):]
+    lines = [head[:head.rindex(f"({q.id})")] + t.dim(f"({q.id})")]
     if q.choices:
         chosen = response.value
         for letter, choice in presented.shown_choices():
@@ -142,10 +147,12 @@ def render_answer_key(presented: Presented, values: dict, cols: int | None = Non
 
 @dataclass
 class Feedback:
-    """What the wait after feedback can still show: the worked example and its topic."""
+    """What the wait after feedback can still show: the worked example, the topic whose
+    ``explain`` runs it, and whether its chart is already on screen."""
 
     worked: object   # quizzer.worked.Worked or None
     topic: str
+    plot_shown: bool = False
 
 
 def after_feedback(console: Console, feedback: Feedback, show_whole, open_plot) -> None:
@@ -156,8 +163,7 @@ def after_feedback(console: Console, feedback: Feedback, show_whole, open_plot) 
     encoding = (getattr(console.output, "encoding", "") or "").lower()
     prompt = WAIT_PROMPT if "utf" in encoding else WAIT_PROMPT_ASCII
     while True:
-        console.write(t.dim(prompt) + " ", nl=False)
-        key = console.read_key().lower()
+        key = console.read_key(t.dim(prompt) + " ").lower()
         console.write("")
         if key in ("", " "):
             return
@@ -205,53 +211,102 @@ def _isatty(stream) -> bool:
         return False
 
 
-def show_plot(console: Console, worked, plots: PlotOptions, indent: str = "  ") -> None:
-    """The chart inline (kitty, iTerm2, sixel), as a text preview, or its path."""
+def plot_block(console: Console, worked, plots: PlotOptions, max_rows: int | None,
+               indent: str = "  ") -> tuple[str, int, bool] | None:
+    """What draws the chart and the rows it takes: an inline image's escape sequence, a
+    text preview, or the PNG's path, as (text, rows, is_escape_sequence). None if it would take more than ``max_rows`` rows (the
+    wait's ``w`` shows it then) or there is no plot. ``max_rows`` None: no limit."""
     if not plots.plots or worked is None or worked.example is None:
-        return
+        return None
     style, protocol = plots.chosen(console)
     if style == "inline" and worked.png is not None:
         from quizzer import plot_display
 
+        rows = 14 if max_rows is None else min(14, max_rows)
+        if rows < 6:
+            return None
         try:
             png = worked.png.read_bytes()
-            rows = max(8, min(16, _terminal_rows() // 2))
-            console.write_raw(indent + plot_display.image(png, protocol, console.width
-                                                          - len(indent), rows))
-            console.write("")
-            return
+            cols = plot_display.fit_columns(png, console.width - len(indent), rows,
+                                            plot_display.cell_pixels())
+            return (indent + plot_display.image(png, protocol, cols) + "\n",
+                    plot_display.rows_for(png, cols, plot_display.cell_pixels()), True)
         except (OSError, ValueError):
             style = "text"  # an unreadable PNG: the preview still shows the shape
     if style == "text":
         from quizzer.preview import render
 
         encoding = getattr(console.output, "encoding", None)
-        console.write(render(worked.example.chart, encoding, width=console.width))
-    elif worked.png is not None:
-        console.write(t.dim(f"{indent}Plot: {worked.png}"))
-    elif worked.plot_note:  # the cache could not be written
-        console.write(t.dim(f"{indent}{worked.plot_note}"))
+        text = render(worked.example.chart, encoding, width=console.width)
+        if max_rows is not None:
+            # Panels (blocks between blank lines) while they fit; the rest is behind w.
+            kept = []
+            for panel in text.split("\n\n"):
+                if len("\n\n".join([*kept, panel]).splitlines()) > max_rows:
+                    break
+                kept.append(panel)
+            if not kept:
+                return None
+            text = "\n\n".join(kept)
+        return text, text.count("\n") + 1, False
+    if worked.png is not None:
+        return t.dim(f"{indent}Plot: {worked.png}"), 1, False
+    if worked.plot_note:  # the cache could not be written
+        return t.dim(f"{indent}{worked.plot_note}"), 1, False
+    return None
 
 
-def _terminal_rows() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((80, 24)).lines
+def write_plot(console: Console, block) -> None:
+    text, _, raw = block
+    if raw:
+        console.write_raw(text)
+    else:
+        console.write(text)
 
 
 def show_feedback(console: Console, presented: Presented, response: Response,
                   correct: bool, examples, plots: PlotOptions) -> Feedback:
-    """Print the feedback and the compact worked example with its plot."""
-    from quizzer.example_text import worked_compact
+    """Print the feedback, then as much of the worked example as fits on the screen.
+
+    In a terminal the verdict must stay on screen while the learner reads: the findings
+    (up to three) and the chart are added only while they fit in the terminal's height
+    below the feedback; what does not fit is behind ``w``. Piped output has no screen to
+    fit: three findings and the plot's path (or chart, with --plot-style).
+    """
+    from quizzer.example_text import COMPACT_FINDINGS, findings_text, worked_heading
 
     question = presented.question
     worked = examples.get(question) if examples is not None else None
     values = dict(worked.example.values) if worked and worked.example else {}
-    console.write(render_feedback(presented, response, correct, values, cols=console.width))
-    if worked is not None:
-        console.write("\n" + worked_compact(worked, cols=console.width))
-        show_plot(console, worked, plots)
-    return Feedback(worked, _explain_topic(examples, question))
+    text = render_feedback(presented, response, correct, values, cols=console.width)
+    console.write(text)
+    feedback = Feedback(worked, _explain_topic(examples, question))
+    if worked is None:
+        return feedback
+    cols = console.width
+    budget = None
+    if console.is_terminal:
+        # Rows left under the feedback, keeping one for the wait's prompt and one spare.
+        budget = console.rows - (text.count("\n") + 1) - 2
+    lines = ["", worked_heading(worked, cols=cols)]
+    if worked.error:
+        lines.append(t.dim(t.wrap(f"(unavailable: {worked.error})", indent="    ",
+                                  cols=cols)))
+    else:
+        for finding in worked.example.findings[:COMPACT_FINDINGS]:
+            block = findings_text([finding], "    ", cols)
+            used = sum(line.count("\n") + 1 for line in lines)
+            if budget is not None and used + block.count("\n") + 1 > budget and \
+                    len(lines) > 2:
+                break
+            lines.append(block)
+    console.write("\n".join(lines))
+    used = sum(line.count("\n") + 1 for line in lines)
+    block = plot_block(console, worked, plots, None if budget is None else budget - used)
+    if block is not None:
+        write_plot(console, block)
+        feedback.plot_shown = True
+    return feedback
 
 
 def _explain_topic(examples, question: Question) -> str:
@@ -276,6 +331,9 @@ def wait(console: Console, feedback: Feedback, plots: PlotOptions) -> None:
 
     def whole(fb: Feedback) -> None:
         console.write(worked_whole(fb.worked, fb.topic, cols=console.width))
+        block = plot_block(console, fb.worked, plots, None)
+        if block is not None:
+            write_plot(console, block)
 
     def open_plot(fb: Feedback) -> None:
         if fb.worked.png is None:

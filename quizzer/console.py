@@ -85,6 +85,7 @@ class Console:
     interactive: bool | None = None
     echo_input: bool | None = None
     columns: int | None = None       # None: the terminal's width (COLUMNS first)
+    lines: int | None = None         # None: the terminal's height (LINES first)
 
     # -- time
     def now(self) -> datetime:
@@ -114,6 +115,15 @@ class Console:
             return max(MIN_WIDTH, min(MAX_WIDTH, self.columns))
         return width()
 
+    @property
+    def rows(self) -> int:
+        """The terminal's height in rows (24 when it cannot be told)."""
+        if self.lines is not None:
+            return self.lines
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).lines
+
     def write(self, text: str = "", nl: bool = True) -> None:
         click.echo(text, nl=nl, file=self.output, color=color_enabled())
 
@@ -132,20 +142,46 @@ class Console:
             self.write(line.rstrip("\n"))
         return line.rstrip("\r\n")
 
-    def read_key(self) -> str:
-        """One key in a terminal (no Enter needed; Enter is ''), else one line.
-
-        Ctrl-C raises KeyboardInterrupt and Ctrl-D EOFError, as at a line prompt.
-        """
+    def read_key(self, prompt: str = "") -> str:
+        """Show ``prompt`` and read one key in a terminal (no Enter needed; Enter is ''),
+        else one line. Ctrl-C raises KeyboardInterrupt and Ctrl-D EOFError, as at a line
+        prompt."""
         if not self.is_terminal:
+            self.write(prompt, nl=False)
             return self.read_line().strip()
-        self.output.flush()
-        key = click.getchar()
+        key = _one_key(self.input, lambda: self.write(prompt, nl=False))
+        if key == "\x03":
+            raise KeyboardInterrupt
         if key in ("\r", "\n"):
             return ""
         if key == "\x04":
             raise EOFError
         return key
+
+
+def _one_key(stream, show_prompt) -> str:
+    """One keypress without echo, the prompt shown once echo is off (a key pressed while it
+    appears is not echoed). Raw mode is entered and left with TCSANOW, not click's
+    TCSAFLUSH, so keys typed ahead (Enter pressed early) are kept, not thrown away."""
+    try:
+        import termios
+        import tty
+    except ImportError:  # Windows
+        show_prompt()
+        return click.getchar()
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setraw(fd, termios.TCSANOW)
+        show_prompt()
+        sys.stdout.flush()
+        data = os.read(fd, 32)
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+    if not data:
+        raise EOFError
+    return data.decode("utf-8", "replace")[:1] if len(data) == 1 or data[:1] != b"\x1b" \
+        else data.decode("utf-8", "replace")  # an escape sequence (arrow key) stays whole
 
 
 def _isatty(stream) -> bool:

@@ -219,10 +219,16 @@ def fit_columns(png: bytes, max_cols: int, max_rows: int,
     return max(10, min(max_cols, cols_for_rows))
 
 
-def image(png: bytes, protocol: str, max_cols: int, max_rows: int) -> str:
-    """The escape sequence that draws ``png`` inline, at most max_cols x max_rows cells."""
+def rows_for(png: bytes, cols: int, cell: tuple[int, int] = CELL_PIXELS) -> int:
+    """The rows an image ``cols`` cells wide takes, its aspect ratio kept."""
+    width, height = png_size(png)
+    return max(1, -(-cols * cell[0] * height // (width * cell[1])))
+
+
+def image(png: bytes, protocol: str, cols: int) -> str:
+    """The escape sequence that draws ``png`` inline ``cols`` cells wide (sixel: in pixels
+    of this terminal's cells)."""
     cell = cell_pixels()
-    cols = fit_columns(png, max_cols, max_rows, cell)
     if protocol == "kitty":
         return kitty(png, cols)
     if protocol == "iterm2":
@@ -256,15 +262,15 @@ def open_in_viewer(path, env=os.environ) -> str:
 
     command = viewer(env)
     if command is None:
-        why = ("no desktop session (DISPLAY is not set)"
+        why = ("there is no desktop session (DISPLAY is not set)"
                if sys.platform not in ("darwin", "win32")
                and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
                else "xdg-open is not installed")
-        return f"No image viewer to open the plot ({why}). It is at: {path}"
+        return f"No image viewer to open the plot: {why}. The plot is at {path}"
     try:
         subprocess.Popen([*command, str(path)], stdin=subprocess.DEVNULL,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          start_new_session=True, env=dict(env))
     except OSError as err:
-        return f"Could not open the plot ({err.strerror or err}). It is at: {path}"
+        return f"Could not open the plot ({err.strerror or err}). The plot is at {path}"
     return f"Opened the plot in your image viewer: {path}"

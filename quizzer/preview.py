@@ -86,7 +86,8 @@ def _bars(panel, chars, width) -> list[str]:
     finite = _finite([y for _, y in rows])
     if not finite:
         return []
-    label_width = min(24, max(len(n) for n, _ in rows))
+    # Names as long as a third of the line, so 'useful model: accuracy' stays readable.
+    label_width = min(max(24, width // 3), max(len(n) for n, _ in rows))
     top = max(abs(v) for v in finite) or 1.0
     span = width - label_width - 14
     out = []

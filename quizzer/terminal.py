@@ -71,7 +71,7 @@ def wrap(text: str, indent: str = "", first: str | None = None, cols: int | None
     for i, para in enumerate(paragraphs):
         out.append(textwrap.fill(" ".join(para.split()), cols, initial_indent=first if i == 0
                                  else indent, subsequent_indent=indent,
-                                 break_on_hyphens=False))
+                                 break_on_hyphens=False, break_long_words=False))
     return "\n\n".join(out)
 
 

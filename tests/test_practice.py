@@ -260,3 +260,11 @@ Session summary
   Practise them again with: quizzer practice --wrong
   Seed: 1 (quizzer practice --seed 1 repeats this order)
 """
+
+
+def test_a_narrow_terminal_wraps_everything_to_its_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "30")
+    code, out = practice("--seed", "1", input="x\nac\nab\nt\n?\nb\n50/55\n")
+    assert code == 0
+    too_wide = [line for line in out.splitlines() if len(line) > 30]
+    assert too_wide == []

@@ -1,0 +1,38 @@
+"""Every built-in question's feedback fits an 80x24 screen up to its worked example.
+
+The verdict, the key, the why of every option and the explanation must be readable without
+scrolling: with the answer line above them and the wait prompt below, at most 24 rows at
+80 columns. Rendered for a wrong answer, the longest case (no option is marked right).
+"""
+
+import random
+
+import click
+import pytest
+
+from quizzer import examples
+from quizzer.asking import render_feedback
+from quizzer.bank import example_for, load
+from quizzer.grading import Response, present
+
+BANK = load([], builtin=True)
+
+
+def wrong_response(question) -> Response:
+    if question.choices:
+        return Response(frozenset(i for i, c in enumerate(question.choices) if not c.correct))
+    if question.kind == "true-false":
+        return Response(not question.answer)
+    return Response(question.answer + 1000)
+
+
+@pytest.mark.parametrize("question", BANK.questions, ids=lambda q: q.id)
+def test_feedback_fits_on_an_80x24_screen(question):
+    ref = example_for(question, BANK)
+    values = dict(examples.get(ref.simulation, ref.params, ref.seed).example.values) \
+        if ref else {}
+    text = render_feedback(present(question, random.Random(0)), wrong_response(question),
+                           False, values, cols=80)
+    lines = click.unstyle(text).splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert len(lines) + 2 <= 24, text  # + the answer typed above and the wait prompt
