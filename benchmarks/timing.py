@@ -44,6 +44,26 @@ def until_output(argv: Sequence[str], marker: bytes, env: dict | None = None) ->
     return elapsed
 
 
+def quit_at(argv: Sequence[str], marker: bytes, keys: bytes,
+            env: dict | None = None) -> float:
+    """Seconds from spawning ``argv`` until it has exited after ``keys`` were typed at
+    ``marker`` (the shell prompt back), without waiting for anything it started."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
+    seen = b""
+    while marker not in seen:
+        chunk = os.read(proc.stdout.fileno(), 65536)
+        if not chunk:
+            raise RuntimeError(f"{argv} ended before printing {marker!r}: {seen[-300:]!r}")
+        seen += chunk
+    proc.stdin.write(keys)
+    proc.stdin.close()
+    proc.stdout.read()
+    proc.wait()
+    return time.perf_counter() - start
+
+
 def median_times(cases: dict[str, Callable[[], float]], repeat: int) -> dict[str, float]:
     times: dict[str, list[float]] = {name: [] for name in cases}
     for name, case in cases.items():  # one warm-up each: page cache, .pyc files
