@@ -380,6 +380,7 @@ def paths(*, seed, n_samples, n_features, n_informative, noise, alpha_min, alpha
         "l2_smallest_abs_coef_at_alpha_max": float(np.abs(l2_path[-1]).min()),
         "l1_best_alpha": float(alphas[i1]), "l1_best_val_mse": float(l1_mse[i1]),
         "l1_train_mse_at_alpha_min": float(l1_train[0]),
+        "l1_train_mse_argmin_alpha": float(alphas[int(np.argmin(l1_train))]),
         "l1_train_mse_at_best": float(l1_train[i1]),
         "l1_val_mse_at_alpha_min": float(l1_mse[0]),
         "l1_nonzero_at_best": int(l1_nz[i1]),

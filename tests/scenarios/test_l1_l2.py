@@ -154,6 +154,7 @@ def test_paths_claim_tuning_on_training_error_picks_the_weakest_penalty(seed):
     # lowest at an intermediate alpha
     v = run("paths", seed=seed).values
     assert v["l1_train_mse_at_alpha_min"] < v["l1_train_mse_at_best"]
+    assert v["l1_train_mse_argmin_alpha"] == 0.001           # the weakest penalty of the path
     assert v["l1_best_alpha"] > 0.001
     assert v["l1_best_val_mse"] < v["l1_val_mse_at_alpha_min"]
 
