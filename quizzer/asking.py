@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from quizzer import terminal as t
 from quizzer.bank import Question, fill_placeholders, placeholders
 from quizzer.console import Console, Quit
+from quizzer.printable import printable
 from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
                              instruction, parse)
 from quizzer.session import Result
@@ -250,9 +251,9 @@ def plot_block(console: Console, worked, plots: PlotOptions, max_rows: int | Non
             text = "\n\n".join(kept)
         return text, text.count("\n") + 1, False
     if worked.png is not None:
-        return t.dim(f"{indent}Plot: {worked.png}"), 1, False
+        return t.dim(printable(f"{indent}Plot: {worked.png}")), 1, False  # a path
     if worked.plot_note:  # the cache could not be written
-        return t.dim(f"{indent}{worked.plot_note}"), 1, False
+        return t.dim(printable(f"{indent}{worked.plot_note}")), 1, False
     return None
 
 

@@ -13,6 +13,7 @@ import sys
 import click
 
 from quizzer import __version__
+from quizzer.printable import printable  # every path printed goes through it: no escapes
 
 
 def _bank_dirs(bank: tuple) -> list[str]:
@@ -122,7 +123,6 @@ def validate(paths: tuple, run_examples: bool) -> None:
     Example: quizzer validate my-bank/
     """
     from quizzer.bank import BankError, example_problems, load
-    from quizzer.printable import printable
 
     if os.environ.get("QUIZZER_BANK"):
         click.echo(printable(f"Including QUIZZER_BANK={os.environ['QUIZZER_BANK']}"), err=True)
@@ -320,7 +320,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         from quizzer.preview import render
 
         text = render(example.chart, getattr(sys.stdout, "encoding", None), width=t.width())
-    t.echo(ex.render(req, worked, f"Plot: {png}" if png else note, text))
+    t.echo(ex.render(req, worked, printable(f"Plot: {png}" if png else note), text))
     if open_plot and png:
         from quizzer.plot_display import open_in_viewer
 
@@ -399,8 +399,8 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
         try:
             png = st.save_plot(progress, plot_path)
         except OSError as err:
-            raise click.ClickException(f"cannot write the plot {plot_path}: "
-                                       f"{err.strerror or err}") from None
+            raise click.ClickException(printable(f"cannot write the plot {plot_path}: "
+                                                 f"{err.strerror or err}")) from None
     if as_json:
         import json
 
@@ -409,7 +409,7 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
         return
     t.echo(st.render(progress))
     if png:
-        t.echo(f"Plot: {png}")
+        t.echo(printable(f"Plot: {png}"))
 
 
 @cli.command()
@@ -479,15 +479,15 @@ def _plot(example, path: str | None):
         try:
             return save_png(draw(example.chart), path), ""
         except OSError as err:
-            raise click.ClickException(f"cannot write the plot {path}: "
-                                       f"{err.strerror or err}") from None
+            raise click.ClickException(printable(f"cannot write the plot {path}: "
+                                                 f"{err.strerror or err}")) from None
     try:
         return cached_png(example), ""
     except OSError as err:
         from quizzer.home import cache_dir
 
-        return None, (f"Plot: not drawn, the cache folder {cache_dir()} cannot be written "
-                      f"({err.strerror or err}).")
+        return None, printable(f"Plot: not drawn, the cache folder {cache_dir()} cannot be "
+                               f"written ({err.strerror or err}).")
 
 
 @cli.group()
@@ -549,7 +549,7 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
     try:
         target = check_target(out)
     except ExportTargetError as err:
-        raise click.ClickException(str(err)) from None
+        raise click.ClickException(printable(err)) from None
     geometry = fc.Geometry(paper, layout[0], layout[1], flip, back_offset)
     cards = fc.print_cards(loaded, what, slugs, plots, workers=os.cpu_count() or 1)
     if not cards:
@@ -571,9 +571,10 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
         try:
             sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update)
         except OSError as err:
-            raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
+            raise click.ClickException(printable(f"cannot write {target}: "
+                                                 f"{err.strerror or err}")) from None
     t.echo(f"Wrote {t.plural(len(cards), 'card')} on {t.plural(sheets, 'sheet')} "
-           f"({2 * sheets} pages) to {target}.")
+           f"({2 * sheets} pages) to {printable(target)}.")
     shift = f", backs shifted {back_offset[0]:g},{back_offset[1]:g} mm" if any(back_offset) \
         else ""
     t.echo(f"Print double-sided on {paper.upper() if paper == 'a4' else 'Letter'} at 100% "

@@ -8,7 +8,9 @@ Contract (stable; the CLI, the bank validator and the renderers build on it):
 
 - ``names()``: every scenario as ``module.scenario``.
 - ``describe(name)``: the :class:`Scenario` with its purpose and :class:`Param` specs.
-- ``check_params(name, params)``: the list of problems with a parameter set, without running.
+- ``check_params(name, params)``: the list of problems with a parameter set, without running,
+  including the scenario's work budget (each parameter in range can still add up to a run
+  of many seconds; a scenario declares ``budget=`` to refuse such sets with a clear message).
 - ``run(name, seed=0, **params)``: an :class:`~simulations.example.Example`; same name, params
   and seed give the same numbers, always.
 - Unknown names and bad parameters raise :class:`SimulationError`, which lists what is valid.
@@ -135,6 +137,8 @@ class Scenario:
     purpose: str
     params: Mapping[str, Param]
     function: Callable[..., Any]
+    # budget(**params) -> why the run would take too long, or None; checked without running
+    budget: Callable[..., str | None] | None = None
 
     def to_dict(self) -> dict:
         return {"name": self.name, "purpose": self.purpose,
@@ -145,17 +149,20 @@ _REGISTRY: dict[str, Scenario] = {}
 _CACHE: dict[tuple, Any] = {}
 
 
-def scenario(purpose: str, **params: Param) -> Callable:
+def scenario(purpose: str, budget: Callable[..., str | None] | None = None,
+             **params: Param) -> Callable:
     """Register ``function`` as ``<module>.<function name>``.
 
     The function is called as ``function(seed=..., **params)`` with every parameter filled in
     and checked, and returns an Example built with :func:`simulations.example.worked`.
+    ``budget``, if given, is called with the same parameters before any run (and by the bank
+    loader) and returns a message when they would cost more work than a worked example may.
     """
 
     def register(function: Callable) -> Callable:
         module = function.__module__.rsplit(".", 1)[-1]
         name = f"{module}.{function.__name__}"
-        _REGISTRY[name] = Scenario(name, purpose, dict(params), function)
+        _REGISTRY[name] = Scenario(name, purpose, dict(params), function, budget)
         return function
 
     return register
@@ -207,6 +214,10 @@ def check_params(name: str, params: Mapping[str, Any]) -> tuple[dict, list[str]]
             full[key] = spec.params[key].coerce(key, raw)
         except SimulationError as err:
             problems.append(f"{name}: {err}")
+    if not problems and spec.budget is not None:
+        too_much = spec.budget(**full)
+        if too_much:
+            problems.append(f"{name}: {too_much}")
     return full, problems
 
 

@@ -374,9 +374,37 @@ def _classification_data(seed: int, n_train: int, n_val: int, label_noise: float
 N_VAL = 300
 
 
+MAX_UPDATES = 20_000  # weight updates per training run: about a second at the widest net
+
+
+def _updates_budget(epochs_key: str):
+    """A budget on epochs x steps per epoch: at batch 1 the maximum of every range would be
+    240,000 updates a run, half a minute or more."""
+
+    def budget(**p) -> str | None:
+        updates = p[epochs_key] * math.ceil(p["n_train"] / p["batch_size"])
+        if updates > MAX_UPDATES:
+            return (f"{epochs_key} x ceil(n_train / batch_size) = {updates} weight updates is "
+                    f"over the {MAX_UPDATES} a worked example may take; raise batch_size or "
+                    f"lower {epochs_key} or n_train")
+        return None
+
+    return budget
+
+
+def _kfold_budget(*, k, n_samples, repeats, **_) -> str | None:
+    fits = repeats * (k + 1)
+    if fits * n_samples > 200_000:
+        return (f"repeats x (k + 1) x n_samples = {fits * n_samples} rows fitted is over the "
+                "200000 a worked example may take (k=20, repeats=200, n_samples=2000 would "
+                "run for half a minute); lower one of them")
+    return None
+
+
 @scenario(
     "Early stopping: train and validation loss per epoch of a small MLP trained long enough "
     "to overfit; stop after `patience` epochs without improvement, keep the best weights",
+    budget=_updates_budget("max_epochs"),
     patience=Param("int", 10, "epochs without a new best validation loss before stopping",
                    low=1, high=200),
     max_epochs=Param("int", 120, "epochs the run would last without early stopping",
@@ -518,6 +546,7 @@ def early_stopping(*, seed, patience, max_epochs, restore_best, hidden, learning
 @scenario(
     "Dropout in a small MLP: the same network, data, initial weights and batch order trained "
     "with and without inverted dropout on its hidden layer; compare the train-validation gap",
+    budget=_updates_budget("epochs"),
     rate=Param("float", 0.5, "dropout rate p: share of hidden units zeroed at each step",
                low=0.0, high=0.9),
     # 400 epochs on 40 samples with 20% flipped labels: long and noisy enough that the plain
@@ -638,6 +667,7 @@ def dropout(*, seed, rate, epochs, hidden, learning_rate, batch_size, label_nois
 @scenario(
     "k-fold cross-validation vs a single hold-out split: how much the error estimate "
     "depends on which rows happen to land in validation",
+    budget=_kfold_budget,
     k=Param("int", 5, "number of folds", low=2, high=20),
     n_samples=Param("int", 40, "samples in the data set", low=10, high=2000),
     degree=Param("int", 3, "polynomial degree of the model being evaluated", low=1, high=10),
