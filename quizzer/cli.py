@@ -54,7 +54,7 @@ class _Group(click.Group):
         except Exception as err:
             store = sys.modules.get("quizzer.store")  # not imported: cannot be its error
             if store is not None and isinstance(err, store.StoreError):
-                raise click.ClickException(str(err)) from None
+                raise click.ClickException(printable(err)) from None
             raise
 
 
@@ -324,7 +324,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
     if open_plot and png:
         from quizzer.plot_display import open_in_viewer
 
-        t.echo(t.wrap(open_in_viewer(png)))
+        t.echo(t.wrap(printable(open_in_viewer(png))))
 
 
 @cli.command()
@@ -607,7 +607,7 @@ def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tupl
     try:
         target = check_target(out)
     except ExportTargetError as err:
-        raise click.ClickException(str(err)) from None
+        raise click.ClickException(printable(err)) from None
     count = len(anki_deck.chosen(loaded, what, slugs))
     if not count:
         raise click.ClickException("no cards match those options")
