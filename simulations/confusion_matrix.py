@@ -358,8 +358,13 @@ def accuracy_paradox(*, seed: int, n: int, prevalence: float, sensitivity: float
         series=(Series.of("caught (TP)", ["always 'healthy'", "useful model"], [0, model["tp"]]),
                 Series.of("missed (FN)", ["always 'healthy'", "useful model"],
                           [sick, model["fn"]])))
-    title = (f"Accuracy {bm['accuracy']:.3f} vs {mm['accuracy']:.3f}: the more accurate "
-             f"'model' never finds a sick patient")
+    if bm["accuracy"] > mm["accuracy"]:
+        title = (f"Accuracy {bm['accuracy']:.3f} vs {mm['accuracy']:.3f}: the more accurate "
+                 f"'model' never finds a sick patient")
+    else:
+        title = (f"Accuracy {bm['accuracy']:.3f} for always 'healthy' vs {mm['accuracy']:.3f}: "
+                 f"at {sick / n:.1%} prevalence the constant answer no longer even wins on "
+                 f"accuracy")
     return worked(values, table, findings, Chart(title, (metric_bars, caught)))
 
 
@@ -468,7 +473,8 @@ def digits(*, seed: int, n_per_class: int, error_rate: float, lookalike_share: f
                          Series.of("recall", labels, recall)),
                  hlines=((correct / total, "overall accuracy"),))
     title = (f"Dark diagonal = correct ({correct / total:.1%}); the off-diagonal hot spot is "
-             f"{pair_a}/{pair_b}")
+             f"{pair_a}/{pair_b}" if pair_count else
+             f"Every one of the {total} readings is on the diagonal: no confusions")
     return worked(values, table, findings, Chart(title, (heat, bars)))
 
 
@@ -601,5 +607,6 @@ def roc_auc(*, seed: int, separation: float, n: int, prevalence: float, threshol
                "recall", "precision", series=tuple(pr_series),
                hlines=((n_pos / n, f"random guess = prevalence {n_pos / n:.3f}"),))
     title = (f"AUC {auc:.3f} sums up every threshold; the chosen threshold {threshold:g} is one "
-             f"point on each curve")
+             + ("point on each curve" if chosen["precision"] is not None else
+                "point on the ROC curve (it flags nothing, so it has no precision)"))
     return worked(values, table, findings, Chart(title, (roc, pr)))

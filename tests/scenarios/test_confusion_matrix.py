@@ -252,3 +252,16 @@ def test_every_scenario_keeps_the_example_contract(name):
         for series in panel.series:
             assert all(math.isfinite(y) for y in series.y)
     ex.to_dict()
+
+
+def test_titles_describe_the_run_they_title():
+    usual = run("accuracy_paradox").chart.title
+    assert "never finds a sick patient" in usual
+    common = run("accuracy_paradox", prevalence=0.3)
+    assert common.values["model_accuracy"] > common.values["baseline_accuracy"]
+    assert "never finds" not in common.chart.title
+    perfect = run("digits", error_rate=0.0)
+    assert perfect.values["pair_count"] == 0 and "hot spot" not in perfect.chart.title
+    nothing_flagged = run("roc_auc", threshold=1.0)
+    assert nothing_flagged.values["precision"] is None
+    assert "each curve" not in nothing_flagged.chart.title
