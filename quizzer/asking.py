@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quizzer import kinds
 from quizzer import terminal as t
 from quizzer.bank import Question, fill_placeholders, placeholders
 from quizzer.console import Console, Quit
+from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, feedback,
+                             grade, help_text, instruction, options, parse, second_look)
 from quizzer.printable import printable
-from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
-                             instruction, parse)
 from quizzer.session import Result
 
 HELP = ("Type the letter(s) of your answer in any case, with or without separators (b, ac, "
@@ -35,7 +36,7 @@ WAIT_PROMPT_ASCII = "Enter: next, w: whole worked example, o: open the plot, q: 
 
 def placeholders_in_question(question: Question) -> bool:
     return any(placeholders(text) for text in (question.prompt,
-                                               *(c.text for c in question.choices)))
+                                               *kinds.of(question).shown_texts(question)))
 
 
 def render_question(presented: Presented, index: int, total: int, values: dict,
@@ -45,27 +46,16 @@ def render_question(presented: Presented, index: int, total: int, values: dict,
     q = presented.question
     lines = [t.heading(f"[{index}/{total}] {q.topic}"), "",
              t.wrap(fill_placeholders(q.prompt, values), cols=cols), ""]
-    for letter, choice in presented.shown_choices():
-        lines.append(t.wrap(fill_placeholders(choice.text, values), indent="     ",
-                            first=f"  {letter}) ", cols=cols))
-    if q.choices:
+    for group in options(presented):  # choices; items; a matching's prompts, then answers
+        for option in group:
+            lines.append(t.wrap(fill_placeholders(option.text, values), indent="     ",
+                                first=f"  {option.label}) ", cols=cols))
         lines.append("")
     lines.append(t.dim(t.wrap(instruction(presented), cols=cols)))
     return "\n".join(lines)
 
 
 # ------------------------------------------------------------------------------ 1. read
-
-def percent_slip(question: Question, response: Response) -> str | None:
-    """'90.9%' when a numeric answer is off by exactly a factor of 100 (90.9 typed for a
-    share of 0.909), else None. Only for shares (0 < |answer| <= 1) without a unit."""
-    if question.kind != "numeric" or question.unit or not 0 < abs(question.answer) <= 1:
-        return None
-    value = float(response.value)
-    if grade(question, response) or not grade(question, Response(value / 100)):
-        return None
-    return f"{value:g}%"
-
 
 def read_response(console: Console, presented: Presented) -> Response | None:
     """Read until an answer: the Response, or None for s (skip: the screen says so). q
@@ -79,16 +69,15 @@ def read_response(console: Console, presented: Presented) -> Response | None:
             continue
         if isinstance(parsed, Command):
             if parsed.name == "help":
-                console.write(t.wrap(HELP, cols=console.width))
+                console.write(t.wrap(help_text(presented) or HELP, cols=console.width))
                 continue
             if parsed.name == "quit":
                 raise Quit
             return None
-        slip = None if hinted else percent_slip(presented.question, parsed)
-        if slip:
-            hinted = True  # asked once: the same number again is graded as typed
-            console.write(t.wrap(f"Did you mean {slip}? The answer is a share of 1: "
-                                 f"type {slip} or the decimal.", cols=console.width))
+        look = None if hinted else second_look(presented.question, parsed)
+        if look:
+            hinted = True  # asked once: the same answer again is graded as typed
+            console.write(t.wrap(look, cols=console.width))
             continue
         return parsed
 
@@ -113,8 +102,8 @@ def record_answer(store, session_id: int, question: Question, response: Response
 
 def render_feedback(presented: Presented, response: Response, correct: bool,
                     values: dict, cols: int | None = None) -> str:
-    """The verdict, the key and the question's id; the why of every option, marked as
-    chosen and/or correct; then the explanation."""
+    """The verdict, the key and the question's id; what the kind says was right or wrong
+    (the why of every option, the right order, the right pairs); then the explanation."""
     q = presented.question
     fill = (lambda text: fill_placeholders(text, values))
     word = "Correct." if correct else "Not quite."
@@ -124,16 +113,10 @@ def render_feedback(presented: Presented, response: Response, correct: bool,
     # Styled after wrapping, so escape codes do not count as width.
     head = (t.good(word) if correct else t.bad(word)) + head[len(word):]
     lines = [head[:head.rindex(f"({q.id})")] + t.dim(f"({q.id})")]
-    if q.choices:
-        chosen = response.value
-        for letter, choice in presented.shown_choices():
-            index = q.choices.index(choice)
-            mark = {(True, True): " (you chose, correct)", (True, False): " (you chose)",
-                    (False, True): " (correct)", (False, False): ""}[
-                        (index in chosen, choice.correct)]
-            lines.append(t.wrap(fill(choice.why), indent="     ", first=f"  {letter}{mark}: ",
-                                cols=cols))
-    lines += ["", t.wrap(fill(q.explanation), indent="  ", first="  ", cols=cols)]
+    lines += [t.wrap(fill(line.text), indent="     ", first=line.lead, cols=cols)
+              for line in feedback(presented, response)]
+    if q.explanation:
+        lines += ["", t.wrap(fill(q.explanation), indent="  ", first="  ", cols=cols)]
     return "\n".join(lines)
 
 
@@ -143,7 +126,8 @@ def render_answer_key(presented: Presented, values: dict, cols: int | None = Non
     return "\n".join([
         t.wrap(f"{q.id}: the answer is {answer_text(presented)}.", indent="      ",
                first="  ", cols=cols),
-        t.wrap(fill_placeholders(q.explanation, values), indent="    ", cols=cols)])
+        *([t.wrap(fill_placeholders(q.explanation, values), indent="    ", cols=cols)]
+          if q.explanation else [])])
 
 
 @dataclass

@@ -15,23 +15,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from quizzer import kinds
+from quizzer.kinds.choices import Choice  # noqa: F401  (a bank record, importable from here)
 from quizzer.printable import printable
 from quizzer.bank_files import (MAX_FILE_BYTES, LocatedMap, LocatedList, Location, Problem,
                                 close_key, find_files, read, shown_path, whole_file)
 
 __all__ = ["MAX_FILE_BYTES", "Location", "Problem", "BankError", "load"]  # and the records
 
-KINDS = ("single", "multiple", "true-false", "numeric")
+KINDS = kinds.names()
 STYLES = ("scenario", "recall")
 EXAMS = ("MLA-C01", "MLS-C01")
-MAX_CHOICES = 10  # letters a to j: more would not fit a card or a reader's memory
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
 # A format spec for a number (Python's mini-language without nesting): fill, align, sign,
@@ -67,29 +67,24 @@ class ExampleRef:
 
 
 @dataclass(frozen=True)
-class Choice:
-    text: str
-    why: str
-    correct: bool = False
-
-
-@dataclass(frozen=True)
 class Question:
     id: str
     topic: str
     kind: str
     prompt: str
     explanation: str
-    choices: tuple = ()
-    answer: Any = None  # bool for true-false, float for numeric
-    tolerance: float = 0.0
-    unit: str = ""
-    answer_value: str = ""  # numeric: the example value the answer must equal
+    # The kind's answer record (quizzer.kinds): Choices, TrueFalse, Numeric, Ordering, Matching
+    answer: Any = None
     example: ExampleRef | None = None
     difficulty: int = 2
     style: str = "recall"
     tags: tuple = ()
     where: Location | None = field(default=None, compare=False)
+
+    @property
+    def choices(self) -> tuple:
+        """A choice question's choices in bank order; () for other kinds."""
+        return getattr(self.answer, "choices", ())
 
     @property
     def correct_count(self) -> int:
@@ -348,33 +343,28 @@ class _Checker:
         data = self.mapping(data, where, "a question")
         if data is None:
             return None
-        kind = data.get("kind")
-        common = {"id", "kind", "prompt", "explanation"}
+        name = data.get("kind")
+        kind = kinds.get(name)
+        common = {"id", "kind", "prompt"}
         extra = {"example", "difficulty", "style", "tags"}
-        by_kind = {"single": ({"choices"}, set()), "multiple": ({"choices"}, set()),
-                   "true-false": ({"answer"}, set()),
-                   "numeric": ({"answer"}, {"tolerance", "unit", "answer_value"})}
-        if kind not in by_kind:
+        if kind is None:
             self.problem(data.at.get("kind", data.where),
                          f"question kind must be one of {', '.join(KINDS)}"
-                         + (f", not {kind!r}" if "kind" in data else ""))
-            self.keys(data, "question", common - {"kind"},
-                      extra | {"kind", "choices", "answer", "tolerance", "unit", "answer_value"})
+                         + (f", not {name!r}" if "kind" in data else ""))
+            every = set().union(*(k.required | k.optional for k in kinds.REGISTRY.values()))
+            self.keys(data, "question", common - {"kind"} | {"explanation"},
+                      extra | {"kind"} | every)
             return None
-        must, may = by_kind[kind]
-        self.keys(data, f"{kind} question", common | must, extra | may)
+        # The kind reads its own fields; an explanation is required unless the kind checks
+        # that its parts explain themselves (ordering and matching: a why on each).
+        explanation = {"explanation"}
+        self.keys(data, f"{name} question",
+                  common | kind.required | (explanation if kind.explanation_required else set()),
+                  extra | kind.optional | (set() if kind.explanation_required else explanation))
         qid = self.ident(data, "question")
         prompt = self.text(data, "prompt", "question")
         explanation = self.text(data, "explanation", "question")
-        fields: dict[str, Any] = {}
-        if kind in ("single", "multiple"):
-            fields["choices"] = self.choices(data, kind)
-        elif kind == "true-false" and "answer" in data:
-            if not isinstance(data["answer"], bool):
-                self.problem(data.at["answer"], "a true-false answer must be true or false")
-            fields["answer"] = bool(data["answer"])
-        elif kind == "numeric":
-            fields.update(self.numeric(data))
+        answer = kind.read(self, data)
         difficulty = data.get("difficulty", 2)
         if difficulty not in (1, 2, 3) or isinstance(difficulty, bool):
             self.problem(data.at.get("difficulty", data.where), "difficulty must be 1, 2 or 3")
@@ -384,64 +374,10 @@ class _Checker:
             self.problem(data.at.get("style", data.where),
                          f"style must be one of {', '.join(STYLES)}")
             style = "recall"
-        return Question(id=qid, topic=topic, kind=kind, prompt=prompt, explanation=explanation,
-                        example=self.example(data), difficulty=difficulty, style=style,
-                        tags=self.texts(data, "tags", "question"), where=data.where, **fields)
-
-    def choices(self, data: _Map, kind: str) -> tuple:
-        raw = data.get("choices")
-        if not isinstance(raw, list) or len(raw) < 2:
-            self.problem(data.at.get("choices", data.where),
-                         "choices must be a list of at least two options")
-            return ()
-        if len(raw) > MAX_CHOICES:
-            self.problem(raw.where, f"{len(raw)} choices are too many: at most {MAX_CHOICES} "
-                                    f"(a to {chr(ord('a') + MAX_CHOICES - 1)})")
-            return ()
-        out = []
-        for i, item in enumerate(raw):
-            item = self.mapping(item, raw.at[i], "a choice")
-            if item is None:
-                continue
-            self.keys(item, "choice", {"text", "why"}, {"correct"})
-            correct = item.get("correct", False)
-            if not isinstance(correct, bool):
-                self.problem(item.at["correct"], "choice 'correct' must be true or false")
-                correct = False
-            out.append(Choice(self.text(item, "text", "choice"), self.text(item, "why", "choice"),
-                              correct))
-        texts = [c.text for c in out]
-        for i, text in enumerate(texts):
-            if text and texts.index(text) != i:
-                self.problem(raw.at[i], f"choice {i + 1} repeats choice {texts.index(text) + 1}")
-        n = sum(c.correct for c in out)
-        if kind == "single" and n != 1 and len(out) == len(raw):
-            self.problem(raw.where, f"a single-answer question needs exactly one correct "
-                                    f"choice; it has {n}")
-        if kind == "multiple" and n < 2 and len(out) == len(raw):
-            self.problem(raw.where, f"a multiple-response question needs at least two correct "
-                                    f"choices; it has {n}")
-        if kind == "multiple" and n >= len(out) and len(out) == len(raw):
-            self.problem(raw.where, "a multiple-response question needs at least one wrong choice")
-        return tuple(out)
-
-    def numeric(self, data: _Map) -> dict:
-        out: dict[str, Any] = {}
-        answer = data.get("answer")
-        if not _is_number(answer):
-            self.problem(data.at.get("answer", data.where), "a numeric answer must be a number")
-        else:
-            out["answer"] = float(answer)
-        tolerance = data.get("tolerance", 0)
-        if not _is_number(tolerance) or tolerance < 0:
-            self.problem(data.at.get("tolerance", data.where), "tolerance must be a number >= 0")
-        else:
-            out["tolerance"] = float(tolerance)
-        if "unit" in data:
-            out["unit"] = self.text(data, "unit", "question")
-        if "answer_value" in data:
-            out["answer_value"] = self.text(data, "answer_value", "question")
-        return out
+        return Question(id=qid, topic=topic, kind=name, prompt=prompt, explanation=explanation,
+                        answer=answer, example=self.example(data), difficulty=difficulty,
+                        style=style, tags=self.texts(data, "tags", "question"),
+                        where=data.where)
 
     def card(self, data: Any, where: Location, topic: str) -> Card | None:
         data = self.mapping(data, where, "a card")
@@ -452,12 +388,6 @@ class _Checker:
                     front=self.text(data, "front", "card"), back=self.text(data, "back", "card"),
                     example=self.example(data), tags=self.texts(data, "tags", "card"),
                     where=data.where)
-
-
-def _is_number(value: Any) -> bool:
-    """A finite int or float (YAML's .inf and .nan are refused when the file is read)."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) \
-        and math.isfinite(value)
 
 
 def _type(value: Any) -> str:
@@ -559,14 +489,13 @@ def _without_example(topics: list[Topic]) -> list[Problem]:
     problems = []
     for topic in topics:
         items = [(topic.example, [topic.summary, *topic.key_points], Location(topic.file, 1, 1),
-                  "")]
+                  None)]
         items += [(q.example or topic.example,
-                   [q.prompt, q.explanation, *(c.text for c in q.choices),
-                    *(c.why for c in q.choices)], q.where, q.answer_value)
+                   [q.prompt, q.explanation, *kinds.of(q).texts(q)], q.where, q)
                   for q in topic.questions]
-        items += [(c.example or topic.example, [c.front, c.back], c.where, "")
+        items += [(c.example or topic.example, [c.front, c.back], c.where, None)
                   for c in topic.cards]
-        for ref, texts, where, answer_value in items:
+        for ref, texts, where, question in items:
             if ref is not None:
                 continue
             used = [name for text in texts for name in placeholders(text)]
@@ -574,17 +503,16 @@ def _without_example(topics: list[Topic]) -> list[Problem]:
                 problems.append(Problem(where, f"placeholder {{{{{used[0]}}}}} needs a worked "
                                                "example, and neither this item nor its topic "
                                                "has one"))
-            if answer_value:
-                problems.append(Problem(where, f"answer_value {answer_value!r} needs a worked "
-                                               "example, and neither this question nor its "
-                                               "topic has one"))
+            if question is not None:  # e.g. a numeric answer_value
+                problems += [Problem(where, message) for message in
+                             kinds.of(question).example_problems(question, None, "")]
     return problems
 
 
 # ------------------------------------------------------------------------------ the snapshot
 
-_RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Choice, Question, Card, Topic,
-                                          Bank)}
+_RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Question, Card, Topic, Bank,
+                                          *kinds.records())}
 
 
 def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
@@ -697,9 +625,8 @@ def example_problems(bank: Bank) -> list[Problem]:
     for topic in bank.topics:
         items = [(topic.example, [topic.summary, *topic.key_points], None,
                   Location(topic.file, 1, 1))]
-        items += [(q.example or topic.example, [q.prompt, q.explanation,
-                                                 *(c.why for c in q.choices),
-                                                 *(c.text for c in q.choices)], q, q.where)
+        items += [(q.example or topic.example,
+                   [q.prompt, q.explanation, *kinds.of(q).texts(q)], q, q.where)
                   for q in topic.questions]
         items += [(c.example or topic.example, [c.front, c.back], None, c.where)
                   for c in topic.cards]
@@ -717,16 +644,9 @@ def example_problems(bank: Bank) -> list[Problem]:
             for text in texts:
                 problems += [Problem(where, message) for message in
                              _placeholder_faults(text, example.values, ref.simulation)]
-            if question is not None and question.answer_value:
-                got = example.values.get(question.answer_value)
-                if not _is_number(got):
-                    problems.append(Problem(where, f"answer_value {question.answer_value!r} is "
-                                                   f"not a defined number of {ref.simulation} "
-                                                   f"with these parameters"))
-                elif abs(float(got) - question.answer) > question.tolerance + 1e-12:
-                    problems.append(Problem(where, f"answer {question.answer:g} differs from "
-                                                   f"{ref.simulation} {question.answer_value} = "
-                                                   f"{float(got):g} by more than the tolerance"))
+            if question is not None:  # e.g. a numeric answer against its answer_value
+                problems += [Problem(where, message) for message in kinds.of(question)
+                             .example_problems(question, example.values, ref.simulation)]
     return problems
 
 

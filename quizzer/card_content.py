@@ -13,42 +13,21 @@ the author happened to write it.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizzer import kinds
 from quizzer.bank import Bank, Card, ExampleRef, Question, example_for, fill_placeholders
-from quizzer.grading import COUNT_WORDS, answer_text, present
+from quizzer.grading import card_faces, present
+# The records the question kinds return for card faces, used as they are by every export.
+from quizzer.kinds.base import Paragraph, Reason  # noqa: F401  (Reason: importable here)
 
 # The roles a paragraph can play. Front: prompt, choice, hint (concept cards: front).
 # Back: answer, answer-choice, explanation, finding (concept cards: back, finding).
 ROLES = ("front", "prompt", "choice", "hint", "answer", "answer-choice", "back",
          "explanation", "finding")
-
-KIND_LABELS = {"card": "Concept card", "single": "Single choice",
-               "multiple": "Multiple choice", "true-false": "True or false",
-               "numeric": "Numeric answer"}
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """One paragraph of a card face. ``label`` is a choice's letter ("A"), else empty."""
-
-    text: str
-    role: str
-    label: str = ""
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why one shown option is right or wrong (the feedback of every option, for exports
-    that show all of them, such as the Anki back)."""
-
-    label: str
-    text: str
-    why: str
-    correct: bool
-
 
 @dataclass(frozen=True)
 class CardContent:
@@ -74,7 +53,8 @@ class CardContent:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind.replace("-", " ").capitalize())
+        kind = kinds.get(self.kind)
+        return kind.label if kind is not None else "Concept card"
 
 
 def key_finding(example) -> str:
@@ -83,29 +63,19 @@ def key_finding(example) -> str:
 
 
 def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str, tuple]:
-    """(front paragraphs, back paragraphs, answer, reasons) of a question, choices shuffled
-    by id."""
-    shown = present(question, random.Random(question.id))
-    front = [Paragraph(fill(question.prompt), "prompt")]
-    front += [Paragraph(fill(choice.text), "choice", letter)
-              for letter, choice in shown.shown_choices()]
-    count = COUNT_WORDS.get(question.correct_count, question.correct_count)
-    hint = {"multiple": f"Choose {count}.", "true-false": "True or false?",
-            "numeric": "Give a number" + (f" ({question.unit})." if question.unit else ".")}
-    if question.kind in hint:
-        front.append(Paragraph(hint[question.kind], "hint"))
-    if question.choices:
-        correct = [(letter, c) for letter, c in shown.shown_choices() if c.correct]
-        answer = " and ".join(letter for letter, _ in correct)
-        back = [Paragraph(f"Answer {answer}", "answer")]
-        back += [Paragraph(fill(c.text), "answer-choice", letter) for letter, c in correct]
-    else:
-        answer = answer_text(shown)
-        back = [Paragraph(f"Answer {answer}", "answer")]
-    back.append(Paragraph(fill(question.explanation), "explanation"))
-    reasons = tuple(Reason(letter, fill(c.text), fill(c.why), c.correct)
-                    for letter, c in shown.shown_choices())
-    return tuple(front), tuple(back), answer, reasons
+    """(front paragraphs, back paragraphs, answer, reasons) of a question, shuffled by id.
+
+    The question's kind says what goes on each face (``QuestionKind.card_faces``); the
+    explanation, when there is one, follows the answer.
+    """
+    faces = card_faces(present(question, random.Random(question.id)))
+    front = tuple(dataclasses.replace(p, text=fill(p.text)) for p in faces.front)
+    back = tuple(dataclasses.replace(p, text=fill(p.text)) for p in faces.back)
+    if question.explanation:
+        back += (Paragraph(fill(question.explanation), "explanation"),)
+    reasons = tuple(dataclasses.replace(r, text=fill(r.text), why=fill(r.why))
+                    for r in faces.reasons)
+    return front, back, faces.answer, reasons
 
 
 def question_content(question: Question, bank: Bank, example) -> CardContent:

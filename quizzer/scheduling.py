@@ -155,15 +155,19 @@ def _card_id(item_id: str) -> int:
 def slow_threshold(question) -> float:
     """Seconds after which a right answer counts as Hard rather than Good.
 
-    Reading time plus thinking time: the prompt and the choices at 4 words a second
-    (240 words a minute), plus 20 s to think for a recall question, 45 s for a scenario
-    question, and 30 s more for a numeric one (there is arithmetic to do). A two-line recall
+    Reading time plus thinking time: the prompt and what its kind shows with it (choices,
+    items, pairs) at 4 words a second (240 words a minute), plus 20 s to think for a recall
+    question, 45 s for a scenario question, plus the kind's own
+    :attr:`~quizzer.kinds.base.QuestionKind.think_seconds` (30 s for a numeric one: there is
+    arithmetic to do; 20 s to arrange an ordering, 30 s to match pairs). A two-line recall
     question gets about 25 s; a paragraph-long scenario with four long options about 90 s.
     """
-    words = len(question.prompt.split()) + sum(len(c.text.split()) for c in question.choices)
-    think = 45.0 if question.style == "scenario" else 20.0
-    if question.kind == "numeric":
-        think += 30.0
+    from quizzer import kinds  # small, but only needed once an answer is graded
+
+    kind = kinds.of(question)
+    words = len(question.prompt.split()) + sum(len(text.split())
+                                               for text in kind.shown_texts(question))
+    think = (45.0 if question.style == "scenario" else 20.0) + kind.think_seconds
     return round(words / 4.0 + think, 1)
 
 

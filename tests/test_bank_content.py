@@ -92,7 +92,7 @@ def _texts(topic):
 
 
 def _true_share(questions):
-    answers = [q.answer for q in questions if q.kind == "true-false"]
+    answers = [q.answer.value for q in questions if q.kind == "true-false"]
     return sum(answers) / len(answers) if answers else None
 
 

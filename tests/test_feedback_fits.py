@@ -22,8 +22,8 @@ def wrong_response(question) -> Response:
     if question.choices:
         return Response(frozenset(i for i, c in enumerate(question.choices) if not c.correct))
     if question.kind == "true-false":
-        return Response(not question.answer)
-    return Response(question.answer + 1000)
+        return Response(not question.answer.value)
+    return Response(question.answer.value + 1000)
 
 
 @pytest.mark.parametrize("question", BANK.questions, ids=lambda q: q.id)

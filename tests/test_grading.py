@@ -7,16 +7,19 @@ import pytest
 from quizzer.bank import Choice, Question
 from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
                              instruction, parse, present)
+from quizzer.kinds.choices import Choices, correct_letters, letter_of
+from quizzer.kinds.numeric import Numeric
+from quizzer.kinds.true_false import TrueFalse
 
 
 def choices(*correct):
-    return tuple(Choice(f"option {i}", f"why {i}", i in correct) for i in range(5))
+    return Choices(tuple(Choice(f"option {i}", f"why {i}", i in correct) for i in range(5)))
 
 
-SINGLE = Question("s", "t", "single", "p", "e", choices=choices(2))
-MULTI = Question("m", "t", "multiple", "p", "e", choices=choices(0, 3))
-TF = Question("tf", "t", "true-false", "p", "e", answer=False)
-NUM = Question("n", "t", "numeric", "p", "e", answer=0.909, tolerance=0.005)
+SINGLE = Question("s", "t", "single", "p", "e", answer=choices(2))
+MULTI = Question("m", "t", "multiple", "p", "e", answer=choices(0, 3))
+TF = Question("tf", "t", "true-false", "p", "e", answer=TrueFalse(False))
+NUM = Question("n", "t", "numeric", "p", "e", answer=Numeric(0.909, tolerance=0.005))
 
 
 def identity(q):
@@ -87,8 +90,8 @@ def test_present_shuffles_choices_and_maps_letters_back():
     shown = present(SINGLE, random.Random(3))
     assert sorted(shown.order) == [0, 1, 2, 3, 4]
     assert shown.order != (0, 1, 2, 3, 4)
-    letter = shown.letter_of(2)
-    assert shown.correct_letters() == letter
+    letter = letter_of(shown, 2)
+    assert correct_letters(shown) == letter
     assert grade(SINGLE, parse(shown, letter.lower()))
     # Same seed, same order: sessions are reproducible.
     assert present(SINGLE, random.Random(3)).order == shown.order
@@ -103,6 +106,6 @@ def test_instructions_and_answer_text():
 
 
 def test_response_text_for_the_store():
-    assert Response(frozenset({3, 0})).to_text() == "0,3"
-    assert Response(True).to_text() == "true"
-    assert Response(0.5).to_text() == "0.5"
+    assert parse(identity(MULTI), "da").to_text() == "0,3"
+    assert parse(identity(TF), "T").to_text() == "true"
+    assert parse(identity(NUM), "50%").to_text() == "0.5"
