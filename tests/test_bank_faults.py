@@ -189,11 +189,12 @@ def test_each_fault_is_reported_where_it_stands(kind, tmp_path):
 
 
 COMMANDS = [["practice", "--no-plots"], ["review", "--no-plots"], ["explain", "demo"],
-            ["export", "pdf", "--out", "x.pdf"], ["topics"], ["stats"]]
+            ["export", "pdf", "--out", "x.pdf"], ["export", "anki", "--out", "x.apkg"],
+            ["topics"], ["stats"]]
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c[:2]))
 @pytest.mark.parametrize("kind", BAD_FILES)
 def test_no_command_gives_a_traceback_or_a_control_character(kind, command, tmp_path):
     """Every command refuses every bad file the same way (one loading path): the problems,
@@ -366,3 +367,37 @@ def test_placeholders_need_an_example(tmp_path):
     code, lines = validate(folder)
     assert (code, lines) == (1, ["a.yaml:4:5: placeholder {{x}} needs a worked example, and "
                                  "neither this item nor its topic has one"])
+
+
+def _path_faults(folder: Path) -> dict:
+    """name -> (the --bank argument, the problem line every command must print)."""
+    (folder / "loop").symlink_to(folder / "loop")
+    (folder / "empty").mkdir()
+    named = folder / "named"
+    named.mkdir()
+    (named / "\x1b]0;owned\x07.yaml").write_text("~\n")
+    return {
+        "symlink-loop": ("loop", "loop: cannot read: Too many levels of symbolic links"),
+        "missing": ("nowhere", "nowhere: cannot read: No such file or directory"),
+        "empty-folder": ("empty", "empty: holds no bank files (*.yaml or *.yml; names "
+                                  "starting with . are skipped)"),
+        "device": ("/dev/zero", "/dev/zero: is not a regular file (a device, pipe or socket); "
+                                "a bank file must be a plain file"),
+        "escape-in-name": ("named", "named/\\x1b]0;owned\\x07.yaml:1:1: file is empty (it "
+                                    "holds no topic)"),
+    }
+
+
+@pytest.mark.parametrize("command", COMMANDS + [["validate"]], ids=lambda c: "-".join(c[:2]))
+@pytest.mark.parametrize("fault", ["symlink-loop", "missing", "empty-folder", "device",
+                                   "escape-in-name"])
+def test_no_command_gives_a_traceback_for_a_bad_path(fault, command, tmp_path):
+    folder = bank(tmp_path, {})
+    argument, problem = _path_faults(folder)[fault]
+    args = [*command, argument] if command == ["validate"] else [*command, "--bank", argument]
+    result = CliRunner().invoke(cli, args, input="q\n")
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    assert result.exit_code == 1
+    assert not CONTROL.search(result.output)
+    assert result.output.splitlines()[0] == problem
