@@ -392,7 +392,7 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
 
     loaded = _load_bank(bank)
     with _open_store() as store:
-        progress = st.progress(loaded, store.schedules(), store.attempts(),
+        progress = st.progress(loaded, store.schedules(), store.answer_days(),
                                _console().now(), store.exam_date())
     png = None
     if plot_path:

@@ -87,40 +87,43 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def progress(bank: Bank, schedules: dict, attempts: Iterable[tuple], now: datetime,
+def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
              exam: date | None = None) -> Progress:
     """Everything ``quizzer stats`` shows.
 
-    ``schedules``: item id -> Schedule; ``attempts``: (question id, topic, correct, UTC
-    instant) tuples as :meth:`quizzer.store.Store.attempts` returns them.
+    ``schedules``: item id -> Schedule; ``days``: (topic, local day, answers, right answers)
+    rows as :meth:`quizzer.store.Store.answer_days` returns them, oldest first. The cost is
+    one pass over those rows (a row per topic and day) and the schedules: a long history
+    adds rows only for the days it covers, never a pass per answer.
     """
     today = sch.local_day(now)
     week_start = today - timedelta(days=WINDOW_DAYS - 1)
-    attempts = [(topic, correct, sch.local_day(at)) for _, topic, correct, at in attempts]
-    rows = []
-    for topic in bank.topics:
-        ids = [i.id for i in (*topic.questions, *topic.cards)]
-        rows.append(_topic_progress(topic.slug, ids, schedules, attempts, today, week_start,
-                                    exam))
+    slugs = [t.slug for t in bank.topics]
+    by_topic: dict[str, list] = {slug: [] for slug in slugs}
+    for topic, day, answers, right in days:
+        if topic in by_topic:  # answers to topics no longer in the bank are not shown
+            by_topic[topic].append((day, answers, right))
+    rows = [_topic_progress(topic.slug, [i.id for i in (*topic.questions, *topic.cards)],
+                            schedules, by_topic[topic.slug], today, week_start, exam)
+            for topic in bank.topics]
     all_ids = [i.id for i in (*bank.questions, *bank.cards)]
     total = _topic_progress("all", all_ids, schedules,
-                            [a for a in attempts if a[0] in {t.slug for t in bank.topics}],
+                            [row for slug in slugs for row in by_topic[slug]],
                             today, week_start, exam)
     known = [schedules[i] for i in all_ids if i in schedules]
     return Progress(today, exam, tuple(rows), total,
                     tuple(sch.forecast(known, today, FORECAST_DAYS, exam)),
-                    _history(attempts, [t.slug for t in bank.topics]))
+                    {slug: points for slug in slugs if (points := _history(by_topic[slug]))})
 
 
-def _topic_progress(name: str, ids: Sequence[str], schedules: dict, attempts: list,
+def _topic_progress(name: str, ids: Sequence[str], schedules: dict, days: list,
                     today: date, week_start: date, exam: date | None) -> TopicProgress:
-    mine = [a for a in attempts if name == "all" or a[0] == name]
-    recent = [a for a in mine if week_start <= a[2] <= today]
+    recent = [(n, c) for day, n, c in days if week_start <= day <= today]
     known = [schedules[i] for i in ids if i in schedules]
     dues = [sch.effective_due(s, today, exam) for s in known]
     return TopicProgress(
-        topic=name, attempts=len(mine), correct=sum(1 for a in mine if a[1]),
-        attempts_7d=len(recent), correct_7d=sum(1 for a in recent if a[1]),
+        topic=name, attempts=sum(n for _, n, _ in days), correct=sum(c for _, _, c in days),
+        attempts_7d=sum(n for n, _ in recent), correct_7d=sum(c for _, c in recent),
         mastered=sum(1 for s in known if s.mastered),
         learning=sum(1 for s in known if not s.mastered),
         new=len(ids) - len(known),
@@ -129,18 +132,22 @@ def _topic_progress(name: str, ids: Sequence[str], schedules: dict, attempts: li
         recall=(sum(s.retrievability(today) for s in known) / len(known)) if known else None)
 
 
-def _history(attempts: list, topics: Sequence[str]) -> dict:
-    """Per topic, for each day with answers: accuracy over the 7 days ending that day."""
-    out = {}
-    for topic in topics:
-        mine = [(day, correct) for t, correct, day in attempts if t == topic]
-        points = []
-        for day in sorted({d for d, _ in mine}):
-            window = [c for d, c in mine if day - timedelta(days=WINDOW_DAYS - 1) <= d <= day]
-            points.append((day, sum(window) / len(window), len(window)))
-        if points:
-            out[topic] = tuple(points)
-    return out
+def _history(days: list) -> tuple:
+    """For each day with answers: accuracy over the 7 days ending that day, and the number
+    of answers in them. ``days``: (day, answers, right) in day order. One pass: a sliding
+    window adds each day once and drops it once."""
+    points = []
+    window: list = []  # (day, answers, right) inside the current 7 days
+    answers = right = 0
+    start = 0
+    for day, n, c in days:
+        window.append((day, n, c))
+        answers, right = answers + n, right + c
+        while window[start][0] < day - timedelta(days=WINDOW_DAYS - 1):
+            answers, right = answers - window[start][1], right - window[start][2]
+            start += 1
+        points.append((day, right / answers, answers))
+    return tuple(points)
 
 
 # ---------------------------------------------------------------------------------- text

@@ -66,9 +66,14 @@ def say(text: str) -> None:
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
     # Not executescript(): it COMMITs first, which would split a migration's transaction.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    # A trigger holds semicolons of its own: a statement ends where SQLite says it is whole.
+    statement = ""
+    for part in script.split(";"):
+        statement += part + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                db.execute(statement)
+            statement = ""
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -176,8 +181,56 @@ def _v3(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v4(db: sqlite3.Connection) -> None:
+    """Running totals, so no command reads the whole history: answers and right answers per
+    topic and local calendar day (what stats, topics and the accuracy plot show), and each
+    question's latest answer or skip (what ``practice --wrong`` asks for). Triggers keep them
+    in the same transaction as the row that changes them, whatever writes it.
+
+    The day is the learner's local day when the answer was written (SQLite's ``localtime``,
+    the same C library clock as :func:`quizzer.scheduling.local_day`)."""
+    _run_script(db, """
+        CREATE TABLE answer_days (
+            topic TEXT NOT NULL,
+            day TEXT NOT NULL,                 -- local calendar day, YYYY-MM-DD
+            attempts INTEGER NOT NULL,
+            correct INTEGER NOT NULL,
+            PRIMARY KEY (topic, day)
+        ) WITHOUT ROWID;
+        INSERT INTO answer_days
+            SELECT topic, date(answered_at, 'localtime'), COUNT(*), SUM(correct)
+            FROM attempts GROUP BY 1, 2;
+        CREATE TABLE latest_answers (
+            question_id TEXT PRIMARY KEY,
+            correct INTEGER NOT NULL,          -- 0 for a skip: it comes back with --wrong
+            at TEXT NOT NULL                   -- UTC instant
+        ) WITHOUT ROWID;
+        INSERT INTO latest_answers
+            SELECT question_id, correct, MAX(at) FROM (
+                SELECT question_id, correct, answered_at AS at FROM attempts
+                UNION ALL SELECT question_id, 0, skipped_at FROM skips)
+            GROUP BY question_id;
+        CREATE TRIGGER attempts_totals AFTER INSERT ON attempts BEGIN
+            INSERT INTO answer_days VALUES
+                (NEW.topic, date(NEW.answered_at, 'localtime'), 1, NEW.correct)
+                ON CONFLICT (topic, day) DO UPDATE
+                SET attempts = attempts + 1, correct = correct + excluded.correct;
+            INSERT INTO latest_answers VALUES (NEW.question_id, NEW.correct, NEW.answered_at)
+                ON CONFLICT (question_id) DO UPDATE
+                SET correct = excluded.correct, at = excluded.at
+                WHERE excluded.at >= latest_answers.at;
+        END;
+        CREATE TRIGGER skips_latest AFTER INSERT ON skips BEGIN
+            INSERT INTO latest_answers VALUES (NEW.question_id, 0, NEW.skipped_at)
+                ON CONFLICT (question_id) DO UPDATE
+                SET correct = 0, at = excluded.at
+                WHERE excluded.at >= latest_answers.at;
+        END;
+    """)
+
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
 
 
 @dataclass(frozen=True)
@@ -352,21 +405,24 @@ class Store:
 
     # -- reading
     def topic_stats(self) -> dict[str, TopicStats]:
-        rows, _ = self._read("SELECT topic, COUNT(*), SUM(correct) FROM attempts "
+        """Answers and right answers per topic (from the per-day totals: a row per topic and
+        day, however many answers)."""
+        rows, _ = self._read("SELECT topic, SUM(attempts), SUM(correct) FROM answer_days "
                              "GROUP BY topic")
-        return {t: TopicStats(t, n, int(c or 0)) for t, n, c in rows}
+        return {t: TopicStats(t, int(n), int(c or 0)) for t, n, c in rows}
+
+    def answer_days(self) -> list[tuple[str, date, int, int]]:
+        """(topic, local day, answers, right answers) for every topic and day with answers,
+        oldest first: at most one row per topic and day, however long the history."""
+        rows, _ = self._read("SELECT topic, day, attempts, correct FROM answer_days "
+                             "ORDER BY day, topic")
+        return [(t, date.fromisoformat(d), int(n), int(c)) for t, d, n, c in rows]
 
     def wrong_last_time(self) -> set[str]:
         """Questions whose latest answer was wrong, or that were skipped since their latest
-        answer."""
-        rows, _ = self._read("SELECT question_id, correct, answered_at FROM attempts UNION ALL "
-                             "SELECT question_id, 0, skipped_at FROM skips")
-        latest: dict[str, tuple[datetime, bool]] = {}
-        for qid, correct, at in rows:
-            when = _instant(at)
-            if qid not in latest or when >= latest[qid][0]:
-                latest[qid] = (when, bool(correct))
-        return {qid for qid, (_, correct) in latest.items() if not correct}
+        answer (one row per question, however long the history)."""
+        rows, _ = self._read("SELECT question_id FROM latest_answers WHERE correct = 0")
+        return {qid for (qid,) in rows}
 
     def attempt_count(self) -> int:
         return self._read("SELECT COUNT(*) FROM attempts")[0][0][0]
@@ -392,12 +448,6 @@ class Store:
 
         rows, cur = self._read("SELECT * FROM schedules ORDER BY item_id")
         return {row[0]: Schedule.from_row(_as_dict(cur, row)) for row in rows}
-
-    def attempts(self) -> list[tuple[str, str, bool, datetime]]:
-        """Every graded answer as (question id, topic, correct, UTC instant), oldest first."""
-        rows, _ = self._read("SELECT question_id, topic, correct, answered_at FROM attempts "
-                             "ORDER BY answered_at, id")
-        return [(q, t, bool(c), _instant(at)) for q, t, c, at in rows]
 
     def reviews(self, item_id: str) -> list[tuple[int, datetime]]:
         """An item's ratings as (rating, UTC instant), oldest first."""
@@ -599,9 +649,11 @@ def _prepare(db: sqlite3.Connection, path: Path, check: bool) -> None:
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")
     if check:
-        result = db.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise sqlite3.DatabaseError(f"SQLite's check says: {result}")
+        # Reading the schema catches a damaged header or schema page up front. A whole-file
+        # check (PRAGMA quick_check) would cost time in proportion to the history at every
+        # start; damage elsewhere is reported by the query that meets it, with the same
+        # message, and every answer before it is already committed.
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     if db.execute("PRAGMA user_version").fetchone()[0] != len(MIGRATIONS):
         _migrate(db, path)
 

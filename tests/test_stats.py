@@ -62,7 +62,7 @@ def history():
 
 def test_numbers_match_the_hand_built_history(history):
     bank = load([], builtin=True)
-    p = st.progress(bank, history.schedules(), history.attempts(), TODAY)
+    p = st.progress(bank, history.schedules(), history.answer_days(), TODAY)
     [mini] = p.topics
     assert (mini.attempts, mini.correct, mini.attempts_7d, mini.correct_7d) == (6, 4, 3, 3)
     assert mini.accuracy == pytest.approx(4 / 6) and mini.accuracy_7d == 1.0
@@ -82,7 +82,7 @@ def test_numbers_match_the_hand_built_history(history):
 def test_an_exam_date_brings_a_last_review_into_the_run_up(history):
     bank = load([], builtin=True)
     exam = date(2025, 5, 20)
-    p = st.progress(bank, history.schedules(), history.attempts(), TODAY, exam=exam)
+    p = st.progress(bank, history.schedules(), history.answer_days(), TODAY, exam=exam)
     # mini-single, seen today and naturally due 10 June, comes on its run-up day, Sat 17;
     # mini-tf (overdue) and the card (Thursday) are due before the exam anyway.
     assert sch.run_up_day("mini-single", exam) == date(2025, 5, 17)
@@ -90,9 +90,9 @@ def test_an_exam_date_brings_a_last_review_into_the_run_up(history):
     assert (p.total.due_today, p.total.due_week) == (1, 3)
     # With the exam two days away, today is in its run-up: today's reviews were the last
     # look, so nothing moves.
-    near = st.progress(bank, history.schedules(), history.attempts(), TODAY,
+    near = st.progress(bank, history.schedules(), history.answer_days(), TODAY,
                        exam=date(2025, 5, 14))
-    assert near.forecast == st.progress(bank, history.schedules(), history.attempts(),
+    assert near.forecast == st.progress(bank, history.schedules(), history.answer_days(),
                                         TODAY).forecast
 
 
@@ -154,7 +154,7 @@ def test_the_plot_is_a_valid_png_of_both_panels(history, tmp_path):
 
 def test_the_chart_shows_well_supported_accuracy_points_and_the_forecast(history):
     bank = load([], builtin=True)
-    p = st.progress(bank, history.schedules(), history.attempts(), TODAY,
+    p = st.progress(bank, history.schedules(), history.answer_days(), TODAY,
                     exam=date(2025, 5, 20))
     accuracy, due = st.chart(p).panels
     [line] = accuracy.series
