@@ -285,7 +285,8 @@ class _Checker:
             params = {}
         seed = ref.get("seed", 0)
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-            self.problem(ref.at.get("seed", ref.where), "example 'seed' must be a whole number >= 0")
+            self.problem(ref.at.get("seed", ref.where),
+                         "example 'seed' must be a whole number >= 0")
             seed = 0
         return ExampleRef(name, dict(params), seed, ref.at.get("simulation", ref.where)) \
             if name else None

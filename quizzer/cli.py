@@ -36,7 +36,8 @@ def _load_bank(bank: tuple):
 
 
 bank_option = click.option(
-    "--bank", "bank", multiple=True, type=click.Path(),  # the loader reports what is wrong
+    # readable=False: the loader reports what cannot be read, as `path: cannot read: ...`
+    "--bank", "bank", multiple=True, type=click.Path(readable=False),
     help="Add your own YAML files or folders to the built-in bank (repeatable; "
          "also QUIZZER_BANK).")
 
@@ -113,7 +114,7 @@ def _plot_options(plots: bool, style: str | None):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--run-examples", is_flag=True,
               help="Also run every worked example and check its placeholders and answers.")
 def validate(paths: tuple, run_examples: bool) -> None:
