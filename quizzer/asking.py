@@ -32,6 +32,7 @@ HELP = ("Type the letter(s) of your answer in any case, with or without separato
 
 WAIT_PROMPT = "Enter: next · w: whole worked example · o: open the plot · q: quit"
 WAIT_PROMPT_ASCII = "Enter: next, w: whole worked example, o: open the plot, q: quit"
+WAIT_PROMPT_NO_EXAMPLE = "Enter: next, q: quit"  # an item without a worked example
 
 
 def placeholders_in_question(question: Question) -> bool:
@@ -147,6 +148,8 @@ def after_feedback(console: Console, feedback: Feedback, show_whole, open_plot) 
         return
     encoding = (getattr(console.output, "encoding", "") or "").lower()
     prompt = WAIT_PROMPT if "utf" in encoding else WAIT_PROMPT_ASCII
+    if feedback.worked is None:
+        prompt = WAIT_PROMPT_NO_EXAMPLE
     while True:
         key = console.read_key(t.dim(prompt) + " ").lower()
         console.write("")
