@@ -534,15 +534,17 @@ def _offset(ctx, param, value: str) -> tuple:
               help="Put each worked example's plot on the card back.")
 @click.option("--allow-overflow", is_flag=True,
               help="Write the PDF even if some text does not fit (it is cut at the card edge).")
+@click.option("--allow-missing-glyphs", is_flag=True,
+              help="Write the PDF even if no installed font has some character (it prints "
+                   "as an empty box).")
 @bank_option
 def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tuple, flip: str,
-               back_offset: tuple, plots: bool, allow_overflow: bool, bank: tuple) -> None:
+               back_offset: tuple, plots: bool, allow_overflow: bool,
+               allow_missing_glyphs: bool, bank: tuple) -> None:
     """Write printable duplex flashcards: fronts on odd pages, backs behind them.
 
     Example: quizzer export pdf --topic cm --paper letter --out cm-cards.pdf
     """
-    from quizzer import flashcards as fc
-    from quizzer import terminal as t
     from quizzer.export_file import ExportTargetError, check_target
 
     loaded = _load_bank(bank)
@@ -551,11 +553,36 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
         target = check_target(out)
     except ExportTargetError as err:
         raise click.ClickException(printable(err)) from None
+    try:
+        _export_pdf(loaded, slugs, target, what, paper, layout, flip, back_offset, plots,
+                    allow_overflow, allow_missing_glyphs)
+    except KeyboardInterrupt:  # the worker processes stay quiet and are stopped
+        click.echo("", err=True)
+        raise click.ClickException(printable(f"interrupted; {target} was not written")
+                                   ) from None
+
+
+def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tuple, flip: str,
+                back_offset: tuple, plots: bool, allow_overflow: bool,
+                allow_missing_glyphs: bool) -> None:
+    from quizzer import flashcards as fc
+    from quizzer import terminal as t
+
     geometry = fc.Geometry(paper, layout[0], layout[1], flip, back_offset)
     cards = fc.print_cards(loaded, what, slugs, plots, workers=os.cpu_count() or 1)
     if not cards:
         raise click.ClickException("no cards match those options")
-    laid, overflow, unplotted = fc.lay_out(cards, geometry)
+    chain = fc.font_chain([face for card in cards for face in (card.front, card.back)])
+    missing = fc.missing_glyphs(cards, chain)
+    for ident, chars in missing:
+        shown = " ".join(f"U+{ord(c):04X}" for c in chars)
+        click.echo(f"no installed font has {shown}: {ident}", err=True)
+    if missing and not allow_missing_glyphs:
+        raise click.ClickException(
+            f"{t.plural(len(missing), 'card')} would print empty boxes; nothing was written. "
+            "Install a font for those characters (for example the Noto fonts), or use "
+            "--allow-missing-glyphs to print the boxes.")
+    laid, overflow, unplotted = fc.lay_out(cards, geometry, chain)
     if unplotted:
         click.echo(f"Plot left off to fit the text: {', '.join(unplotted)}", err=True)
     if overflow:
@@ -570,7 +597,8 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
     with click.progressbar(length=len(cards), label="Drawing cards", file=sys.stderr,
                            hidden=not t.is_tty(sys.stderr) or len(cards) < 24) as bar:
         try:
-            sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update)
+            sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update,
+                                  chain=chain)
         except OSError as err:
             raise click.ClickException(printable(f"cannot write {target}: "
                                                  f"{err.strerror or err}")) from None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -90,16 +89,11 @@ def get_many(calls: list[tuple], workers: int) -> dict:
             missing.append(call)
         else:
             found[call_key(call)] = kept
-    if workers > 1 and len(missing) > 8:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+    from quizzer.worker_pool import ordered_map
 
-        # fork: the workers inherit the imported simulations; each keeps what it runs.
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(_run_or_error, missing, chunksize=4))
-    else:
-        results = [_run_or_error(call) for call in missing]
+    # Each worker keeps what it runs; workers are quiet on Ctrl-C and die with this process.
+    with ordered_map(_run_or_error, missing, workers if len(missing) > 8 else 1) as runs:
+        results = list(runs)
     for call, result in zip(missing, results):
         found[call_key(call)] = result
     return found

@@ -1,4 +1,4 @@
-"""Printable, duplex-aligned flashcard sheets as a PDF (matplotlib PdfPages, Figure API).
+"""Printable, duplex-aligned flashcard sheets as a PDF, typeset with fpdf2.
 
 Each sheet is two pages: the fronts, then the backs. When the sheet is printed double-sided,
 the back of a card must land exactly behind its front. Turning a sheet over its long edge
@@ -7,26 +7,39 @@ turning it over the short edge mirrors it top-bottom, so the backs page mirrors 
 ``--back-offset`` shifts every back by a few millimetres for printers whose two sides do not
 line up.
 
-Text is never clipped silently. Every face is laid out before anything is drawn: wrapped to
-the card's width with measured glyph widths, and if it is too tall, set again in a smaller
-size, down to a readable floor (and the plot inset shrunk). Faces that still do not fit are
-reported by card id.
+Text is never cut silently. Every face is laid out before anything is drawn: the header
+(topic title, and the card kind on a front or the card id on a back) shares one line if both
+fit, else each gets its own; the body is wrapped to the card's width with the font's own
+advance widths, and if it is too tall, set again in a smaller size, down to a 6 pt floor (and
+the plot inset shrunk). Faces that still do not fit are reported by card id; with
+``--allow-overflow`` they are printed cut at the card's edge (lines past it are left out and
+everything is clipped to the card).
 
-Output is reproducible: Type 42 (TrueType) fonts embedded, no mathtext (a ``$`` stays a
-dollar), and with SOURCE_DATE_EPOCH set the same input gives byte-identical files.
+Text in any script the installed fonts can draw (see card_fonts): DejaVu Sans, then system
+fonts for what it lacks. Lines in Latin, Greek, Cyrillic and common symbols are set as they
+are (fast: a deck has 6,000 lines); any other line goes through fpdf2's HarfBuzz shaping,
+its Unicode bidirectional algorithm and its font fallback, so Arabic joins, Hebrew reads
+right to left and a Chinese phrase takes the CJK font. A character no font has is reported.
+
+Why fpdf2 (compared with reportlab on this job, see the commit that introduced it): it has a
+font fallback chain and bidirectional text built in (reportlab needs the separate rlbidi, not
+on PyPI, and has no fallback chain), it shapes with HarfBuzz like reportlab, subsets TrueType
+and OpenType fonts with fontTools, embeds an image once however often it is placed, and with
+a fixed creation date writes identical bytes.
+
+The plot insets are drawn by matplotlib (quizzer.insets) in worker processes, once per chart,
+while this process sets the sheets in order; the file is written only when complete.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from matplotlib.artist import Artist
-
-from quizzer import __version__, insets
+from quizzer import __version__
 from quizzer.bank import Bank
 from quizzer.card_content import CardContent
 
@@ -34,11 +47,12 @@ MM = 1 / 25.4  # inches per millimetre
 PAPERS = {"a4": (210 * MM, 297 * MM), "letter": (8.5, 11.0)}
 MARGIN = 10 * MM
 PAD = 3.2 * MM  # inside each card
-FLOOR_PT = 6.0  # smallest body text we set; below this a printed card is hard to read
+FLOOR_PT = 6.0  # smallest text we set; below this a printed card is hard to read
 LINE = 1.22  # line height as a multiple of the font size
 INSETS = (0.48, 0.40)  # share of the card height for the plot, preferred then smallest
 MIN_INSET_IN = 0.95  # below this an inset has no room for its axes between title and labels
-FONT = "DejaVu Sans"
+HEADER_PT = 6.0  # the topic title; the kind or id beside it is half a point smaller
+FAMILY = "dejavu"  # fpdf2's name for DejaVu Sans in our documents
 
 
 # ------------------------------------------------------------------------------ the type
@@ -108,52 +122,150 @@ def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool,
     return [print_card(content) for content in deck(bank, what, topics, plots, workers)]
 
 
-# ------------------------------------------------------------------------------ measuring
+# ------------------------------------------------------------------------------ fonts and measuring
+
+def _plain_char(char: str) -> bool:
+    """Set correctly without shaping or bidi: Latin, Greek, Cyrillic, punctuation, symbols."""
+    code = ord(char)
+    return (code < 0x0300 or 0x0370 <= code < 0x0590 or 0x1E00 <= code < 0x2000
+            or 0x2010 <= code < 0x2028 or 0x2030 <= code < 0x2060
+            or 0x2070 <= code < 0x2E00) and not char.isspace() or char == " "
+
+
+def characters_of(faces) -> set[str]:
+    """Every character the faces show: headers, paragraphs, choice letters."""
+    chars: set[str] = set()
+    for face in faces:
+        chars.update(face.header, face.ident)
+        for block in face.blocks:
+            chars.update(block.text, block.indent)
+    return chars
+
+
+_CHAINS: dict = {}
+
+
+def font_chain(faces):
+    """The fonts for these faces' text (card_fonts.FontChain), found once per character set."""
+    from quizzer.card_fonts import chain_for
+
+    chars = frozenset(characters_of(faces))
+    if chars not in _CHAINS:
+        _CHAINS[chars] = chain_for(set(chars))
+    return _CHAINS[chars]
+
+
+def missing_glyphs(cards: list[PrintCard], chain) -> list[tuple[str, str]]:
+    """(card id, the characters no font has) for each card that has some."""
+    out = []
+    for card in cards:
+        chars = characters_of([card.front, card.back]) & chain.missing
+        if chars:
+            out.append((card.id, "".join(sorted(chars))))
+    return out
+
+
+class PlainText:
+    """Which strings DejaVu Sans sets correctly as they are (see _plain_char)."""
+
+    def __init__(self, chain):
+        from quizzer.card_fonts import characters
+
+        self.chars = {bold: frozenset(chr(c) for c in characters(chain.faces[0][1 if bold
+                                                                                else 0])
+                                      if _plain_char(chr(c)))
+                      for bold in (False, True)}
+
+    def __call__(self, text: str, bold: bool) -> bool:
+        return self.chars[bold].issuperset(text)
+
+
+def new_document(chain):
+    """An fpdf2 document in points with the chain's fonts: DejaVu Sans as FAMILY (regular,
+    bold), each fallback as fallback-N."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.c_margin = 0  # cells are our lines: no padding inside them
+    (regular, bold), *rest = chain.faces
+    pdf.add_font(FAMILY, "", regular.path)
+    pdf.add_font(FAMILY, "B", bold.path)
+    pdf.fallbacks = []
+    for n, (font, bold_font) in enumerate(rest):
+        name = f"fallback-{n}"
+        pdf.add_font(name, "", font.path, collection_font_number=font.index)
+        if bold_font is not None:
+            pdf.add_font(name, "B", bold_font.path, collection_font_number=bold_font.index)
+        pdf.fallbacks.append(name)
+    return pdf
+
 
 class Measure:
-    """String widths in points from per-glyph advances (fast; kerning only narrows text)."""
+    """String widths in points, as fpdf2 sets the string: plain lines by the font's advance
+    widths (memoised per string at 100 pt: they scale linearly), other lines shaped."""
 
-    def __init__(self):
-        from matplotlib.backends.backend_agg import RendererAgg
-        from matplotlib.font_manager import FontProperties
+    def __init__(self, chain=None):
+        if chain is None:
+            from quizzer.card_fonts import chain_for
 
-        self.renderer = RendererAgg(10, 10, 72)
-        self.props = {bold: FontProperties(family=FONT, size=100,
-                                           weight="bold" if bold else "normal")
-                      for bold in (False, True)}
-        self.cache: dict[tuple, float] = {}
-        self.words: dict[tuple, float] = {}
-
-    def char(self, ch: str, bold: bool) -> float:
-        key = (ch, bold)
-        if key not in self.cache:
-            # Width of "x<ch>x" minus "xx": includes the side bearings as set in a line.
-            w = self.renderer.get_text_width_height_descent(f"x{ch}x", self.props[bold],
-                                                            ismath=False)[0]
-            base = self.renderer.get_text_width_height_descent("xx", self.props[bold],
-                                                               ismath=False)[0]
-            self.cache[key] = (w - base) / 100
-        return self.cache[key]
+            chain = chain_for(set())
+        self.chain = chain
+        self.pdf = new_document(chain)
+        self.pdf.add_page()
+        self.is_plain = PlainText(chain)
+        self.widths: dict[tuple, float] = {}
 
     def width(self, text: str, size: float, bold: bool) -> float:
         key = (text, bold)
-        ems = self.words.get(key)
-        if ems is None:  # a deck measures the same words over and over, at several sizes
-            ems = self.words[key] = sum(self.char(ch, bold) for ch in text)
-        return ems * size * 1.02  # 2% safety
+        ems = self.widths.get(key)
+        if ems is None:
+            with shaping(self.pdf, not self.is_plain(text, bold)):
+                self.pdf.set_font(FAMILY, "B" if bold else "", 100)
+                ems = self.widths[key] = self.pdf.get_string_width(text) / 100
+        return ems * size
+
+
+class shaping:
+    """Within: ``pdf`` shapes text with HarfBuzz, applies bidi and falls back to other
+    fonts, if ``on``; plain lines skip all three (a hundred times faster)."""
+
+    def __init__(self, pdf, on: bool):
+        self.pdf, self.on = pdf, on
+
+    def __enter__(self):
+        if self.on:
+            self.pdf.set_text_shaping(True)
+            if self.pdf.fallbacks:
+                self.pdf.set_fallback_fonts(self.pdf.fallbacks, exact_match=False)
+
+    def __exit__(self, *exc):
+        if self.on:
+            self.pdf.set_text_shaping(False)
+            self.pdf.set_fallback_fonts([])
+
+
+def right_to_left(text: str) -> bool:
+    """True if the first letter with a direction is Hebrew, Arabic or another RTL script."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def wrap(text: str, width_pt: float, size: float, bold: bool, measure: Measure) -> list[str]:
-    """Greedy word wrap to ``width_pt``; a word longer than a line is split by characters."""
+    """Greedy word wrap to ``width_pt``; a word longer than a line (an identifier, or a
+    phrase in a script without spaces) is split between characters."""
     space = measure.width(" ", size, bold)
     lines: list[str] = []
     line, used = "", 0.0
     for word in text.split():
         w = measure.width(word, size, bold)
-        while w > width_pt:  # a word longer than a line (an identifier): split it
-            cut = len(word) - 1
-            while cut > 1 and measure.width(word[:cut], size, bold) > width_pt:
-                cut -= 1
+        while w > width_pt:
+            cut = _longest_prefix(word, width_pt, size, bold, measure)
             if line:
                 lines.append(line)
             lines.append(word[:cut])
@@ -170,14 +282,24 @@ def wrap(text: str, width_pt: float, size: float, bold: bool, measure: Measure) 
     return lines
 
 
+def _longest_prefix(word: str, width_pt: float, size: float, bold: bool,
+                    measure: Measure) -> int:
+    """The most characters of ``word`` (at least one) that fit in ``width_pt``."""
+    low, high = 1, len(word) - 1
+    while low < high:
+        mid = (low + high + 1) // 2
+        if measure.width(word[:mid], size, bold) <= width_pt:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 # ------------------------------------------------------------------------------ layout
-
-HEADER_PT = 6.0
-
 
 @dataclass(frozen=True)
 class Placed:
-    """A block set in type: its lines, where it starts below the text top, and its size."""
+    """A block set in type: its lines, where it starts below the face's top, its size."""
 
     lines: tuple
     indent: str
@@ -185,6 +307,16 @@ class Placed:
     top_pt: float
     size: float
     bold: bool
+    right: bool = False  # right-to-left paragraph: lines set flush right
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    text: str
+    top_pt: float
+    size: float
+    right: bool  # flush right (the kind or id) or left (the title)
+    gray: int  # 0 black .. 255 white
 
 
 @dataclass(frozen=True)
@@ -193,6 +325,24 @@ class Laid:
     blocks: tuple
     inset_share: float  # of the card's inner height, at the bottom; 0 for no plot
     fits: bool
+    header: tuple = ()
+
+
+def layout_header(face: Face, width_pt: float, measure: Measure) -> tuple[tuple, float]:
+    """The header lines and their height: title left and kind/id right on one line if both
+    fit with a gap, else the title (wrapped) above the kind/id (wrapped, flush right)."""
+    small = HEADER_PT - 0.5
+    title_w = measure.width(face.header, HEADER_PT, False)
+    ident_w = measure.width(face.ident, small, False)
+    step = HEADER_PT * LINE
+    if title_w + 2 * HEADER_PT + ident_w <= width_pt:
+        return (HeaderLine(face.header, 0.0, HEADER_PT, False, 115),
+                HeaderLine(face.ident, 0.0, small, True, 153)), step
+    lines = [HeaderLine(text, n * step, HEADER_PT, False, 115) for n, text in
+             enumerate(wrap(face.header, width_pt, HEADER_PT, False, measure))]
+    lines += [HeaderLine(text, (len(lines) + n) * step, small, True, 153) for n, text in
+              enumerate(wrap(face.ident, width_pt, small, False, measure))]
+    return tuple(lines), len(lines) * step
 
 
 def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure,
@@ -202,7 +352,8 @@ def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure,
     shares = [share for share in inset_shares if share * height_pt / 72 >= MIN_INSET_IN]
     if face.chart is None or not face.chart.panels:
         shares = []
-    text_top = HEADER_PT * LINE + 2.0
+    header, header_h = layout_header(face, width_pt, measure)
+    text_top = header_h + 2.0
     size = face.start_pt
     while True:
         placed = _set_blocks(face, width_pt, size, measure)
@@ -211,12 +362,12 @@ def layout_face(face: Face, width_pt: float, height_pt: float, measure: Measure,
         for share in shares or [0.0]:
             room = height_pt - text_top - (share * height_pt + 4.0 if share else 0.0)
             if used <= room:
-                return Laid(face, tuple(_shift(placed, text_top)), share, True)
+                return Laid(face, tuple(_shift(placed, text_top)), share, True, header)
         if size - 0.5 < FLOOR_PT - 1e-9:
             # Text comes first: at the floor size a plot that leaves too little room is left
             # off (the caller reports it); text that still does not fit is an overflow.
             fits = used <= height_pt - text_top
-            return Laid(face, tuple(_shift(placed, text_top)), 0.0, fits)
+            return Laid(face, tuple(_shift(placed, text_top)), 0.0, fits, header)
         size -= 0.5
 
 
@@ -224,12 +375,13 @@ def _set_blocks(face: Face, width_pt: float, size: float, measure: Measure) -> l
     placed = []
     y = 0.0
     for block in face.blocks:
-        block_size = max(FLOOR_PT * 0.9, size * block.scale)
-        hang = measure.width(block.indent + " ", block_size, block.bold) if block.indent else 0.0
+        block_size = max(FLOOR_PT, size * block.scale)
+        hang = measure.width(block.indent, block_size, True) if block.indent else 0.0
         lines = wrap(block.text, width_pt - hang, block_size, block.bold, measure)
         if placed:
             y += block.gap_before * block_size * LINE
-        placed.append(Placed(tuple(lines), block.indent, hang, y, block_size, block.bold))
+        placed.append(Placed(tuple(lines), block.indent, hang, y, block_size, block.bold,
+                             right_to_left(block.text)))
         y += len(lines) * block_size * LINE
     return placed
 
@@ -281,124 +433,142 @@ class Geometry:
 
 # ------------------------------------------------------------------------------ drawing
 
-def _draw_face(fig, laid: Laid, slot: tuple, page: tuple) -> None:
-    x, y, w, h = slot
-    pw, ph = page
-    fig.add_artist(_outline(x / pw, y / ph, w / pw, h / ph))
-    left = x + PAD
-    top = y + h - PAD
-    inner_w = w - 2 * PAD
-    face = laid.face
-    fig.add_artist(_Body(laid.blocks, face.header, face.ident, left * 72, top * 72,
-                         inner_w * 72))
-    if laid.inset_share and face.chart is not None:
-        box = _inset_box(laid, slot)
-        fig.add_artist(_Stamp(insets.pixels(face.chart.panels[0], box[2], box[3]), box))
-
-
-# ------------------------------------------------------------------------------ plot insets
-
 def _inset_box(laid: Laid, slot: tuple) -> tuple:
     """(x, y, w, h) in inches of the plot inset at the bottom of a card face."""
     x, y, w, h = slot
     return (x + PAD, y + PAD, w - 2 * PAD, laid.inset_share * (h - 2 * PAD))
 
 
-def _draw_insets(laid: list, geometry: Geometry, first_sheet: int, sheets: int) -> None:
-    """Draw, in this process, every distinct inset the given sheets show."""
+def _inset_jobs(laid: list, geometry: Geometry) -> tuple[list, list[list[tuple]]]:
+    """The inset key of each card (None: no plot), and per sheet the insets first shown
+    there: (key, panel, width, height), each key once in the deck."""
+    from quizzer import insets
+
     per = geometry.per_sheet
-    wanted = {}
-    for index in range(first_sheet * per, min(len(laid), (first_sheet + sheets) * per)):
-        back = laid[index][1]
-        if back.inset_share and back.face.chart is not None:
-            box = _inset_box(back, geometry.slot(index % per, back=True))
-            panel = back.face.chart.panels[0]
-            wanted.setdefault(insets.key(panel, box[2], box[3]), (panel, box[2], box[3]))
-    insets.prepare(wanted)
+    keys: list = []
+    sheets: list = []
+    memo: dict = {}  # a chart's key is a JSON dump: computed once per chart and size
+    for index, (_, back) in enumerate(laid):
+        if index % per == 0:
+            sheets.append([])
+        if not (back.inset_share and back.face.chart is not None):
+            keys.append(None)
+            continue
+        box = _inset_box(back, geometry.slot(index % per, back=True))
+        panel = back.face.chart.panels[0]
+        found = memo.get((id(panel), box[2], box[3]))
+        if found is None:
+            found = memo[(id(panel), box[2], box[3])] = insets.key(panel, box[2], box[3])
+            if found not in {job[0] for sheet in sheets for job in sheet}:
+                sheets[-1].append((found, panel, box[2], box[3]))
+        keys.append(found)
+    return keys, sheets
 
 
-class _Body(Artist):
-    """A face's header and text blocks, set line by line where the layout put them.
+class SheetWriter:
+    """Sets laid-out faces on the pages of one fpdf2 document."""
 
-    The lines are already wrapped and placed (layout_face measured them), so each goes
-    straight to the renderer: a matplotlib Text would measure every line again, and text
-    is most of the time an export takes.
-    """
+    def __init__(self, geometry: Geometry, chain, metadata: dict):
+        from datetime import datetime, timezone
 
-    ASCENT = 0.93  # DejaVu Sans ascender, in em: the first baseline below a line's top
+        self.geometry = geometry
+        self.pdf = pdf = new_document(chain)
+        self.is_plain = PlainText(chain)
+        pdf.set_title(metadata["Title"])
+        pdf.set_subject(metadata["Subject"])
+        pdf.set_creator(metadata["Creator"])
+        pdf.set_keywords(metadata["Keywords"])
+        pdf.set_producer(f"quizzer {__version__} with fpdf2")
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        pdf.set_creation_date(datetime.fromtimestamp(int(epoch), timezone.utc) if epoch
+                              else datetime.now(timezone.utc))
+        self.images: dict = {}  # inset key -> fpdf2's name for the image, embedded once
 
-    def __init__(self, blocks: tuple, header: str, ident: str, left_pt: float, top_pt: float,
-                 width_pt: float):
-        super().__init__()
-        self.blocks = blocks
-        self.header = header
-        self.ident = ident
-        self.left_pt = left_pt
-        self.top_pt = top_pt
-        self.width_pt = width_pt
+    def add_inset(self, key, pixels) -> None:
+        """Embed an inset's pixels (RGB rows, top-down) for every card that shows it."""
+        from fpdf.image_parsing import preload_image
+        from PIL import Image
 
-    def draw(self, renderer) -> None:
-        from matplotlib.font_manager import FontProperties
+        image = Image.fromarray(pixels, "RGB")
+        self.images[key] = preload_image(self.pdf.image_cache, image)[0]
 
-        from quizzer.pdf_text import line_setter
+    def sheet(self, batch: list, keys: list) -> None:
+        """Two pages: the fronts, then the backs, of ``batch`` ([(front, back) Laid]);
+        ``keys``: each card's inset key or None."""
+        geometry = self.geometry
+        for back in (False, True):
+            self.pdf.add_page(format=tuple(v * 72 for v in geometry.page))
+            for i in range(geometry.per_sheet):  # the last sheet: empty outlines to fill it
+                slot = geometry.slot(i, back)
+                self._outline(slot)
+                if i < len(batch):
+                    self._face(batch[i][1 if back else 0], slot, keys[i] if back else None)
 
-        setter = line_setter(renderer)
-        gc = renderer.new_gc()
-        # The header line: the topic on the left (grey), the card id on the right (lighter).
-        small = FontProperties(family=FONT, size=HEADER_PT)
-        smaller = FontProperties(family=FONT, size=HEADER_PT - 0.5)
-        baseline = self.top_pt - self.ASCENT * HEADER_PT
-        gc.set_foreground("0.45")
-        setter.line(gc, self.left_pt, baseline, self.header, small)
-        gc.set_foreground("0.6")
-        setter.line(gc, self.left_pt + self.width_pt - setter.width(self.ident, smaller),
-                    baseline, self.ident, smaller)
-        gc.set_foreground("black")
-        for block in self.blocks:
-            prop = FontProperties(family=FONT, size=block.size,
-                                  weight="bold" if block.bold else "normal")
-            baseline = self.top_pt - block.top_pt - self.ASCENT * block.size
-            if block.indent:
-                bold = FontProperties(family=FONT, size=block.size, weight="bold")
-                setter.line(gc, self.left_pt, baseline, block.indent.strip(), bold)
-            for n, line in enumerate(block.lines):
-                setter.line(gc, self.left_pt + block.hang_pt, baseline - n * block.size * LINE,
-                            line, prop)
-        gc.restore()
+    def _box(self, slot: tuple) -> tuple:
+        """An (x, y, w, h) slot in inches from the bottom left, in points from the top left."""
+        x, y, w, h = slot
+        return x * 72, (self.geometry.page[1] - y - h) * 72, w * 72, h * 72
+
+    def _outline(self, slot: tuple) -> None:
+        pdf = self.pdf
+        pdf.set_draw_color(204)
+        pdf.set_line_width(0.4)
+        pdf.set_dash_pattern(dash=3, gap=3)
+        pdf.rect(*self._box(slot))
+        pdf.set_dash_pattern()
+
+    def _face(self, laid: Laid, slot: tuple, inset: str | None) -> None:
+        pdf = self.pdf
+        x, y, w, h = self._box(slot)
+        left, top, width = x + PAD * 72, y + PAD * 72, w - 2 * PAD * 72
+        bottom = y + h  # the card's edge: no line is set past it
+        # local_context: fpdf2 then knows that the font and colour set inside the clip's
+        # saved graphics state are gone after it, and sets them again.
+        with pdf.local_context(), pdf.rect_clip(x, y, w, h):
+            for line in laid.header:
+                pdf.set_text_color(line.gray)
+                self._line(left, top + line.top_pt, width, line.text, line.size, False,
+                           "R" if line.right else "L")
+            pdf.set_text_color(0)
+            for block in laid.blocks:
+                for n, text in enumerate(block.lines):
+                    line_top = top + block.top_pt + n * block.size * LINE
+                    if line_top + block.size * LINE > bottom:
+                        break
+                    if n == 0 and block.indent:
+                        self._line(left, line_top, block.hang_pt, block.indent.strip(),
+                                   block.size, True, "L")
+                    self._line(left + block.hang_pt, line_top, width - block.hang_pt, text,
+                               block.size, block.bold, "R" if block.right else "L")
+        if inset is not None:
+            px, py, pw, ph = self._box(_inset_box(laid, slot))
+            # By the name preload_image gave it: fpdf2 places the embedded image again.
+            pdf.image(self.images[inset], px, py, pw, ph)
+
+    def _line(self, x: float, top: float, width: float, text: str, size: float, bold: bool,
+              align: str) -> None:
+        """One line in a box ``width`` wide from ``top``, its baseline where fpdf2 puts a
+        cell's (half the line height plus 0.3 em below the top)."""
+        pdf = self.pdf
+        pdf.set_font(FAMILY, "B" if bold else "", size)
+        if self.is_plain(text, bold):  # as it is: the fast path, most lines
+            if align == "R":
+                x += width - pdf.get_string_width(text)
+            pdf.text(x, top + 0.5 * size * LINE + 0.3 * size, text)
+            return
+        pdf.set_xy(x, top)
+        with shaping(pdf, True):
+            pdf.cell(width, size * LINE, text, align=align)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
 
 
-class _Stamp(Artist):
-    """Places one pixel array; given the same array, the PDF embeds it only once.
-
-    matplotlib's PDF backend keeps one image object per array it is handed (by identity),
-    whereas an AxesImage would resample into a new array for every card.
-    """
-
-    def __init__(self, pixels, box: tuple):
-        super().__init__()
-        self.pixels = pixels
-        self.box = box
-
-    def draw(self, renderer) -> None:
-        x, y, w, h = self.box
-        gc = renderer.new_gc()
-        # PDF user space is in points and the page's image resolution is INSET_DPI, so the
-        # pixels span exactly their box.
-        renderer.draw_image(gc, x * 72, y * 72, self.pixels)
-        gc.restore()
-
-
-def _outline(x, y, w, h):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle((x, y), w, h, fill=False, edgecolor="0.8", linewidth=0.4,
-                     linestyle=(0, (3, 3)))
-
-
-def lay_out(cards: list[PrintCard], geometry: Geometry) -> tuple[list, list[str], list[str]]:
+def lay_out(cards: list[PrintCard], geometry: Geometry, chain=None
+            ) -> tuple[list, list[str], list[str]]:
     """Every face set in type; the ids of cards that do not fit at the floor size, and of
     cards whose plot was left off so that their text fits."""
-    measure = Measure()
+    measure = Measure(chain or font_chain([f for card in cards for f in (card.front, card.back)]))
     w, h = geometry.card
     width_pt, height_pt = (w - 2 * PAD) * 72, (h - 2 * PAD) * 72
     laid, overflow, unplotted = [], [], []
@@ -437,47 +607,6 @@ def _one_size_per_chart(laid: list, width_pt: float, height_pt: float, measure: 
                                           (smallest[key],)))
 
 
-def _render_sheets(laid: list, geometry: Geometry, first_sheet: int, sheets: int,
-                   path: str, metadata: dict, progress: Callable[[int], None] | None = None
-                   ) -> int:
-    """Draw ``sheets`` sheets from ``first_sheet`` into the PDF ``path``; return the cards.
-
-    Each sheet's insets are drawn just before it (so ``progress`` moves sheet by sheet),
-    outside the PDF settings: those are for the pages, and the insets must look the same
-    whichever process draws them and when."""
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
-
-    per = geometry.per_sheet
-    pw, ph = geometry.page
-    pages = {"pdf.fonttype": 42, "font.family": FONT, "axes.unicode_minus": False}
-    with matplotlib.rc_context(pages):
-        pdf = PdfPages(path, metadata=metadata)
-    try:
-        for sheet in range(first_sheet, first_sheet + sheets):
-            _draw_insets(laid, geometry, sheet, 1)
-            batch = laid[sheet * per:(sheet + 1) * per]
-            with matplotlib.rc_context(pages):
-                for back in (False, True):
-                    # The page's dpi only sets image resolution: the insets' own.
-                    fig = Figure(figsize=geometry.page, dpi=insets.INSET_DPI)
-                    for i in range(per):  # the last sheet is padded with empty outlines
-                        slot = geometry.slot(i, back)
-                        if i < len(batch):
-                            _draw_face(fig, batch[i][1 if back else 0], slot, geometry.page)
-                        else:
-                            fig.add_artist(_outline(slot[0] / pw, slot[1] / ph,
-                                                    slot[2] / pw, slot[3] / ph))
-                    pdf.savefig(fig)
-            if progress:
-                progress(len(batch))
-    finally:
-        with matplotlib.rc_context(pages):  # the fonts are embedded as the file closes
-            pdf.close()
-    return min(len(laid), (first_sheet + sheets) * per) - first_sheet * per
-
-
 def _metadata(geometry: Geometry, topics: list[str]) -> dict:
     return {"Title": "quizzer flashcards",
             "Subject": "AWS ML exam flashcards: " + ", ".join(topics),
@@ -485,102 +614,48 @@ def _metadata(geometry: Geometry, topics: list[str]) -> dict:
             "Keywords": f"{geometry.paper} {geometry.cols}x{geometry.rows} flip-{geometry.flip}"}
 
 
-def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
-              progress: Callable[[int], None] = lambda n: None,
-              workers: int | None = None) -> int:
-    """Draw the sheets into ``out`` atomically; return the number of sheets.
+def render(laid: list, geometry: Geometry, topics: list[str],
+           progress: Callable[[int], None] = lambda n: None, workers: int | None = None,
+           chain=None) -> tuple[bytes, int]:
+    """The PDF of the laid-out cards, and its number of sheets.
 
-    Drawing the plot insets (about 130 distinct ones, tens of milliseconds each) is most of
-    an export's time, so the sheets are drawn in chunks on every core, each worker drawing
-    the insets its own sheets show (cards are in topic order, so two chunks share few), and
-    the parts are joined in order with pypdf. Each part embeds its own font subset; the
-    pages are exactly those a single process would draw.
+    Drawing the plot insets (about 106 distinct ones, tens of milliseconds each) is most of
+    an export's time, so they are drawn on ``workers`` processes (default: every core) in
+    the order the sheets need them, while this process sets each sheet as soon as its
+    insets are there; ``progress`` gets each sheet's card count.
     """
+    from quizzer.worker_pool import ordered_map
+
     per = geometry.per_sheet
     sheets = max(1, -(-len(laid) // per))
-    workers = max(1, min(workers or os.cpu_count() or 1, sheets // 2 or 1))
-    out = Path(out)
-    metadata = _metadata(geometry, topics)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".pdf", dir=out.parent)
-    os.close(fd)
-    try:
-        if workers == 1:
-            _render_sheets(laid, geometry, 0, sheets, tmp, metadata, progress)
-        else:
-            _render_in_parallel(laid, geometry, sheets, workers, tmp, metadata, progress)
-        from quizzer.cache import mode_for
+    chain = chain or font_chain([laid_face.face for pair in laid for laid_face in pair])
+    writer = SheetWriter(geometry, chain, _metadata(geometry, topics))
+    keys, wanted = _inset_jobs(laid, geometry)
+    jobs = [(panel, width, height) for sheet in wanted for _, panel, width, height in sheet]
+    workers = workers or os.cpu_count() or 1
+    with ordered_map(_draw_inset, jobs, workers if len(jobs) > 8 else 1) as drawn:
+        for sheet in range(sheets):
+            for key, *_ in (wanted[sheet] if sheet < len(wanted) else []):
+                writer.add_inset(key, next(drawn))
+            batch = laid[sheet * per:(sheet + 1) * per]
+            writer.sheet(batch, keys[sheet * per:(sheet + 1) * per])
+            progress(len(batch))
+    return writer.output(), sheets
 
-        os.chmod(tmp, mode_for(out))  # mkstemp's 0600 -> what open() would give (umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+def _draw_inset(job: tuple):
+    from quizzer import insets
+
+    return insets.pixels(*job)
+
+
+def write_pdf(laid: list, geometry: Geometry, out: Path, topics: list[str],
+              progress: Callable[[int], None] = lambda n: None,
+              workers: int | None = None, chain=None) -> int:
+    """Render the sheets and write them to ``out`` whole or not at all (export_file);
+    return the number of sheets. Raises OSError."""
+    from quizzer.export_file import write_atomically
+
+    data, sheets = render(laid, geometry, topics, progress, workers, chain)
+    write_atomically(Path(out), data)
     return sheets
-
-
-_SHEETS_DONE = None  # in a worker: the queue its progress goes to (inherited by fork)
-
-
-def _report_sheet(cards: int) -> None:
-    _SHEETS_DONE.put(cards)
-
-
-def _render_in_parallel(laid: list, geometry: Geometry, sheets: int, workers: int, out: str,
-                        metadata: dict, progress: Callable[[int], None]) -> None:
-    import multiprocessing
-    import queue
-    from concurrent.futures import ProcessPoolExecutor
-
-    from pypdf import PdfWriter
-
-    global _SHEETS_DONE
-    # One part per worker: each part pays for its own font subsetting (a fraction of a
-    # second). fork: workers inherit the imported matplotlib, the laid-out cards, and the
-    # queue that carries each finished sheet back to the progress bar.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = -(-sheets // workers)
-    starts = list(range(0, sheets, chunk))
-    with tempfile.TemporaryDirectory(prefix="quizzer-pdf-") as parts_dir:
-        parts = [os.path.join(parts_dir, f"part-{i:04d}.pdf") for i in range(len(starts))]
-        forked = context.get_start_method() == "fork"
-        _SHEETS_DONE = context.Queue() if forked else None
-        try:
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = [pool.submit(_render_sheets, laid, geometry, start,
-                                       min(chunk, sheets - start), part, metadata,
-                                       _report_sheet if forked else None)
-                           for start, part in zip(starts, parts)]
-                while forked and not all(f.done() for f in futures):
-                    try:
-                        progress(_SHEETS_DONE.get(timeout=0.1))
-                    except queue.Empty:
-                        pass
-                for future in futures:  # re-raises a worker's error
-                    cards = future.result()
-                    if not forked:
-                        progress(cards)
-            while forked:  # what arrived after the last check
-                try:
-                    progress(_SHEETS_DONE.get_nowait())
-                except queue.Empty:
-                    break
-        finally:
-            _SHEETS_DONE = None
-        writer = PdfWriter()
-        for part in parts:
-            writer.append(part)
-        writer.add_metadata({f"/{k}": v for k, v in metadata.items()}
-                            | {"/Producer": "quizzer with matplotlib and pypdf",
-                               "/CreationDate": _pdf_date()})
-        with open(out, "wb") as handle:
-            writer.write(handle)
-
-
-def _pdf_date() -> str:
-    """Now, or SOURCE_DATE_EPOCH for reproducible builds, as a PDF date string."""
-    from datetime import datetime, timezone
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else \
-        datetime.now(timezone.utc)
-    return when.strftime("D:%Y%m%d%H%M%SZ")

@@ -1,10 +1,10 @@
-"""The small plots on printed card backs: drawn once per chart, fitted, stamped as pixels.
+"""The small plots on printed card backs: drawn once per chart, fitted, placed as images.
 
 A deck repeats its worked examples: 350 cards show about 106 distinct charts. Set as vector
 graphics, every inset costs tens of milliseconds of Axes layout and text, card after card.
-So each distinct chart is drawn once, with Agg, at print resolution, and stamped wherever it
-recurs (at one size per chart: see flashcards.lay_out): the PDF holds one image object per
-chart and every card refers to it.
+So each distinct chart is drawn once, with Agg, at print resolution, and placed wherever it
+recurs (at one size per chart: see flashcards.lay_out): the PDF library embeds one image
+object per chart (it recognises the same pixels) and every card refers to it.
 
 An inset is about 3.5 x 1 inches, so its margins matter: a long axis label, rotated category
 names or a two-line title would run off the edge with fixed margins. Each inset is drawn
@@ -26,7 +26,7 @@ INSET_DPI = 220  # print resolution of the insets (a plot a few centimetres wide
 EDGE_IN = 0.03  # clear space kept between any text and the inset's edge
 MIN_LABEL_PT = 4.0  # a y label is set smaller, down to this, rather than squash the axes
 SLACK_IN = 0.005  # text this far into that space (a pixel) is not worth another drawing
-_CACHE: dict = {}  # key(panel, width, height) -> RGBA pixels, per process
+_CACHE: dict = {}  # key(panel, width, height) -> RGB pixels, per process
 
 
 def key(panel, width_in: float, height_in: float) -> tuple:
@@ -206,7 +206,8 @@ def _overflow(fig, ax, renderer) -> tuple[list[float], bool, float]:
 
 
 def draw(panel, width_in: float, height_in: float):
-    """The panel drawn compact at the inset's size, fitted, as RGBA pixels (rows bottom-up)."""
+    """The panel drawn compact at the inset's size, fitted: RGB pixels, shape (height_in *
+    INSET_DPI, width_in * INSET_DPI, 3), uint8, rows top-down."""
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -242,8 +243,12 @@ def draw(panel, width_in: float, height_in: float):
             break
         # Grow by the overflow and a little more: the title moves up with the axes' top.
         margins = [m + o + (0.02 if o > 0 else 0.0) for m, o in zip(margins, over)]
-    # Rows bottom-up, the order the PDF backend's draw_image expects.
-    return np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[::-1])
+    # Opaque RGB rows top-down, as an image file holds them: the figure's white background
+    # shows through any transparency, so the alpha channel carries nothing.
+    rgba = np.asarray(canvas.buffer_rgba()).astype(np.uint16)
+    alpha = rgba[..., 3:]
+    rgb = (rgba[..., :3] * alpha + 255 * (255 - alpha) + 127) // 255
+    return np.ascontiguousarray(rgb.astype(np.uint8))
 
 
 def pixels(panel, width_in: float, height_in: float):

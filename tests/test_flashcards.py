@@ -312,3 +312,183 @@ def test_parallel_progress_arrives_sheet_by_sheet(tmp_path, mini_bank):
                        workers=2)
     assert sheets == 5 and steps == [1, 1, 1, 1, 1]
     assert len(PdfReader(tmp_path / "cards.pdf").pages) == 10
+
+
+# ------------------------------------------------------------------------------ any script
+
+SCRIPT_BANK = """\
+topic: scripts
+title: {title}
+exam: {{MLA-C01: a, MLS-C01: b}}
+summary: s
+key_points: [k]
+example: {{simulation: conftest.fixed}}
+cards:
+  - id: {ident}
+    front: {front}
+    back: {back}
+"""
+
+
+def script_export(tmp_path, *args, title="Scripts", ident="script-card", front="Front?",
+                  back="Back."):
+    bank = tmp_path / "bank"
+    bank.mkdir(exist_ok=True)
+    (bank / "scripts.yaml").write_text(SCRIPT_BANK.format(title=title, ident=ident,
+                                                          front=front, back=back),
+                                       encoding="utf-8")
+    return export(tmp_path, "--bank", str(bank), "--topic", "scripts", "--no-plots", *args)
+
+
+def pdftotext(path, *args) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True,
+                          text=True, check=True)
+    assert done.stderr == ""  # e.g. "Syntax Error: No font in show"
+    return done.stdout
+
+
+def embedded_fonts(path) -> set:
+    reader = PdfReader(path)
+    return {str(font.get_object()["/BaseFont"]) for page in reader.pages
+            for font in page["/Resources"].get("/Font", {}).values()}
+
+
+@pytest.mark.parametrize("paper,layout", [("a4", "2x4"), ("letter", "3x3"), ("a4", "1x1")])
+def test_every_page_reads_without_errors(tmp_path, paper, layout):
+    """Each card's text is set in its own saved graphics state (for the clip): a font
+    chosen inside one must be chosen again in the next, or readers find text with no font.
+    Here each card ends in the header's font (6 pt regular), which the next card starts
+    with."""
+    from quizzer.flashcards import Block, Face, PrintCard, lay_out, write_pdf
+
+    def card(n):
+        face = Face("Topic", f"card-{n}", (Block(f"Text of card {n} set at six points."),),
+                    6.0)
+        return PrintCard(f"card-{n}", "t", face, face)
+
+    cols, rows = (int(v) for v in layout.split("x"))
+    geometry = Geometry(paper, cols, rows, "long")
+    cards = [card(n) for n in range(geometry.per_sheet + 1)]
+    write_pdf(lay_out(cards, geometry)[0], geometry, tmp_path / "cards.pdf", ["t"])
+    text = " ".join(pdftotext(tmp_path / "cards.pdf").split())
+    assert all(f"Text of card {n} set at six points." in text for n in range(len(cards)))
+
+
+def has_cjk_font() -> bool:
+    from quizzer.card_fonts import chain_for
+
+    return not chain_for({"学", "習"}).missing
+
+
+CJK = "学习率 (学習率, 학습률) scales each step."
+
+
+@pytest.mark.skipif(not has_cjk_font(), reason="no CJK font installed (the reported path "
+                                               "is tested below)")
+def test_a_cjk_card_is_drawn_with_a_system_font(tmp_path):
+    result, out = script_export(tmp_path, front=CJK)
+    assert result.exit_code == 0, result.output
+    assert CJK in " ".join(pdftotext(out).split())
+    fonts = embedded_fonts(out)
+    assert any("DejaVuSans" in f for f in fonts) and any("CJK" in f for f in fonts), fonts
+
+
+def test_a_character_no_font_has_is_reported_with_the_card_id(tmp_path, monkeypatch):
+    """No font has U+10FFFD (private use); and with the system's fonts out of reach, CJK
+    is reported the same way. Nothing is written unless --allow-missing-glyphs."""
+    import quizzer.card_fonts
+
+    monkeypatch.setattr(quizzer.card_fonts, "_fontconfig_candidates", lambda code: [])
+    monkeypatch.setattr(quizzer.card_fonts, "_matplotlib_candidates", lambda: [])
+    quizzer.flashcards._CHAINS.clear()
+    result, out = script_export(tmp_path, front="学 and \U0010fffd")
+    assert result.exit_code == 1
+    assert result.output == (
+        "no installed font has U+5B66 U+10FFFD: script-card\n"
+        "Error: 1 card would print empty boxes; nothing was written. Install a font for "
+        "those characters (for example the Noto fonts), or use --allow-missing-glyphs to "
+        "print the boxes.\n")
+    assert not out.exists()
+    result, out = script_export(tmp_path, "--allow-missing-glyphs", front="学 and \U0010fffd")
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+    quizzer.flashcards._CHAINS.clear()
+
+
+def test_right_to_left_text_reads_in_logical_order(tmp_path):
+    hebrew = "שיעור הלמידה קובע את גודל הצעד"
+    arabic = "معدل التعلم يحدد حجم الخطوة"
+    result, out = script_export(tmp_path, front=hebrew, back=arabic)
+    assert result.exit_code == 0, result.output
+    front, back = pdftotext(out).split("\f")[:2]
+    assert hebrew in " ".join(front.split())
+    assert arabic in " ".join(back.split())
+
+
+def words_with_boxes(path) -> list:
+    """(page number from 0, word, x0, y0, x1, y1) in points from the top left."""
+    import html
+
+    found, page = [], -1
+    for line in pdftotext(path, "-bbox").splitlines():
+        if "<page " in line:
+            page += 1
+        match = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                          r'yMax="([\d.]+)">(.*)</word>', line)
+        if match:
+            x0, y0, x1, y1 = (float(v) for v in match.groups()[:4])
+            found.append((page, html.unescape(match.group(5)), x0, y0, x1, y1))
+    return found
+
+
+def card_of(word, geometry) -> int | None:
+    """Which card slot (0-based) holds the whole word box, or None."""
+    page, _, x0, y0, x1, y1 = word
+    height = geometry.page[1] * 72
+    for index in range(geometry.per_sheet):
+        x, y, w, h = (v * 72 for v in geometry.slot(index, back=bool(page % 2)))
+        top = height - y - h
+        if x - 0.5 <= x0 and x1 <= x + w + 0.5 and top - 0.5 <= y0 and y1 <= top + h + 0.5:
+            return index
+    return None
+
+
+def test_a_long_title_and_id_get_their_own_lines_inside_the_card(tmp_path):
+    title = "A very long topic title that would run into the card id " * 2
+    ident = "an-extremely-long-card-identifier-" + "x" * 60
+    result, out = script_export(tmp_path, "--layout", "3x4", title=title.strip(),
+                                ident=ident)
+    assert result.exit_code == 0, result.output
+    geometry = Geometry("a4", 3, 4, "long")
+    words = words_with_boxes(out)
+    assert words and all(card_of(w, geometry) == 0 for w in words), \
+        [w for w in words if card_of(w, geometry) != 0]
+    for page in (0, 1):
+        boxes = [w for w in words if w[0] == page]
+        for i, a in enumerate(boxes):  # no two words overlap
+            for b in boxes[i + 1:]:
+                assert a[4] <= b[2] + 0.1 or b[4] <= a[2] + 0.1 or \
+                    a[5] <= b[3] + 0.1 or b[5] <= a[3] + 0.1, (a, b)
+    text = " ".join(pdftotext(out).split())
+    assert " ".join(title.split()) in text
+    back = " ".join(pdftotext(out).split("\f")[1].split())
+    assert ident in back.replace(" ", "")
+
+
+def test_allow_overflow_cuts_the_text_at_the_card_edge(tmp_path):
+    long = " ".join(f"word{n}" for n in range(1500))
+    result, out = script_export(tmp_path, "--layout", "2x4", front=long)
+    assert result.exit_code == 1 and not out.exists()
+    result, out = script_export(tmp_path, "--layout", "2x4", "--allow-overflow", front=long)
+    assert result.exit_code == 0, result.output
+    geometry = Geometry("a4", 2, 4, "long")
+    words = words_with_boxes(out)
+    fronts = [w for w in words if w[0] == 0]
+    assert len(fronts) > 100  # the card is full...
+    assert "word1499" not in {w[1] for w in fronts}  # ...and the rest is cut
+    assert [w for w in words if card_of(w, geometry) != 0] == []

@@ -47,7 +47,7 @@ def drawn(panel, width=W, height=H):
         pixels = insets.draw(panel, width, height)
     finally:
         insets._overflow = original
-    assert pixels.shape == (int(height * insets.INSET_DPI), int(width * insets.INSET_DPI), 4)
+    assert pixels.shape == (int(height * insets.INSET_DPI), int(width * insets.INSET_DPI), 3)
     return captured["fig"], captured["ax"], captured["renderer"]
 
 
