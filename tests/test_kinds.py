@@ -352,3 +352,22 @@ def test_the_snapshot_round_trips_every_kinds_answer_record(tmp_path, mini_bank)
     assert isinstance(by_kind["ordering"].answer, Ordering)
     assert by_kind["matching"].answer.extra_answers == ("A larger batch",)
     assert by_kind["numeric"].answer.tolerance == 0.005
+
+
+# ------------------------------------------------------------------------------------- docs
+
+def test_the_examples_in_bank_format_md_load(tmp_path, mini_bank):
+    """The ordering and matching examples authors copy from must pass the validator."""
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).parent.parent / "docs" / "bank-format.md").read_text()
+    blocks = [re.search(rf"## {title} questions\n.*?```yaml\n(.*?)```", doc, re.S).group(1)
+              for title in ("Ordering", "Matching")]
+    (tmp_path / "doc.yaml").write_text("topic: doc\ntitle: Doc\nquestions:\n" + "".join(blocks))
+    bank = load([tmp_path], check_simulations=False)
+    ordering, matching = bank.topic("doc").questions
+    assert [item.text for item in ordering.answer.items] == [
+        "Forward pass", "Compute the loss", "Backpropagation", "Update the weights"]
+    assert len(matching.answer.pairs) == 3
+    assert matching.answer.extra_answers == ("A larger learning rate",)
