@@ -134,6 +134,11 @@ def test_matching_is_all_or_nothing(text, recorded):
            "you gave 2 letters."),
     ("1 2 3", "'1 2 3' is not an answer: type pairs like 1c 2a 3b."),
     ("d1 c2 b3", "'d1 c2 b3' is not an answer: type pairs like 1c 2a 3b."),
+    ("1d 2 3c", "Number 2 has no letter: type pairs like 1c 2a 3b."),
+    ("1d 2c 3", "Number 3 has no letter: type pairs like 1c 2a 3b."),
+    ("1d 2c 3bb", "'1d 2c 3bb' is not an answer: type pairs like 1c 2a 3b."),
+    ("1d 2c 3b!", "'1d 2c 3b!' is not an answer: type pairs like 1c 2a 3b."),
+    ("1d 2c 3б", "'1d 2c 3б' is not an answer: type pairs like 1c 2a 3b."),
 ])
 def test_matching_malformed_answers_get_one_line_reasons(text, reason):
     assert parse(MATCH_SHOWN, text) == Invalid(reason)

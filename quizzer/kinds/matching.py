@@ -148,17 +148,29 @@ class MatchingKind(QuestionKind):
     def parse(self, presented: Presented, raw: str) -> Response | Invalid:
         n, m = len(presented.order), len(presented.answer_order)
         letters = ascii_lowercase[:m]
-        typed = _SEPARATORS.sub("", raw.lower())
-        if typed.isascii() and re.fullmatch(r"(\d+[a-z])+", typed):
-            pairs = [(int(d), c) for d, c in re.findall(r"(\d+)([a-z])", typed)]
-        elif typed.isascii() and typed.isalpha():  # letters in number order: "cab"
-            if len(typed) != n:
+        shown = raw if len(raw) <= 24 else raw[:21] + "..."
+        not_pairs = Invalid(f"{shown!r} is not an answer: type pairs like {_example(n)}.")
+        text = raw.lower()
+        # Tokens, not characters: "1d 2 3c" is 1 d 2 3 c (2 has no letter), not 1d 23c.
+        tokens = re.findall(r"\d+|[a-z]", text)
+        if not text.isascii() or "".join(tokens) != _SEPARATORS.sub("", text) \
+                or not any(token.isalpha() for token in tokens):
+            return not_pairs
+        if all(token.isalpha() for token in tokens):  # letters in number order: "cab"
+            if len(tokens) != n:
                 return Invalid(f"Give one letter for each of the {n} numbers, or pairs like "
-                               f"{_example(n)}; you gave {len(typed)} letters.")
-            pairs = list(enumerate(typed, 1))
+                               f"{_example(n)}; you gave {len(tokens)} letters.")
+            pairs = list(enumerate(tokens, 1))
         else:
-            shown = raw if len(raw) <= 24 else raw[:21] + "..."
-            return Invalid(f"{shown!r} is not an answer: type pairs like {_example(n)}.")
+            pairs = []
+            for i in range(0, len(tokens), 2):
+                number, letter = tokens[i], tokens[i + 1] if i + 1 < len(tokens) else ""
+                if not number.isdigit():
+                    return not_pairs
+                if not letter.isalpha():
+                    return Invalid(f"Number {number} has no letter: type pairs like "
+                                   f"{_example(n)}.")
+                pairs.append((int(number), letter))
         numbers = [d for d, _ in pairs]
         chosen = [c for _, c in pairs]
         unknown = [d for d in numbers if not 1 <= d <= n]
