@@ -98,9 +98,9 @@ def test_ordering_card_faces():
         ("hint", "", "Put these in order, first to last.")]
     # The question has an explanation: the items' reasons stay off the (small) card.
     assert [(p.role, p.label, p.text) for p in faces.back] == [
-        ("answer", "", "Answer 2413"), ("answer-choice", "1", "forward"),
-        ("answer-choice", "2", "loss"), ("answer-choice", "3", "backward"),
-        ("answer-choice", "4", "update")]
+        ("answer", "", "Answer 2413"), ("answer-choice", "2", "forward"),
+        ("answer-choice", "4", "loss"), ("answer-choice", "1", "backward"),
+        ("answer-choice", "3", "update")]
     assert faces.answer == "2413"
 
 

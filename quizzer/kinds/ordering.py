@@ -157,10 +157,11 @@ class OrderingKind(QuestionKind):
         # Without an explanation, the items' reasons are the only explanation on the back.
         whys = not question.explanation
         answer = self.answer_text(presented)
+        # In the right order, each labelled with the number it has on the front.
         back = (Paragraph(f"Answer {answer}", "answer"),
                 *(Paragraph(item.text + (f": {item.why}" if whys and item.why else ""),
-                            "answer-choice", str(p))
-                  for p, item in enumerate(question.answer.items, 1)))
+                            "answer-choice", str(self._number(presented, k)))
+                  for k, item in enumerate(question.answer.items)))
         return CardFaces(front, back, answer)
 
 
