@@ -121,3 +121,11 @@ def test_export_prints_the_cards_without_an_inset(tmp_path):
     for page in pages:  # an inset is drawn as a form XObject; these cards have none
         xobjects = page["/Resources"].get_object().get("/XObject")
         assert not (xobjects.get_object() if xobjects is not None else {})
+
+
+def test_the_minimal_file_in_the_docs_is_a_valid_bank(tmp_path):
+    docs = (Path(__file__).parent.parent / "docs" / "bank-format.md").read_text()
+    first = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "sql-joins.yaml").write_text(first)
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert (result.exit_code, result.output) == (0, "OK: 2 topics, 5 questions, 2 cards.\n")
