@@ -253,13 +253,14 @@ def write_plot(console: Console, block) -> None:
 
 
 def show_feedback(console: Console, presented: Presented, response: Response,
-                  correct: bool, examples, plots: PlotOptions) -> Feedback:
+                  correct: bool, examples, plots: PlotOptions, reserve: int = 0) -> Feedback:
     """Print the feedback, then as much of the worked example as fits on the screen.
 
     In a terminal the verdict must stay on screen while the learner reads: the findings
     (up to three) and the chart are added only while they fit in the terminal's height
     below the feedback; what does not fit is behind ``w``. Piped output has no screen to
-    fit: three findings and the plot's path (or chart, with --plot-style).
+    fit: three findings and the plot's path (or chart, with --plot-style). ``reserve``:
+    rows the screen prints after the feedback, before the wait's prompt.
     """
     from quizzer.example_text import COMPACT_FINDINGS, findings_text, worked_heading
 
@@ -274,8 +275,9 @@ def show_feedback(console: Console, presented: Presented, response: Response,
     cols = console.width
     budget = None
     if console.is_terminal:
-        # Rows left under the feedback, keeping one for the wait's prompt and one spare.
-        budget = console.rows - (text.count("\n") + 1) - 2
+        # Rows left under the feedback: not the answer line above it, the wait's prompt,
+        # the screen's own lines (reserve) or one spare.
+        budget = console.rows - (text.count("\n") + 1) - 3 - reserve
     lines = ["", worked_heading(worked, cols=cols)]
     if worked.error:
         lines.append(t.dim(t.wrap(f"(unavailable: {worked.error})", indent="    ",

@@ -100,6 +100,23 @@ plot_style_option = click.option(
          "(its path). Default: what the terminal can do; also QUIZZER_PLOT_STYLE.")
 
 
+def _leave(code: int, examples) -> None:
+    """Exit with ``code``. If a worked example is still being computed or drawn, end the
+    process at once instead of letting the interpreter wait for that thread at shutdown
+    (a numpy import holds the GIL for long stretches): everything the learner did is
+    already committed and the store closed; the output is flushed first. The cache file
+    the worker was writing is left under its temporary name, never half-written."""
+    own_process = sys.stdout is sys.__stdout__  # not a test runner's captured streams
+    if own_process and examples is not None and examples.busy:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 def _plot_options(plots: bool, style: str | None):
     import os
 
@@ -174,12 +191,17 @@ def topics(bank: tuple) -> None:
     rows = []
     for topic in loaded.topics:
         s = stats.get(topic.slug)
-        rows.append((topic.slug, ", ".join(topic.aliases) or "-", topic.title,
-                     len(topic.questions), len(topic.cards), s.attempts if s else 0,
-                     t.percent(s.correct, s.attempts) if s else "-"))
-    # Slugs and aliases are what a learner types: the table wraps the title, never them.
-    t.echo(t.table(("topic", "aliases", "title", "questions", "cards", "answered",
-                    "accuracy"), rows, keep=(0, 1)))
+        rows.append((topic.slug, len(topic.questions), len(topic.cards),
+                     s.attempts if s else 0, t.percent(s.correct, s.attempts) if s else "-",
+                     topic.title))
+    # The slug is what a learner types: the table wraps the title, never it.
+    t.echo(t.table(("topic", "questions", "cards", "answered", "accuracy", "title"), rows))
+    aliased = [topic for topic in loaded.topics if topic.aliases]
+    if aliased:
+        t.echo("\nAliases (work wherever a topic does: --topic, explain):")
+        for topic in aliased:
+            t.echo(t.wrap(f"{topic.slug}: {'; '.join(topic.aliases)}", indent="      ",
+                          first="  "))
 
 
 @cli.command()
@@ -230,7 +252,7 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
             console.echo_input = _answers_from_stdin()
             options = p.PracticeOptions(seed=seed, plots=plot_options)
             code = p.run(console, loaded, questions, store, options, examples)
-    sys.exit(code)
+    _leave(code, examples)
 
 
 def _resolve_topics(loaded, names: tuple, param_hint: str = "--topic") -> list[str]:
@@ -374,7 +396,7 @@ def review(topic_names: tuple, limit: int | None, new_cards: int, new_questions:
                                plots=_plot_options(plots, plot_style))
     with _open_store() as store, Prefetcher(loaded, plots=plots) as examples:
         code = rv.run(_console(), loaded, store, options, slugs, examples)
-    sys.exit(code)
+    _leave(code, examples)
 
 
 @cli.command()

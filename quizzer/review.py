@@ -236,7 +236,7 @@ def _review_question(console: Console, question: Question, index: int, total: in
                                   console.now())
     score.add(result)
     feedback = asking.show_feedback(console, presented, response, result.correct, examples,
-                                    options.plots)
+                                    options.plots, reserve=2)  # the next review's date
     console.write("\n" + _next_review_text(console, store.schedule(question.id), exam))
     asking.wait(console, feedback, options.plots)
 

@@ -111,6 +111,11 @@ class Prefetcher:
             pass
         return job.result
 
+    @property
+    def busy(self) -> bool:
+        """True while a worked example is still being run or drawn."""
+        return any(not job.done.is_set() for job in self.jobs.values())
+
     def __enter__(self) -> "Prefetcher":
         return self
 
