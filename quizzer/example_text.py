@@ -39,17 +39,19 @@ def findings_text(findings, indent: str = "  ", cols: int | None = None) -> str:
 
 def example_text(example, max_rows: int = 8, indent: str = "  ", more: str = "",
                  cols: int | None = None) -> str:
-    """Findings as bullets, then the table (cut to ``max_rows``; ``more`` says how to see the
-    rest, e.g. 'all of them: quizzer explain ...')."""
+    """Findings as bullets, then the table (cut to ``max_rows``; ``more`` is the command that
+    shows every row, printed on a line of its own and never wrapped, so it can be copied)."""
     lines = [findings_text(example.findings, indent, cols)] if example.findings else []
     rows = list(example.table.rows)
     if rows:
         lines += ["", t.table(example.table.columns, rows[:max_rows], indent=indent,
                               cols=cols)]
         if len(rows) > max_rows:
-            where = f"; {more}" if more else " (quizzer explain shows them all)"
-            lines.append(t.wrap(f"... {len(rows) - max_rows} more rows{where}",
-                                indent=indent + "  ", first=indent, cols=cols))
+            left = t.plural(len(rows) - max_rows, "more row")
+            if more:
+                lines += [f"{indent}... {left}; all of them:", f"{indent}  {more}"]
+            else:
+                lines.append(f"{indent}... {left} (quizzer explain shows them all)")
     return "\n".join(lines)
 
 
@@ -79,6 +81,5 @@ def worked_whole(worked, topic: str, indent: str = "  ", cols: int | None = None
     ref = worked.ref
     return "\n".join([worked_heading(worked, indent, cols),
                       example_text(worked.example, max_rows=12, indent=indent + "  ",
-                                   more="all of them: " + explain_command(
-                                       topic, ref.simulation, ref.params),
+                                   more=explain_command(topic, ref.simulation, ref.params),
                                    cols=cols)])

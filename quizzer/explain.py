@@ -127,8 +127,8 @@ def render(req: Request, worked: ScenarioExample | None, figure_line: str,
               t.wrap(call_text(req.scenario, example.params), indent="    ", first="  "),
               t.wrap(worked.purpose, indent="  ", first="  "), "",
               example_text(example, max_rows=40,
-                           more="every row: " + explain_command(
-                               topic.slug, req.scenario, example.params) + " --json")]
+                           more=explain_command(topic.slug, req.scenario, example.params)
+                           + " --json")]
     if preview:
         lines += ["", preview]
     if figure_line:

@@ -1,0 +1,30 @@
+"""The worked example as text: the `w` view's "more rows" hint runs the same example again."""
+
+import json
+import shlex
+
+from click.testing import CliRunner
+
+from quizzer.bank import example_for, load
+from quizzer.cli import cli
+from quizzer.example_text import explain_command, worked_whole
+from quizzer.worked import compute
+
+
+def test_the_more_rows_hint_is_a_command_that_reproduces_the_example():
+    bank = load([], builtin=True)
+    question = next(q for q in bank.questions if q.id == "it-sagemaker-train-then-serve")
+    worked = compute(example_for(question, bank), plots=False)
+    rows = len(worked.example.table.rows)
+    assert rows > 12  # so the whole view cuts the table and says how to see the rest
+    text = worked_whole(worked, question.topic, cols=200)
+    command = explain_command(question.topic, worked.ref.simulation, worked.ref.params)
+    assert text.endswith(f"\n    ... {rows - 12} more row; all of them:\n      {command}")
+    words = shlex.split(command)
+    assert words[:2] == ["quizzer", "explain"]
+    result = CliRunner().invoke(cli, [*words[1:], "--json", "--no-plot"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["params"] == dict(worked.example.params)
+    assert len(data["table"]["rows"]) == rows
+    assert data["findings"] == list(worked.example.findings)
