@@ -174,3 +174,37 @@ def test_dollar_signs_are_not_mathtext(tmp_path):
                                         ("gpu", "instance-types"), ("LR", "learning-rate")])
 def test_sensible_aliases(alias, slug):
     assert BANK.resolve_topic(alias).slug == slug
+
+
+def test_open_says_where_the_plot_is_when_there_is_no_viewer(monkeypatch, tmp_path):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    code, out, err = explain("cm", "--open", "--no-preview")
+    assert code == 0
+    plot = next(line for line in out.splitlines() if line.startswith("Plot: "))[6:]
+    assert " ".join(out.split()).endswith(
+        "No image viewer to open the plot: there is no desktop session (DISPLAY is not set). "
+        f"The plot is at {plot}")
+
+
+def test_open_starts_the_viewer_on_the_plot(monkeypatch, tmp_path):
+    import stat
+    import time
+
+    log = tmp_path / "opened.txt"
+    viewer = tmp_path / "xdg-open"
+    viewer.write_text(f'#!/bin/sh\necho "$1" > {log}\n')
+    viewer.chmod(viewer.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr("sys.platform", "linux")
+    code, out, err = explain("cm", "--open", "--no-preview")
+    plot = next(line for line in out.splitlines() if line.startswith("Plot: "))[6:]
+    assert code == 0
+    assert " ".join(out.split()).endswith(f"Opened the plot in your image viewer: {plot}")
+    for _ in range(100):
+        if log.exists() and log.read_text():
+            break
+        time.sleep(0.05)
+    assert log.read_text().strip() == plot
