@@ -514,6 +514,7 @@ def _without_example(topics: list[Topic]) -> list[Problem]:
 
 _RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Question, Card, Topic, Bank,
                                           *kinds.records())}
+_FIELDS = {cls: {f.name for f in dataclasses.fields(cls)} for cls in _RECORDS.values()}
 
 
 def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
@@ -540,23 +541,49 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_decode(v) for v in value)
-    if isinstance(value, dict):
-        fields = {k: _decode(v) for k, v in value.items() if k != "@"}
-        return _RECORDS[value["@"]](**fields) if "@" in value else fields
-    if isinstance(value, str):
-        return printable(value)  # a cache file is data too: it cannot drive the terminal
-    return value
+# A control character inside a JSON string (the snapshot is written ASCII-only, so every one
+# is an escape): C0 but tab and newline, DEL, C1, and the bidirectional controls. A snapshot
+# holding one is not trusted (the YAML is read instead, and reports it): a cache file is data
+# too, and cannot be allowed to drive the terminal. One scan of the bytes, in C, instead of a
+# check of every string after decoding.
+_UNSAFE_JSON = re.compile(rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]"
+                          rb"|\\u202[a-eA-E]|\\u206[6-9]|\\[bfr]")
+
+
+def _tuple(values: list) -> tuple:
+    return tuple(_tuple(v) if type(v) is list else v for v in values)
+
+
+def _record(fields: dict) -> Any:
+    """json's object_hook: a record from its fields (lists as tuples), or a plain mapping.
+    Called for every JSON object, innermost first, by the C decoder.
+
+    A record is rebuilt the way pickle rebuilds one (a new object, its fields set in its
+    __dict__): the snapshot holds every field of a record that was built and checked when
+    the YAML was read, and a frozen dataclass's __init__ would set each field again through
+    object.__setattr__, which is most of the time a large bank takes to come back."""
+    tag = fields.pop("@", None)
+    for key, value in fields.items():
+        if type(value) is list:
+            fields[key] = _tuple(value)
+    if tag is None:
+        return fields
+    record = _RECORDS[tag]
+    obj = object.__new__(record)
+    if fields.keys() != _FIELDS[record]:
+        raise ValueError(f"a {tag} with other fields")  # not ours: read the YAML instead
+    obj.__dict__.update(fields)
+    return obj
 
 
 def _read_snapshot(path: Path) -> Bank | None:
     from quizzer.cache import read_verified
 
     blob = read_verified(path)  # None: missing, cut short or edited
+    if blob is None or _UNSAFE_JSON.search(blob):
+        return None
     try:
-        bank = _decode(json.loads(blob)) if blob is not None else None
+        bank = json.loads(blob, object_hook=_record)
     except Exception:  # noqa: BLE001 - any doubt (nesting, types): parse the YAML instead
         return None
     return bank if isinstance(bank, Bank) else None
@@ -566,7 +593,9 @@ def _write_snapshot(path: Path, bank: Bank) -> None:
     from quizzer.cache import write_verified
 
     try:
-        write_verified(path, json.dumps(_encode(bank), separators=(",", ":")).encode("utf-8"))
+        # ASCII only: every character beyond it is an escape the reader can scan for.
+        write_verified(path, json.dumps(_encode(bank), separators=(",", ":"),
+                                        ensure_ascii=True).encode("ascii"))
         for old in path.parent.glob("bank-*.json"):
             if old != path:
                 old.unlink(missing_ok=True)

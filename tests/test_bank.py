@@ -239,3 +239,32 @@ def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
                       + GOOD_QUESTION)
     assert load([folder], cache_dir=cache).topic("demo").title == "Demo, edited"
     assert len(list(cache.glob("bank-*.json"))) == 1  # the stale snapshot was replaced
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo\\u001b]0;owned\\u0007"'),
+    lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo\\u009b2J"'),
+    lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo","colour":"red"'),
+])
+def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
+        tmp_path, monkeypatch, tamper):
+    """Whatever a snapshot says is rebuilt only if it holds exactly our records' fields and no
+    character that could drive the terminal; otherwise the YAML is read again."""
+    import quizzer.bank as bank_module
+    from quizzer.cache import read_verified, write_verified
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "demo.yaml").write_text(HEAD + "questions:\n" + GOOD_QUESTION)
+    cache = tmp_path / "cache"
+    first = load([folder], cache_dir=cache)
+    [snapshot] = cache.glob("bank-*.json")
+    body = read_verified(snapshot)
+    assert b'"title":"Demo"' in body
+    write_verified(snapshot, tamper(body))  # a valid checksum: only the content says no
+    parsed = []
+    real = bank_module.read
+    monkeypatch.setattr(bank_module, "read", lambda *a: parsed.append(a) or real(*a))
+    again = load([folder], cache_dir=cache)
+    assert parsed and again == first
+    assert "\x1b" not in again.topic("demo").title
