@@ -6,6 +6,7 @@ as they are. Fixed seed, frozen clock, as there.
 """
 
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,84 @@ def test_the_seed_fixes_the_shuffle():
     assert practice("--seed", "5", input="")[1] == first
     assert "  1) Compute the loss\n  2) Backpropagation\n" not in first  # seed 2's order
     assert practice("--seed", "6", input="")[1] != first
+
+
+def test_review_asks_them_the_same_way(utc_zone, isolated_home):
+    monday = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
+    result = CliRunner().invoke(cli, ["review", "--no-plots", "--seed", "1", "--bank",
+                                      KINDS_BANK, "--topic", "steps"],
+                                input="3 3 1 2\n2134\n1a 2b 3d\n",
+                                obj=ticking_console(lambda: monday))
+    assert result.exit_code == 0
+    assert result.output == REVIEW_SEED_1
+    db = sqlite3.connect(isolated_home / "progress.db")
+    assert db.execute("SELECT item_id, rating FROM reviews ORDER BY id").fetchall() == [
+        ("steps-order", 1), ("steps-match", 1)]  # wrong: Again
+
+
+REVIEW_SEED_1 = """\
+To review: 2 new questions.
+
+[1/2] steps
+
+Put the steps of one training iteration in order, first to last.
+
+  1) Update the weights
+  2) Forward pass
+  3) Backpropagation
+  4) Compute the loss
+
+Type the order, e.g. 3142 (item 3 first, item 2 last)
+> 3 3 1 2
+3 appears twice: each number once.
+> 2134
+Not quite. The answer is 2431.  (steps-order)
+  Your order 2134: positions 2 and 4 are wrong.
+  1. 2) Forward pass: The batch goes through the network to predictions.
+  2. 4) Compute the loss (you had 1 here): The predictions are compared with the
+     labels.
+  3. 3) Backpropagation: The gradient of the loss flows back to every weight.
+  4. 1) Update the weights (you had 4 here): The optimizer steps against the
+     gradient.
+
+  Worked example: conftest.fixed(tp=50, fp=5)
+    - Precision = 50/55 = 0.909.
+
+Next review: tomorrow (Tue 13 May).
+
+[2/2] steps
+
+Match each symptom to the fix that targets it.
+
+  1) Overfitting
+  2) Vanishing gradients
+  3) Exploding gradients
+
+  a) ReLU activations
+  b) Dropout
+  c) Gradient clipping
+  d) A larger batch
+
+Type the pairs, e.g. 1c 2a 3b; one letter is left over
+> 1a 2b 3d
+Not quite. The answer is 1b 2a 3c.  (steps-match)
+  Your pairs 1a 2b 3d: all 3 pairs are wrong.
+  1b Overfitting → Dropout (you had a)
+  2a Vanishing gradients → ReLU activations (you had b)
+  3c Exploding gradients → Gradient clipping (you had d)
+
+  Each fix acts on the cause of its symptom.
+
+  Worked example: conftest.fixed(tp=50, fp=5)
+    - Precision = 50/55 = 0.909.
+
+Next review: tomorrow (Tue 13 May).
+
+Review summary
+  Reviewed 2: 2 questions (0 right).
+  Time: 0m 10s
+  Next due: 2 items tomorrow (Tue 13 May); 2 in the next 7 days.
+"""
 
 
 TRANSCRIPT_SEED_2 = """\
