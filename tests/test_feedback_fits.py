@@ -13,12 +13,21 @@ import pytest
 from quizzer import examples
 from quizzer.asking import render_feedback
 from quizzer.bank import example_for, load
-from quizzer.grading import Response, present
+from quizzer.grading import Response, answer_text, parse, present
 
 BANK = load([], builtin=True)
 
 
 def wrong_response(question) -> Response:
+    if question.kind in ("ordering", "matching"):  # every item or letter moved one place
+        presented = present(question, random.Random(0))
+        key = answer_text(presented)  # "2413" or "1d 2c 3b"
+        if question.kind == "ordering":
+            return parse(presented, key[-1] + key[:-1])
+        pairs = key.split()
+        letters = [p[-1] for p in pairs]
+        return parse(presented, " ".join(p[:-1] + letter for p, letter
+                                         in zip(pairs, letters[1:] + letters[:1])))
     if question.choices:
         return Response(frozenset(i for i, c in enumerate(question.choices) if not c.correct))
     if question.kind == "true-false":
