@@ -475,3 +475,63 @@ def _previous(release: str) -> str:
     """'5.10.0' -> '5.9': the release series just before ``release``."""
     major, minor = (int(x) for x in release.split(".")[:2])
     return f"{major}.{minor - 1}"
+
+
+@scenario("Who pays for idle accelerators: an EC2 instance left running, SageMaker training "
+          "jobs, and jobs that reuse a managed warm pool (illustrative arithmetic)",
+          jobs_per_day=Param("int", 6, "training jobs run back to back each day", low=1,
+                             high=200),
+          job_hours=Param("float", 0.5, "run time of one job, in hours", low=0.01, high=24),
+          startup_minutes=Param("float", 6.0, "minutes a job waits for new instances to be "
+                                "provisioned (a cold start)", low=0.0, high=60),
+          keep_alive_minutes=Param("float", 30.0, "warm-pool keep-alive after the last job, "
+                                   "in minutes (SageMaker allows up to 60)", low=1.0, high=60))
+def billing(*, seed: int, jobs_per_day: int, job_hours: float, startup_minutes: float,
+            keep_alive_minutes: float):
+    del seed
+    training = jobs_per_day * job_hours
+    if training > 24:
+        raise SimulationError(f"{jobs_per_day} jobs of {job_hours:g} h need {training:g} h, "
+                              f"more than a day")
+    # Billed instance-hours per day. The instance left running is billed around the clock;
+    # a training job's instances are billed while the job runs and released when it ends,
+    # unless a warm pool keeps them (billed) for the keep-alive period after the last job.
+    billed = {"EC2 left running": 24.0, "SageMaker jobs": training,
+              "SageMaker + warm pool": training + keep_alive_minutes / 60}
+    # Minutes spent waiting for instances: the running instance never waits, every cold job
+    # waits, and with a warm pool only the first job of the day does.
+    waiting = {"EC2 left running": 0.0, "SageMaker jobs": jobs_per_day * startup_minutes,
+               "SageMaker + warm pool": startup_minutes}
+    values = {"training_hours": training, "billed_ec2_hours": billed["EC2 left running"],
+              "billed_jobs_hours": billed["SageMaker jobs"],
+              "billed_warm_hours": billed["SageMaker + warm pool"],
+              "idle_ec2_hours": 24.0 - training,
+              "wait_jobs_minutes": waiting["SageMaker jobs"],
+              "wait_warm_minutes": waiting["SageMaker + warm pool"],
+              "jobs_per_day": jobs_per_day}
+    table = Table.of(("option", "billed h/day", "idle billed h", "waiting min/day"),
+                     [(name, round(billed[name], 2), round(billed[name] - training, 2),
+                       round(waiting[name], 1)) for name in billed])
+    findings = [
+        f"Illustrative arithmetic, not a price list: {jobs_per_day} jobs of {job_hours:g} h a "
+        f"day are {training:g} h of training.",
+        f"An EC2 instance left running (a Deep Learning AMI you manage) is billed 24 h a day, "
+        f"{24 - training:g} h of them idle, unless someone stops it.",
+        f"SageMaker training jobs are billed about {training:g} h: each job's instances are "
+        f"released when it ends, but every job waits about {startup_minutes:g} min for new "
+        f"ones ({waiting['SageMaker jobs']:g} min a day).",
+        f"A managed warm pool keeps the instances between matching jobs: the waiting drops to "
+        f"{startup_minutes:g} min a day for {keep_alive_minutes:g} min of billed keep-alive "
+        f"after the last job.",
+    ]
+    names = list(billed)
+    bills = Panel("bars", "Billed instance-hours per day", "option", "hours",
+                  series=(Series.of("billed", names, [billed[n] for n in names]),),
+                  hlines=((training, f"training {training:g} h"),))
+    waits = Panel("bars", "Minutes waiting for instances per day", "option", "minutes",
+                  series=(Series.of("waiting", names, [waiting[n] for n in names]),))
+    title = (f"{training:g} h of training a day: billed 24 h if left running, "
+             f"{billed['SageMaker jobs']:g} h as SageMaker jobs, "
+             f"{billed['SageMaker + warm pool']:.3g} h with a warm pool that cuts the waiting "
+             f"from {waiting['SageMaker jobs']:g} to {startup_minutes:g} min")
+    return worked(values, table, findings, Chart(title, (bills, waits)))

@@ -11,7 +11,7 @@ import simulations
 from simulations import SimulationError
 from simulations import instance_types as it
 
-SCENARIOS = ("catalog", "job_time", "memory_fit", "emr_mxnet_releases")
+SCENARIOS = ("catalog", "job_time", "memory_fit", "emr_mxnet_releases", "billing")
 
 
 def run(name, **params):
@@ -231,6 +231,26 @@ def test_emr_mxnet_release_range_comes_from_the_data_file():
     assert ex.table.rows == (("5.0-5.9", "no"), ("5.10.0-7.2.0", "yes"),
                              ("7.3.0 and later", "no"))
     assert "5.10.0-7.2.0" in ex.chart.title
+
+
+# ------------------------------------------------------------------------------------ billing
+
+def test_billing_left_running_pays_for_idle_hours_jobs_do_not():
+    v = run("billing", jobs_per_day=6, job_hours=0.5).values
+    assert v["training_hours"] == 3.0 and v["billed_ec2_hours"] == 24.0
+    assert v["idle_ec2_hours"] == 21.0 and v["billed_jobs_hours"] == 3.0
+
+
+def test_billing_warm_pool_trades_keep_alive_for_waiting():
+    v = run("billing", jobs_per_day=30, job_hours=0.1, startup_minutes=6.0,
+            keep_alive_minutes=10.0).values
+    assert v["wait_jobs_minutes"] == 180.0 and v["wait_warm_minutes"] == 6.0
+    assert_allclose(v["billed_warm_hours"] - v["billed_jobs_hours"], 10 / 60)
+
+
+def test_billing_refuses_more_than_a_day_of_jobs():
+    with pytest.raises(SimulationError):
+        run("billing", jobs_per_day=100, job_hours=1.0)
 
 
 # ------------------------------------------------------------------------------------ contract
