@@ -260,3 +260,19 @@ def test_ctrl_c_and_ctrl_d_end_the_session_with_its_summary():
     term.send("\x04")  # Ctrl-D while the feedback waits
     assert "Session summary\n  Score: 1/1 (100%), 1 not reached\n" in term.expect("order)")
     assert term.finish() == 0
+
+
+def test_review_waits_too_with_the_next_review_date_above_the_prompt():
+    term = Terminal("review", "--bank", BANK, "--topic", "screens", "--seed", "1",
+                    env={"QUIZZER_PLOT_STYLE": "none"})
+    assert term.expect("> ").startswith("To review: 2 new questions.\n\n[1/2] screens\n")
+    term.send("c\r")
+    screen = term.expect(PROMPT)
+    assert "Correct. The answer is C.  (scr-precision)" in screen
+    assert screen.splitlines()[-2].startswith("Next review: in 2 days (")
+    assert term.quiet_for(1.0) == ""  # waiting
+    term.send("\r")
+    term.expect("[2/2] screens")
+    term.send("\x04")  # Ctrl-D at the answer prompt ends the session
+    assert "Review summary\n  Reviewed 1: 1 question (1 right).\n" in term.expect("Time:")
+    assert term.finish() == 0
