@@ -221,8 +221,8 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
              plot_style: str | None, bank: tuple) -> None:
     """Answer questions in the terminal with instant grading and a worked example each.
 
-    Type letters for choices (b, ac, a,c), t/f, or a number; ? for help, s to skip, q to
-    quit. Every graded answer is saved at once. In a terminal the feedback waits: Enter
+    Type letters for choices (b, ac, a,c), t/f, a number, an order (3142) or pairs (1c 2a
+    3b); ? for help, s to skip, q to quit. Every graded answer is saved at once. In a terminal the feedback waits: Enter
     goes on, w shows the whole worked example, o opens its plot.
 
     Example: quizzer practice --topic confusion-matrix --count 5
