@@ -400,6 +400,124 @@ def review(topic_names: tuple, limit: int | None, new_cards: int, new_questions:
 
 
 @cli.command()
+@click.option("--count", "-n", default=65, show_default=True, type=click.IntRange(1, 500),
+              help="How many questions; the time scales with it (2 minutes each).")
+@click.option("--minutes", type=click.IntRange(1, 1000), default=None,
+              help="The time allowed, overriding the scaled default (130 for 65).")
+@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
+              help="Only this topic (slug or alias; repeatable). Default: all topics.")
+@click.option("--seed", type=click.IntRange(0), default=None,
+              help="Fix the draw and the choice order (default: a new draw each time).")
+@click.option("--all-kinds", is_flag=True,
+              help="Also true/false and numeric questions (the real exam has none).")
+@click.option("--resume", is_flag=True,
+              help="Continue the open exam with the time it had left.")
+@click.option("--review", "review_which", flag_value="all", default=None,
+              help="Go through the latest submitted exam: every answer, the key, the why "
+                   "of every option, the worked example.")
+@click.option("--wrong", "review_which", flag_value="wrong",
+              help="Review only the wrong and unanswered questions.")
+@click.option("--flagged", "review_which", flag_value="flagged",
+              help="Review only the questions you flagged.")
+@click.option("--exam", "exam_id", type=click.IntRange(1), default=None, metavar="ID",
+              help="With --review/--wrong/--flagged: that exam instead of the latest.")
+@click.option("--plots/--no-plots", default=True, show_default=True,
+              help="In the review, draw each worked example's plot (cached) and show it.")
+@plot_style_option
+@bank_option
+@click.pass_context
+def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple,
+         seed: int | None, all_kinds: bool, resume: bool, review_which: str | None,
+         exam_id: int | None, plots: bool, plot_style: str | None, bank: tuple) -> None:
+    """A timed mock exam in the MLA-C01 format: 65 questions in 130 minutes, no grading
+    until you submit, then a score report and a review of every answer.
+
+    Type letters to answer; f flags, n/p move, g 12 jumps, r shows the review screen,
+    submit ends it, q pauses it. Every step is saved: --resume continues after Ctrl-C, a
+    closed terminal or a crash, with the time that was left.
+
+    Example: quizzer exam --count 20 --topic cm --topic lr
+    """
+    import random
+
+    from quizzer import exam as ex
+    from quizzer import exam_screen as es
+    from quizzer.worked import Prefetcher
+
+    source = ctx.get_parameter_source
+    draw_options = [f"--{name.replace('_', '-')}" for name in
+                    ("count", "minutes", "topic_names", "seed", "all_kinds")
+                    if source(name) == click.core.ParameterSource.COMMANDLINE]
+    draw_options = [o.replace("--topic-names", "--topic") for o in draw_options]
+    if (resume or review_which) and draw_options:
+        raise click.UsageError(f"{', '.join(draw_options)} choose a new exam's questions; "
+                               f"they do not go with --{'resume' if resume else 'review'}.")
+    if resume and review_which:
+        raise click.UsageError("--resume and --review do not go together.")
+    if exam_id is not None and not review_which:
+        raise click.UsageError("--exam ID goes with --review, --wrong or --flagged.")
+    console = _console()
+    loaded = _load_bank(bank)
+    slugs = _resolve_topics(loaded, topic_names)
+    with _open_store() as store:
+        for unfed in store.unfed_exams():  # a run that ended between submitting and this
+            ex.feed_scheduler(store, loaded, store.exam(unfed))
+        if review_which:
+            done = [e for e in store.exams() if exam_id is None or e.id == exam_id]
+            if not done:
+                raise click.ClickException(f"no submitted exam #{exam_id}" if exam_id
+                                           else "no exam submitted yet: start one with "
+                                                "quizzer exam")
+            console.echo_input = _answers_from_stdin()
+            with Prefetcher(loaded, plots=plots) as examples:
+                code = es.review(console, loaded, done[-1], review_which, examples,
+                                 _plot_options(plots, plot_style))
+            sys.exit(code)
+        current = store.open_exam()
+        if resume and current is None:
+            raise click.ClickException("no exam is open: start one with quizzer exam")
+        console.echo_input = _answers_from_stdin()
+        if current is not None and not resume:
+            choice = es.choose_open(console, current)
+            if choice == "quit":
+                return
+            if choice == "abandon":
+                store.abandon_exam(current.id, console.now())
+                click.echo(f"Exam #{current.id} abandoned (its answers are not scored).")
+                current = None
+        if current is not None:
+            missing = sorted({i.question_id for i in current.items} - {q.id for q in
+                                                                         loaded.questions})
+            if missing:
+                raise click.ClickException(
+                    f"exam #{current.id} has questions that are not in the bank now "
+                    f"({', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}): run it "
+                    "with the same --bank as when it started, or start a new exam and "
+                    "abandon it")
+            current = es.resume(console, store, current)
+        else:
+            if seed is None:
+                seed = random.SystemRandom().randrange(100_000)
+            questions = ex.draw(loaded, count, seed, slugs, all_kinds, store.last_answered())
+            if not questions:
+                raise click.ClickException("no questions match: exam questions are single "
+                                           "and multiple response (--all-kinds adds the "
+                                           "others)")
+            from quizzer.grading import present
+
+            rng = random.Random(seed)
+            limit = ex.time_limit(len(questions), minutes)
+            items = [(q.id, q.topic, ex.presentation_json(present(q, rng)))
+                     for q in questions]
+            current = store.exam(store.create_exam(seed, slugs, limit, items, console.now()))
+            console.write(es.start_text(current, count, cols=console.width))
+        with Prefetcher(loaded, plots=False) as examples:
+            code = es.sit(console, loaded, store, current,
+                          es.ExamOptions(plots=_plot_options(plots, plot_style)), examples)
+    sys.exit(code)
+
+
+@cli.command()
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), metavar="PATH",
               help="Also save a PNG: accuracy over time per topic and the reviews due in the "
                    "next 30 days.")

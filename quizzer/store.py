@@ -229,8 +229,53 @@ def _v4(db: sqlite3.Connection) -> None:
     """)
 
 
+def _v5(db: sqlite3.Connection) -> None:
+    """Mock exams (``quizzer exam``): the exam, and one row per question in the order drawn.
+
+    Everything a learner does in an exam is a row update committed at once: the answer as
+    typed (re-read with the stored presentation, so it means what was on screen), the flag,
+    the question on screen, and the seconds used so far (per question and in total). Time
+    between ``last_active_at`` and a resume is time away: added to ``away_seconds``, never to
+    ``used_seconds``. Answers become attempts (and schedule reviews) only at submission.
+    """
+    _run_script(db, """
+        CREATE TABLE exams (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            status TEXT NOT NULL CHECK (status IN ('open', 'submitted', 'abandoned')),
+            started_at TEXT NOT NULL,          -- UTC instant
+            seed INTEGER NOT NULL,
+            topics TEXT NOT NULL DEFAULT '',
+            limit_seconds REAL NOT NULL,
+            used_seconds REAL NOT NULL DEFAULT 0,
+            away_seconds REAL NOT NULL DEFAULT 0,
+            position INTEGER NOT NULL DEFAULT 0,  -- the question on screen (0-based)
+            last_active_at TEXT NOT NULL,      -- UTC instant of the last committed step
+            submitted_at TEXT,
+            timed_out INTEGER NOT NULL DEFAULT 0,
+            correct INTEGER,
+            total INTEGER,
+            scaled INTEGER,                    -- the 100-1000 estimate at submission
+            fed INTEGER NOT NULL DEFAULT 0     -- 1: its answers are in attempts and reviews
+        );
+        CREATE TABLE exam_items (
+            exam_id INTEGER NOT NULL REFERENCES exams(id),
+            position INTEGER NOT NULL,         -- 0-based, the order drawn
+            question_id TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            presentation TEXT NOT NULL,        -- JSON: the shuffled order(s) shown
+            typed TEXT,                        -- the answer as typed, NULL if unanswered
+            response TEXT,                     -- the same answer in bank terms
+            flagged INTEGER NOT NULL DEFAULT 0,
+            seconds REAL NOT NULL DEFAULT 0,   -- time this question was on screen
+            correct INTEGER,                   -- set at submission
+            PRIMARY KEY (exam_id, position)
+        )
+    """)
+
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1. Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
 @dataclass(frozen=True)
@@ -454,6 +499,139 @@ class Store:
         rows, _ = self._read("SELECT rating, reviewed_at FROM reviews WHERE item_id = ? "
                              "ORDER BY reviewed_at, id", (item_id,))
         return [(r, _instant(at)) for r, at in rows]
+
+    # -- mock exams: quizzer.exam holds the records and the rules; these write and read rows.
+    # Every step is its own committed transaction, so kill -9 loses at most the step on screen.
+    def create_exam(self, seed: int, topics: list[str], limit_seconds: float,
+                    items: list[tuple[str, str, str]], now: datetime) -> int:
+        """A new open exam with its questions ((question id, topic, presentation JSON) in
+        the order drawn) and its session, in one transaction; returns the exam's id."""
+        def run() -> int:
+            with self._transaction():
+                at = now.isoformat()
+                session = self.db.execute(
+                    "INSERT INTO sessions (kind, started_at, seed, topics) VALUES "
+                    "('exam', ?, ?, ?)", (at, seed, ",".join(topics))).lastrowid
+                exam_id = self.db.execute(
+                    "INSERT INTO exams (session_id, status, started_at, seed, topics, "
+                    "limit_seconds, last_active_at) VALUES (?, 'open', ?, ?, ?, ?, ?)",
+                    (session, at, seed, ",".join(topics), limit_seconds, at)).lastrowid
+                self.db.executemany(
+                    "INSERT INTO exam_items (exam_id, position, question_id, topic, "
+                    "presentation) VALUES (?, ?, ?, ?, ?)",
+                    [(exam_id, i, qid, topic, shown)
+                     for i, (qid, topic, shown) in enumerate(items)])
+                return int(exam_id)
+        return self._retrying(run, "the new exam")
+
+    def exam(self, exam_id: int):
+        """The :class:`quizzer.exam.Exam` with its items, or None."""
+        from quizzer.exam import Exam
+
+        rows, cur = self._read("SELECT * FROM exams WHERE id = ?", (exam_id,))
+        if not rows:
+            return None
+        head = _as_dict(cur, rows[0])
+        items, cur = self._read("SELECT * FROM exam_items WHERE exam_id = ? "
+                                "ORDER BY position", (exam_id,))
+        return Exam.from_rows(head, [_as_dict(cur, r) for r in items])
+
+    def open_exam(self):
+        """The exam still open (started, neither submitted nor abandoned), or None."""
+        rows, _ = self._read("SELECT id FROM exams WHERE status = 'open' ORDER BY id DESC "
+                             "LIMIT 1")
+        return self.exam(rows[0][0]) if rows else None
+
+    def exams(self, status: str = "submitted") -> list:
+        """Every exam with ``status``, oldest first, as :class:`quizzer.exam.Exam`."""
+        rows, _ = self._read("SELECT id FROM exams WHERE status = ? ORDER BY started_at, id",
+                             (status,))
+        return [self.exam(r[0]) for r in rows]
+
+    def exam_step(self, exam_id: int, seconds: float, on_screen: int, now: datetime,
+                  position: int | None = None, answer: tuple[str, str] | None = None,
+                  flagged: bool | None = None) -> None:
+        """One step of an open exam: ``seconds`` more used (on the question at ``on_screen``),
+        and optionally its new ``answer`` (typed, response), flag, or the next ``position``.
+        A step on an exam no longer open changes nothing."""
+        def run() -> None:
+            with self._transaction():
+                done = self.db.execute(
+                    "UPDATE exams SET used_seconds = used_seconds + ?, last_active_at = ?, "
+                    "position = COALESCE(?, position) WHERE id = ? AND status = 'open'",
+                    (max(0.0, seconds), now.isoformat(), position, exam_id)).rowcount
+                if not done:
+                    return
+                self.db.execute("UPDATE exam_items SET seconds = seconds + ? "
+                                "WHERE exam_id = ? AND position = ?",
+                                (max(0.0, seconds), exam_id, on_screen))
+                if answer is not None:
+                    self.db.execute("UPDATE exam_items SET typed = ?, response = ? "
+                                    "WHERE exam_id = ? AND position = ?",
+                                    (*answer, exam_id, on_screen))
+                if flagged is not None:
+                    self.db.execute("UPDATE exam_items SET flagged = ? "
+                                    "WHERE exam_id = ? AND position = ?",
+                                    (int(flagged), exam_id, on_screen))
+        what = (f"your answer to question {on_screen + 1} ({answer[0]})" if answer
+                else f"the flag on question {on_screen + 1}" if flagged is not None
+                else "the exam's last few seconds of time used")
+        self._retrying(run, what)
+
+    def resume_exam(self, exam_id: int, away_seconds: float, now: datetime) -> None:
+        """Back to an open exam: the time since its last step counts as away, not used."""
+        self._write("the resumed exam's time away",
+                    "UPDATE exams SET away_seconds = away_seconds + ?, last_active_at = ? "
+                    "WHERE id = ? AND status = 'open'",
+                    (max(0.0, away_seconds), now.isoformat(), exam_id))
+
+    def abandon_exam(self, exam_id: int, now: datetime) -> None:
+        self._write("abandoning the exam",
+                    "UPDATE exams SET status = 'abandoned', last_active_at = ? "
+                    "WHERE id = ? AND status = 'open'", (now.isoformat(), exam_id))
+
+    def submit_exam(self, exam_id: int, marks: list[tuple[int, bool]], correct: int,
+                    total: int, scaled: int, timed_out: bool, now: datetime) -> bool:
+        """Close an open exam with its marks ((position, correct) per answered question) and
+        score, in one transaction. False if it was not open (submitted already)."""
+        def run() -> bool:
+            with self._transaction():
+                done = self.db.execute(
+                    "UPDATE exams SET status = 'submitted', submitted_at = ?, timed_out = ?, "
+                    "correct = ?, total = ?, scaled = ?, last_active_at = ? "
+                    "WHERE id = ? AND status = 'open'",
+                    (now.isoformat(), int(timed_out), correct, total, scaled,
+                     now.isoformat(), exam_id)).rowcount
+                if done:
+                    self.db.executemany("UPDATE exam_items SET correct = ? "
+                                        "WHERE exam_id = ? AND position = ?",
+                                        [(int(ok), exam_id, pos) for pos, ok in marks])
+                return bool(done)
+        return self._retrying(run, "the exam's submission (every answer in it is saved; "
+                                   "quizzer exam --resume submits it again)")
+
+    def last_answered(self) -> dict[str, datetime]:
+        """question id -> the UTC instant of its latest graded answer (the exam's draw
+        prefers questions not seen recently)."""
+        rows, _ = self._read("SELECT question_id, MAX(answered_at) FROM attempts "
+                             "GROUP BY question_id")
+        return {qid: _instant(at) for qid, at in rows}
+
+    def unfed_exams(self) -> list[int]:
+        """Submitted exams whose answers have not all reached the scheduler yet (the
+        process ended between submitting and feeding them)."""
+        rows, _ = self._read("SELECT id FROM exams WHERE status = 'submitted' AND fed = 0")
+        return [r[0] for r in rows]
+
+    def exam_fed(self, exam_id: int) -> None:
+        self._write(None, "UPDATE exams SET fed = 1 WHERE id = ?", (exam_id,))
+
+    def attempted_in_session(self, session_id: int) -> set[str]:
+        """Question ids with a graded answer in this session (an exam's answers are fed to
+        the scheduler once: those already there are not fed again)."""
+        rows, _ = self._read("SELECT question_id FROM attempts WHERE session_id = ?",
+                             (session_id,))
+        return {r[0] for r in rows}
 
 
 def _as_dict(cursor: sqlite3.Cursor, row: tuple) -> dict:
