@@ -438,9 +438,6 @@ def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple
 
     Example: quizzer exam --count 20 --topic cm --topic lr
     """
-    import random
-
-    from quizzer import exam as ex
     from quizzer import exam_screen as es
     from quizzer.worked import Prefetcher
 
@@ -459,61 +456,20 @@ def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple
     console = _console()
     loaded = _load_bank(bank)
     slugs = _resolve_topics(loaded, topic_names)
+    request = es.ExamRequest(count, minutes, tuple(slugs), seed, all_kinds, resume)
+    console.echo_input = _answers_from_stdin()
     with _open_store() as store:
-        for unfed in store.unfed_exams():  # a run that ended between submitting and this
-            ex.feed_scheduler(store, loaded, store.exam(unfed))
-        if review_which:
-            done = [e for e in store.exams() if exam_id is None or e.id == exam_id]
-            if not done:
-                raise click.ClickException(f"no submitted exam #{exam_id}" if exam_id
-                                           else "no exam submitted yet: start one with "
-                                                "quizzer exam")
-            console.echo_input = _answers_from_stdin()
-            with Prefetcher(loaded, plots=plots) as examples:
-                code = es.review(console, loaded, done[-1], review_which, examples,
-                                 _plot_options(plots, plot_style))
-            sys.exit(code)
-        current = store.open_exam()
-        if resume and current is None:
-            raise click.ClickException("no exam is open: start one with quizzer exam")
-        console.echo_input = _answers_from_stdin()
-        if current is not None and not resume:
-            choice = es.choose_open(console, current)
-            if choice == "quit":
-                return
-            if choice == "abandon":
-                store.abandon_exam(current.id, console.now())
-                click.echo(f"Exam #{current.id} abandoned (its answers are not scored).")
-                current = None
-        if current is not None:
-            missing = sorted({i.question_id for i in current.items} - {q.id for q in
-                                                                         loaded.questions})
-            if missing:
-                raise click.ClickException(
-                    f"exam #{current.id} has questions that are not in the bank now "
-                    f"({', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}): run it "
-                    "with the same --bank as when it started, or start a new exam and "
-                    "abandon it")
-            current = es.resume(console, store, current)
-        else:
-            if seed is None:
-                seed = random.SystemRandom().randrange(100_000)
-            questions = ex.draw(loaded, count, seed, slugs, all_kinds, store.last_answered())
-            if not questions:
-                raise click.ClickException("no questions match: exam questions are single "
-                                           "and multiple response (--all-kinds adds the "
-                                           "others)")
-            from quizzer.grading import present
-
-            rng = random.Random(seed)
-            limit = ex.time_limit(len(questions), minutes)
-            items = [(q.id, q.topic, ex.presentation_json(present(q, rng)))
-                     for q in questions]
-            current = store.exam(store.create_exam(seed, slugs, limit, items, console.now()))
-            console.write(es.start_text(current, count, cols=console.width))
-        with Prefetcher(loaded, plots=False) as examples:
-            code = es.sit(console, loaded, store, current,
-                          es.ExamOptions(plots=_plot_options(plots, plot_style)), examples)
+        with Prefetcher(loaded, plots=plots if review_which else False) as examples:
+            try:
+                if review_which:
+                    code = es.review_exam(console, loaded, store, review_which, exam_id,
+                                          examples, _plot_options(plots, plot_style))
+                else:
+                    code = es.start_or_resume(console, loaded, store, request, examples,
+                                              es.ExamOptions(_plot_options(plots,
+                                                                           plot_style)))
+            except es.ExamError as err:
+                raise click.ClickException(str(err)) from None
     sys.exit(code)
 
 

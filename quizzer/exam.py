@@ -67,34 +67,35 @@ def draw(bank: Bank, count: int, seed: int, topics: list[str] | tuple = (),
          all_kinds: bool = False, last_seen: dict | None = None) -> list[Question]:
     """Up to ``count`` questions for an exam, in exam order.
 
-    Topics take turns (so every topic gets an equal share while it has questions); within a
-    topic the difficulty levels take turns; within a level, questions never answered come
-    first, then the least recently answered (``last_seen``: question id -> instant). Ties are
-    broken by ``seed``, and the chosen questions are shuffled by it.
+    Topics take turns, so every topic gets an equal share while it has questions. Within a
+    topic, questions never answered come first, the difficulty levels taking turns among
+    them; then those answered before, the longest ago first (``last_seen``: question id ->
+    instant of the latest answer). Ties are broken by ``seed``, and the chosen questions are
+    shuffled by it.
     """
     rng = random.Random(seed)
     last_seen = last_seen or {}
-    oldest = datetime.min.replace(tzinfo=timezone.utc)
-    levels: dict[str, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    pools: dict[str, list] = defaultdict(list)
     for q in bank.questions:
         if (not topics or q.topic in topics) and eligible(q, all_kinds):
-            levels[q.topic][q.difficulty].append(q)
+            pools[q.topic].append(q)
     queues = []
-    for topic in sorted(levels):
-        by_level = levels[topic]
-        for pool in by_level.values():
-            rng.shuffle(pool)
-            # Freshest last, so pop() takes it: unseen, then seen longest ago.
-            pool.sort(key=lambda q: (q.id in last_seen, last_seen.get(q.id, oldest)),
-                      reverse=True)
-        order = sorted(by_level)
+    for topic in sorted(pools):
+        pool = pools[topic]
+        rng.shuffle(pool)
+        levels: dict[int, list] = defaultdict(list)
+        for q in pool:
+            if q.id not in last_seen:
+                levels[q.difficulty].append(q)
+        order = sorted(levels)
         rng.shuffle(order)
         queue = []
-        while any(by_level[level] for level in order):
+        while any(levels[level] for level in order):
             for level in order:
-                if by_level[level]:
-                    queue.append(by_level[level].pop())
-        queues.append(queue[::-1])
+                if levels[level]:
+                    queue.append(levels[level].pop())
+        queue += sorted((q for q in pool if q.id in last_seen), key=lambda q: last_seen[q.id])
+        queues.append(queue[::-1])  # pop() takes from the end
     rng.shuffle(queues)
     chosen: list[Question] = []
     while len(chosen) < count and any(queues):

@@ -40,8 +40,24 @@ HINT_ASCII = "f flag, n next, p back, g N go to, r review, submit, ? help, q lea
 
 @dataclass
 class ExamOptions:
-    tick: float = 15.0   # seconds between commits of the time used while waiting for input
     plots: asking.PlotOptions = field(default_factory=asking.PlotOptions)
+    tick: float = 15.0   # seconds between commits of the time used while waiting for input
+
+
+@dataclass(frozen=True)
+class ExamRequest:
+    """What ``quizzer exam`` was asked for (topics as slugs; seed None: a new one)."""
+
+    count: int = ex.DEFAULT_COUNT
+    minutes: int | None = None
+    topics: tuple = ()
+    seed: int | None = None
+    all_kinds: bool = False
+    resume: bool = False
+
+
+class ExamError(Exception):
+    """The exam cannot start; the message says why and what to do."""
 
 
 class TimeUp(Exception):
@@ -429,6 +445,69 @@ def sit(console: Console, bank: Bank, store, exam: ex.Exam, options: ExamOptions
         return screen.run()
     except _Submitted:
         return screen.submit(timed_out=False)
+
+
+def start_or_resume(console: Console, bank: Bank, store, request: ExamRequest, examples,
+                    options: ExamOptions) -> int:
+    """``quizzer exam``: resume the open exam or start a new one (asking which, if one is
+    open and --resume was not given), then sit it; the exit code. Raises ExamError."""
+    for unfed in store.unfed_exams():  # a run that ended between submitting and feeding
+        ex.feed_scheduler(store, bank, store.exam(unfed))
+    current = store.open_exam()
+    if request.resume and current is None:
+        raise ExamError("no exam is open: start one with quizzer exam")
+    if current is not None and not request.resume:
+        choice = choose_open(console, current)
+        if choice == "quit":
+            return 0
+        if choice == "abandon":
+            store.abandon_exam(current.id, console.now())
+            console.write(f"Exam #{current.id} abandoned (its answers are not scored).")
+            current = None
+    if current is not None:
+        missing = sorted({i.question_id for i in current.items}
+                         - {q.id for q in bank.questions})
+        if missing:
+            raise ExamError(f"exam #{current.id} has questions that are not in the bank now "
+                            f"({', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''}): "
+                            "run it with the same --bank as when it started, or start a new "
+                            "exam and abandon this one")
+        current = resume(console, store, current)
+    else:
+        current = new_exam(console, bank, store, request)
+        console.write(start_text(current, request.count, cols=console.width))
+    return sit(console, bank, store, current, options, examples)
+
+
+def new_exam(console: Console, bank: Bank, store, request: ExamRequest) -> ex.Exam:
+    """Draw, shuffle and save a new exam (the clock starts now)."""
+    import random
+
+    from quizzer.grading import present
+
+    seed = request.seed
+    if seed is None:
+        seed = random.SystemRandom().randrange(100_000)
+    questions = ex.draw(bank, request.count, seed, request.topics, request.all_kinds,
+                        store.last_answered())
+    if not questions:
+        raise ExamError("no questions match: exam questions are single and multiple "
+                        "response (--all-kinds adds the others)")
+    rng = random.Random(seed)
+    items = [(q.id, q.topic, ex.presentation_json(present(q, rng))) for q in questions]
+    limit = ex.time_limit(len(questions), request.minutes)
+    return store.exam(store.create_exam(seed, list(request.topics), limit, items,
+                                        console.now()))
+
+
+def review_exam(console: Console, bank: Bank, store, which: str, exam_id: int | None,
+                examples, plots: asking.PlotOptions) -> int:
+    """``quizzer exam --review``: the latest submitted exam (or ``exam_id``)."""
+    done = [e for e in store.exams() if exam_id is None or e.id == exam_id]
+    if not done:
+        raise ExamError(f"no submitted exam #{exam_id}" if exam_id
+                        else "no exam submitted yet: start one with quizzer exam")
+    return review(console, bank, done[-1], which, examples, plots)
 
 
 # -------------------------------------------------------------------------------- report

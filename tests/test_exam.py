@@ -1,0 +1,229 @@
+"""The mock exam's rules and records (quizzer.exam) and their rows (quizzer.store): the
+estimate's arithmetic, the time limit, the draw, saving every step, submission feeding the
+scheduler exactly once. No terminal here: tests/test_exam_screen.py drives the screens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quizzer import exam as ex
+from quizzer.bank import load
+from quizzer.grading import present
+from quizzer.store import open_store
+
+EXAM_BANK = Path(__file__).parent / "fixtures" / "exam"
+T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def bank():
+    return load([EXAM_BANK], builtin=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "progress.db") as s:
+        yield s
+
+
+# ------------------------------------------------------------------------------ estimate
+
+@pytest.mark.parametrize("correct, total, scaled", [
+    (0, 65, 100),            # nothing right: the bottom of the scale
+    (65, 65, 1000),          # everything right: the top
+    (45, 65, 723),           # 100 + 900 * 45/65 = 723.08: the fewest that pass at 65
+    (44, 65, 709),           # 100 + 900 * 44/65 = 709.23: one fewer fails
+    (3, 5, 640),             # 100 + 900 * 0.6
+    (1, 3, 400),             # 100 + 300
+    (0, 0, 100),             # an empty exam has no share correct
+])
+def test_scaled_estimate_is_a_straight_line_from_100_to_1000(correct, total, scaled):
+    assert ex.scaled_estimate(correct, total) == scaled
+
+
+def test_the_pass_mark_sits_between_44_and_45_of_65():
+    assert ex.passed(ex.scaled_estimate(45, 65))
+    assert not ex.passed(ex.scaled_estimate(44, 65))
+    assert ex.passed(720) and not ex.passed(719)
+
+
+def test_time_limit_scales_130_minutes_for_65_questions():
+    assert ex.time_limit(65) == 130 * 60
+    assert ex.time_limit(5) == 10 * 60          # two minutes a question
+    assert ex.time_limit(5, minutes=7) == 7 * 60
+
+
+def test_clock_text():
+    assert ex.clock_text(130 * 60) == "2:10:00"
+    assert ex.clock_text(599.9) == "9:59"       # rounded down: 0:00 means the time is up
+    assert ex.clock_text(-3) == "0:00"
+
+
+def test_trend():
+    assert ex.trend([]) == "no exams yet"
+    assert ex.trend([500]) == "first exam"
+    assert ex.trend([500, 640]) == "+140 since the previous"
+    assert ex.trend([500, 640, 600]) == "-40 since the previous, +100 since the first"
+
+
+# ---------------------------------------------------------------------------------- draw
+
+def test_draw_uses_exam_kinds_only_unless_all_kinds(bank):
+    kinds = {q.kind for q in ex.draw(bank, 20, seed=1)}
+    assert kinds == {"single", "multiple"}
+    assert {q.kind for q in ex.draw(bank, 20, seed=1, all_kinds=True)} == {
+        "single", "multiple", "true-false", "numeric"}
+
+
+def test_draw_spreads_over_topics_and_difficulties(bank):
+    for seed in range(20):
+        chosen = ex.draw(bank, 4, seed)
+        topics = [q.topic for q in chosen]
+        assert topics.count("alpha") == topics.count("beta") == 2, seed
+        for topic in ("alpha", "beta"):
+            levels = [q.difficulty for q in chosen if q.topic == topic]
+            assert len(set(levels)) == 2, (seed, levels)
+
+
+def test_draw_prefers_questions_not_seen_recently(bank):
+    seen = {"alpha-precision": T0, "beta-lr-high": T0 - timedelta(days=1)}
+    for seed in range(20):
+        ids = {q.id for q in ex.draw(bank, 4, seed, last_seen=seen)}
+        assert not ids & set(seen), seed  # both have an unseen question of the same topic
+    # Once every question was answered, the ones answered longest ago come first.
+    beta = {"beta-lr-high": T0, "beta-batch": T0 - timedelta(days=3),
+            "beta-two-fixes": T0 - timedelta(days=1)}
+    for seed in range(5):
+        assert [q.id for q in ex.draw(bank, 1, seed, ["beta"], last_seen=beta)] == [
+            "beta-batch"]
+        assert {q.id for q in ex.draw(bank, 2, seed, ["beta"], last_seen=beta)} == {
+            "beta-batch", "beta-two-fixes"}
+
+
+def test_draw_is_fixed_by_its_seed_and_narrowed_by_topic(bank):
+    assert [q.id for q in ex.draw(bank, 5, 7)] == [q.id for q in ex.draw(bank, 5, 7)]
+    assert {q.topic for q in ex.draw(bank, 5, 7, topics=["beta"])} == {"beta"}
+    assert len(ex.draw(bank, 50, 7)) == 6   # every exam-kind question, no repeats
+
+
+def test_presentation_round_trip(bank):
+    import random
+
+    question = bank.questions[1]
+    presented = present(question, random.Random(4))
+    assert ex.presented_from(question, ex.presentation_json(presented)) == presented
+
+
+# ------------------------------------------------------------------------------- storage
+
+def _new_exam(store, bank, count=4, seed=2, limit=480.0):
+    import random
+
+    rng = random.Random(seed)
+    questions = ex.draw(bank, count, seed)
+    items = [(q.id, q.topic, ex.presentation_json(present(q, rng))) for q in questions]
+    return store.exam(store.create_exam(seed, [], limit, items, T0))
+
+
+def _key(bank, item) -> str:
+    """The letters of the correct choices as shown, from the bank (not the grader)."""
+    question = next(q for q in bank.questions if q.id == item.question_id)
+    presented = ex.presented_from(question, item.presentation)
+    return "".join(letter for letter, choice in presented.shown_choices() if choice.correct)
+
+
+def _wrong(bank, item) -> str:
+    question = next(q for q in bank.questions if q.id == item.question_id)
+    presented = ex.presented_from(question, item.presentation)
+    wrong = [letter for letter, choice in presented.shown_choices() if not choice.correct]
+    return "".join(wrong[:question.correct_count])
+
+
+def test_every_step_is_saved_and_read_back(store, bank):
+    exam = _new_exam(store, bank)
+    assert exam.status == "open" and len(exam.items) == 4 and exam.remaining == 480
+    store.exam_step(exam.id, 30.5, 0, T0 + timedelta(seconds=31), answer=("b", "1"),
+                    position=1)
+    store.exam_step(exam.id, 12.0, 1, T0 + timedelta(seconds=43), flagged=True)
+    store.exam_step(exam.id, 3.0, 1, T0 + timedelta(seconds=46), position=3)
+    back = store.exam(exam.id)
+    assert back.items[0].typed == "b" and back.items[0].seconds == 30.5
+    assert back.items[1].flagged and back.items[1].seconds == 15.0
+    assert back.position == 3 and back.used_seconds == 45.5
+    assert back.remaining == 480 - 45.5
+    assert back.unanswered == [2, 3, 4] and back.flagged == [2]
+    assert back.last_active_at == T0 + timedelta(seconds=46)
+
+
+def test_time_away_is_counted_apart(store, bank):
+    exam = _new_exam(store, bank)
+    store.exam_step(exam.id, 60, 0, T0 + timedelta(minutes=1))
+    store.resume_exam(exam.id, 3600, T0 + timedelta(minutes=61))
+    back = store.exam(exam.id)
+    assert back.used_seconds == 60 and back.away_seconds == 3600
+
+
+def test_submit_scores_the_answers_and_feeds_the_scheduler_once(store, bank):
+    exam = _new_exam(store, bank)
+    first, second, third, _ = exam.items
+    store.exam_step(exam.id, 40, 0, T0, answer=(_key(bank, first).lower(), "x"))
+    store.exam_step(exam.id, 50, 1, T0, answer=(_key(bank, second), "x"), flagged=True)
+    store.exam_step(exam.id, 20, 2, T0, answer=(_wrong(bank, third), "x"))
+    done = ex.submit(store, bank, store.exam(exam.id), T0 + timedelta(minutes=5))
+    assert done.status == "submitted" and (done.correct, done.total) == (2, 4)
+    assert done.scaled == ex.scaled_estimate(2, 4) == 550
+    assert [i.correct for i in done.items] == [True, True, False, None]
+    report = ex.report(done, bank)
+    assert (report.correct, report.total, report.answered, report.flagged) == (2, 4, 3, 1)
+    assert report.used_seconds == 110 and not report.passed
+    assert sum(s.total for s in report.topics) == 4
+    assert sum(s.correct for s in report.topics) == 2
+    assert [s.share for s in report.topics] == sorted(s.share for s in report.topics)
+    # Three answers became attempts with their time on screen; the unanswered one did not.
+    attempts = store.db.execute("SELECT question_id, correct, seconds FROM attempts "
+                                "ORDER BY id").fetchall()
+    assert attempts == [(first.question_id, 1, 40.0), (second.question_id, 1, 50.0),
+                        (third.question_id, 0, 20.0)]
+    assert store.unfed_exams() == []
+    # A second feed (a run that died before marking it fed) adds nothing.
+    ex.feed_scheduler(store, bank, done)
+    assert store.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 3
+    assert store.db.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 3
+    # Submitting again changes nothing; a step after submission changes nothing.
+    assert not store.submit_exam(exam.id, [], 0, 4, 100, False, T0)
+    store.exam_step(exam.id, 99, 3, T0, answer=("a", "0"))
+    assert store.exam(exam.id) == done
+
+
+def test_an_exam_fed_halfway_is_finished_without_doubles(store, bank):
+    exam = _new_exam(store, bank)
+    for item in exam.items:
+        store.exam_step(exam.id, 10, item.position, T0, answer=(_key(bank, item), "x"))
+    exam = store.exam(exam.id)
+    scored = ex.marks(exam, {q.id: q for q in bank.questions})
+    store.submit_exam(exam.id, scored, 4, 4, 1000, False, T0)
+    # The process died after one answer reached the scheduler:
+    from quizzer.asking import record_answer
+
+    closed = store.exam(exam.id)
+    question = next(q for q in bank.questions if q.id == closed.items[0].question_id)
+    record_answer(store, closed.session_id, question, ex.response_of(closed.items[0],
+                                                                     question), 10, T0)
+    assert store.unfed_exams() == [exam.id]
+    ex.feed_scheduler(store, bank, closed)
+    counts = store.db.execute("SELECT question_id, COUNT(*) FROM attempts "
+                              "GROUP BY question_id").fetchall()
+    assert sorted(counts) == sorted((i.question_id, 1) for i in closed.items)
+    assert store.unfed_exams() == []
+
+
+def test_open_exam_and_abandon(store, bank):
+    assert store.open_exam() is None
+    exam = _new_exam(store, bank)
+    assert store.open_exam().id == exam.id
+    store.abandon_exam(exam.id, T0)
+    assert store.open_exam() is None and store.exam(exam.id).status == "abandoned"
+    assert store.exams() == []
