@@ -128,7 +128,8 @@ class ExamScreen:
         """Save the seconds used since the last commit (and ``changes``), then reload the
         exam from the store, so what is shown is what is saved."""
         now = self.console.elapsed()
-        used, self.mark = now - self.mark, now
+        # Time used stops at the limit: a line typed after it does not add its wait.
+        used, self.mark = min(now - self.mark, self.exam.remaining), now
         self.store.exam_step(self.exam.id, used, self.on_screen, self.console.now(),
                              **changes)
         self.exam = self.store.exam(self.exam.id)

@@ -1,0 +1,439 @@
+"""The mock exam's screens in a terminal: a pty of 80x24, whole transcripts.
+
+The exam runs in a thread of this process on a pseudo-terminal (so input is a terminal: the
+screen waits with select, and the tty echoes what is typed), with a clock the test moves:
+``send(line, after=30)`` lets 30 seconds pass, then types the line. The questions come from
+tests/fixtures/exam; which answers are right is read from its YAML here, not from quizzer's
+grader, so the report's numbers are checked against the answers given.
+
+The resume test at the end is a real ``python -m quizzer exam`` killed with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from quizzer import exam_screen as es
+from quizzer.bank import load
+from quizzer.console import Clock, Console
+from quizzer.store import open_store
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAM_BANK = ROOT / "tests" / "fixtures" / "exam"
+T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def _correct_texts() -> dict[str, set[str]]:
+    """Question prompt -> the texts of its correct choices, read from the YAML itself."""
+    out = {}
+    for path in EXAM_BANK.glob("*.yaml"):
+        for q in yaml.safe_load(path.read_text())["questions"]:
+            if "choices" in q:
+                out[q["prompt"]] = {c["text"] for c in q["choices"] if c.get("correct")}
+    return out
+
+
+def _topic_of() -> dict[str, str]:
+    return {q["prompt"]: yaml.safe_load(p.read_text())["topic"]
+            for p in EXAM_BANK.glob("*.yaml")
+            for q in yaml.safe_load(p.read_text())["questions"]}
+
+
+class ExamTerminal:
+    """``quizzer exam`` (start_or_resume, as the CLI calls it) on an 80x24 pty in a thread."""
+
+    def __init__(self, db: Path, request: es.ExamRequest, tick: float = 0.05):
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.seconds = 0.0
+        clock = Clock(now=lambda: T0 + timedelta(seconds=self.seconds),
+                      elapsed=lambda: self.seconds)
+        self.stdin = os.fdopen(slave, "r", encoding="utf-8")
+        self.stdout = os.fdopen(os.dup(slave), "w", encoding="utf-8")
+        self.console = Console(clock, stdin=self.stdin, stdout=self.stdout, columns=80,
+                               lines=24)
+        self.bank = load([EXAM_BANK], builtin=False)
+        self.output = ""
+        self.seen = 0
+        self.code = None
+        self.error = None
+
+        def run() -> None:
+            try:
+                with open_store(db) as store:
+                    self.code = es.start_or_resume(self.console, self.bank, store, request,
+                                                   None, es.ExamOptions(tick=tick))
+            except BaseException as err:  # noqa: BLE001 - reported by finish()
+                self.error = err
+            finally:
+                self.stdout.flush()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def _read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if not ready:
+            return False
+        data = os.read(self.master, 65536)
+        self.output += data.decode("utf-8", "replace").replace("\r\n", "\n")
+        return True
+
+    def expect(self, text: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        while text not in self.output[self.seen:]:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} not seen; the screen so far:\n"
+                                     + self.output[self.seen:][-3000:])
+            self._read(0.05)
+        end = self.output.index(text, self.seen) + len(text)
+        shown, self.seen = self.output[self.seen:end], end
+        return shown
+
+    def send(self, line: str, after: float = 0) -> None:
+        self.seconds += after
+        os.write(self.master, (line + "\r").encode())
+
+    def finish(self, timeout: float = 20) -> str:
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the exam screen did not end"
+        while self._read(0.05):
+            pass
+        self.stdin.close()
+        self.stdout.close()
+        os.close(self.master)
+        if self.error is not None:
+            raise self.error
+        return self.output
+
+    def screen(self) -> str:
+        """The question on screen: the text since the last header."""
+        return self.output[self.output.rindex("MLA-C01 mock exam ·"):]
+
+    def letters_for(self, right: bool) -> str:
+        """The letters that answer the question on screen rightly (or wrongly), found by
+        matching the shown choices against the YAML."""
+        screen = self.screen()
+        prompt = next(p for p in _correct_texts() if " ".join(p.split()) in
+                      " ".join(screen.split()))
+        correct = _correct_texts()[prompt]
+        shown = dict(re.findall(r"^  ([A-Z])\) (.*)$", screen, re.M))
+        good = "".join(k for k, v in shown.items() if v in correct)
+        bad = "".join(k for k, v in shown.items() if v not in correct)[:len(good)]
+        return (good if right else bad).lower()
+
+    def topic_on_screen(self) -> str:
+        screen = " ".join(self.screen().split())
+        return next(topic for prompt, topic in _topic_of().items()
+                    if " ".join(prompt.split()) in screen)
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "progress.db"
+
+
+def test_short_exam_whole_transcript(db):
+    """Answer, flag and unflag, go back and change an answer, jump, the review screen,
+    submit with unanswered questions; no grading is shown before the report."""
+    term = ExamTerminal(db, es.ExamRequest(count=5, seed=11))
+    given = {}   # question number -> (topic, right?)
+    term.expect("> ")
+    given[1] = (term.topic_on_screen(), True)
+    term.send(term.letters_for(right=True), after=40)
+    term.expect("> ")
+    term.send("f", after=5)                       # flag question 2
+    term.expect("> ")
+    term.send("f", after=5)                       # and unflag it
+    term.expect("> ")
+    term.send("f", after=5)                       # and flag it again
+    term.expect("> ")
+    given[2] = (term.topic_on_screen(), False)
+    term.send(term.letters_for(right=False), after=20)
+    term.expect("> ")
+    term.send("p", after=3)                       # back to question 2
+    term.expect("Your answer:")
+    term.expect("> ")
+    given[2] = (term.topic_on_screen(), True)
+    term.send(term.letters_for(right=True), after=30)   # change it: now right
+    term.expect("> ")
+    given[3] = (term.topic_on_screen(), False)   # left unanswered
+    term.send("n", after=2)
+    term.expect("> ")
+    given[4] = (term.topic_on_screen(), False)
+    term.send(term.letters_for(right=False), after=60)
+    term.expect("> ")
+    given[5] = (term.topic_on_screen(), False)   # never answered
+    term.send("g 3", after=1)
+    term.expect("> ")
+    term.send("r", after=4)                       # the review screen
+    term.expect("review> ")
+    term.send("submit", after=5)
+    term.expect("Enter to go back: ")
+    term.send("yes", after=2)
+    output = term.finish()
+    assert term.code == 0
+
+    before_report = output[:output.index("Score report")]
+    for word in ("Correct", "Not quite", "The answer is", "(you chose"):
+        assert word not in before_report          # no feedback before submission
+    # The report's numbers, from the answers given (right ones picked from the YAML).
+    right = sum(ok for _, ok in given.values())
+    assert right == 2
+    assert f"Raw score: {right} of 5 correct (40%); 2 unanswered, counted wrong" in output
+    assert f"Scaled score (ESTIMATE): {round(100 + 900 * right / 5)} of 1000; pass mark " \
+           "720: FAIL (estimate)" in output
+    assert "Time used: 3m 02s of 10m 00s" in output   # 40+5+5+5+20+3+30+2+60+1+4+5+2 s
+    assert "Flagged: 1" in output
+    per_topic = {}
+    for topic, ok in given.values():
+        c, n = per_topic.get(topic, (0, 0))
+        per_topic[topic] = (c + ok, n + 1)
+    for topic, (c, n) in per_topic.items():
+        assert re.search(rf"^  {topic} +Domain 2: ML Model Development +{c}/{n} ", output,
+                         re.M), topic
+    assert output == EXPECTED_SHORT_EXAM
+
+
+
+def test_time_running_out_while_idle_submits_with_a_notice(db):
+    term = ExamTerminal(db, es.ExamRequest(count=2, seed=3), tick=0.05)
+    term.expect("> ")
+    term.send(term.letters_for(right=True), after=100)
+    term.expect("> ")
+    term.seconds += 200            # the learner sits idle past the end: nobody types
+    term.expect("Time is up: the exam was submitted automatically.")
+    output = term.finish()
+    assert term.code == 0
+    tail = output[output.index("Time is up"):]
+    assert "not counted" not in tail
+    assert "Raw score: 1 of 2 correct (50%); 1 unanswered, counted wrong" in tail
+    assert "Time used: 4m 00s of 4m 00s (time ran out)" in tail
+    with open_store(db) as store:
+        [exam] = store.exams()
+        assert exam.timed_out and exam.used_seconds == 240
+
+
+def test_an_answer_typed_after_the_deadline_is_not_counted(db):
+    term = ExamTerminal(db, es.ExamRequest(count=2, seed=3), tick=3600)  # never wakes
+    term.expect("> ")
+    term.send(term.letters_for(right=True), after=100)
+    term.expect("> ")
+    term.send(term.letters_for(right=True), after=500)   # typed 6 minutes later
+    term.expect("Time is up")
+    output = term.finish()
+    tail = output[output.index("Time is up"):]
+    assert tail.startswith("Time is up: the exam was submitted automatically.\n"
+                           "The line you typed after the time ran out was not counted.\n")
+    assert "Raw score: 1 of 2 correct (50%); 1 unanswered" in tail
+    with open_store(db) as store:
+        [exam] = store.exams()
+        assert [i.answered for i in exam.items] == [True, False]
+
+
+def test_an_open_exam_is_resumed_or_abandoned(db):
+    term = ExamTerminal(db, es.ExamRequest(count=3, seed=5))
+    term.expect("> ")
+    term.send(term.letters_for(right=True), after=30)
+    term.expect("> ")
+    term.send("q", after=1)
+    assert "Exam paused with 5:29 left (1 of 3 answered)" in term.finish()
+
+    again = ExamTerminal(db, es.ExamRequest(count=3, seed=6))
+    again.expect("q: quit ")
+    again.seconds = 31 + 600       # this run's clock: ten minutes after the last step
+    os.write(again.master, b"r")                      # one key, no Enter
+    again.expect("> ")
+    # Away: the wall clock's ten minutes since the last step; the time left is unchanged.
+    assert "Resuming exam #1: 1 of 3 answered, 0 flagged, 5:29 left. You were away " \
+        "10m 00s (not counted)." in " ".join(again.output.split())
+    assert "[2/3]" in again.screen()                   # where it was left
+    again.send("q")
+    again.finish()
+
+    third = ExamTerminal(db, es.ExamRequest(count=3, seed=6))
+    third.expect("q: quit ")
+    os.write(third.master, b"a")
+    third.expect("> ")
+    assert "Exam #1 abandoned (its answers are not scored)." in third.output
+    assert "MLA-C01 mock exam #2: 3 questions in 6m 00s (seed 6)" in third.output
+    third.send("q")
+    third.finish()
+    with open_store(db) as store:
+        assert store.exam(1).status == "abandoned" and store.open_exam().id == 2
+        assert store.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+
+
+EXPECTED_SHORT_EXAM = """MLA-C01 mock exam #1: 5 questions in 10m 00s (seed 11)
+Nothing is graded until you submit. Every answer and flag is saved as you go; q
+(or closing the terminal) pauses the exam, and `quizzer exam --resume` continues
+it. ? shows the commands.
+
+MLA-C01 mock exam · 10:00 left · 0/5 answered · 0 flagged
+[1/5] alpha
+
+Which formula gives specificity?
+
+  A) TN / (TN + FP)
+  B) FP / (FP + TN)
+  C) TP / (TP + FP)
+
+Choose ONE letter
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> a
+Saved: A for question 1.
+
+MLA-C01 mock exam · 9:20 left · 1/5 answered · 0 flagged
+[2/5] beta
+
+Which two help against exploding gradients?
+
+  A) A lower learning rate
+  B) Gradient clipping
+  C) More layers
+  D) Removing the bias terms
+
+Choose TWO (letters, e.g. ab)
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> f
+Question 2 flagged (1 flagged).
+> f
+Question 2 unflagged (0 flagged).
+> f
+Question 2 flagged (1 flagged).
+> cd
+Saved: CD for question 2.
+
+MLA-C01 mock exam · 8:45 left · 2/5 answered · 1 flagged
+[3/5] beta
+
+What does a smaller mini-batch do to the gradient estimate?
+
+  A) It removes its bias
+  B) It makes it exact
+  C) It makes it noisier
+
+Choose ONE letter
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> p
+
+MLA-C01 mock exam · 8:42 left · 2/5 answered · 1 flagged
+[2/5] beta
+
+Which two help against exploding gradients?
+
+  A) A lower learning rate
+  B) Gradient clipping
+  C) More layers
+  D) Removing the bias terms
+
+Choose TWO (letters, e.g. ab)
+Your answer: CD · Flagged
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> ab
+Saved: AB for question 2.
+
+MLA-C01 mock exam · 8:12 left · 2/5 answered · 1 flagged
+[3/5] beta
+
+What does a smaller mini-batch do to the gradient estimate?
+
+  A) It removes its bias
+  B) It makes it exact
+  C) It makes it noisier
+
+Choose ONE letter
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> n
+
+MLA-C01 mock exam · 8:10 left · 2/5 answered · 1 flagged
+[4/5] beta
+
+The loss grows every epoch from the first one. What is the likeliest cause?
+
+  A) A learning rate that is too low
+  B) A learning rate that is too high
+  C) Too few epochs
+
+Choose ONE letter
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> a
+Saved: A for question 4.
+
+MLA-C01 mock exam · 7:10 left · 3/5 answered · 1 flagged
+[5/5] alpha
+
+Which formula gives precision?
+
+  A) TN / (TN + FP)
+  B) TP / (TP + FN)
+  C) TP / (TP + FP)
+
+Choose ONE letter
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> g 3
+
+MLA-C01 mock exam · 7:09 left · 3/5 answered · 1 flagged
+[3/5] beta
+
+What does a smaller mini-batch do to the gradient estimate?
+
+  A) It removes its bias
+  B) It makes it exact
+  C) It makes it noisier
+
+Choose ONE letter
+f flag · n next · p back · g N go to · r review · submit · ? help · q leave
+> r
+
+Review · 3 answered · 2 unanswered · 1 flagged · 7:05 left
+    1 A          2 AB   F     3 --         4 A          5 --
+  Unanswered: 3, 5
+  Flagged: 2
+Type a question number to go to it, submit to end the exam, or Enter to go back
+to question 3.
+review> submit
+
+2 questions unanswered: 3, 5 (they count as wrong).
+1 question flagged: 2.
+Submit the exam with 7:00 left? Type yes to submit, Enter to go back: yes
+
+Score report: MLA-C01 mock exam #1
+  Raw score: 2 of 5 correct (40%); 2 unanswered, counted wrong
+  Scaled score (ESTIMATE): 460 of 1000; pass mark 720: FAIL (estimate)
+    How the estimate is made: 100 + 900 x share correct (2/5), a straight line.
+    AWS's own scaling is not public (it equates exam forms, and 15 questions of
+    65 are unscored), so treat it as a rough guide.
+  Time used: 3m 02s of 10m 00s
+  Flagged: 1
+
+  topic  MLA-C01 domain                  score  share
+  -----  ------------------------------  -----  -----
+  beta   Domain 2: ML Model Development  1/3    33%
+  alpha  Domain 2: ML Model Development  1/2    50%
+
+  Where to work next (weakest first):
+    1/3 beta: quizzer practice --topic beta
+    1/2 alpha: quizzer practice --topic alpha
+    (quizzer explain TOPIC shows a topic's concept and worked example first)
+  Go through every answer with its explanation: quizzer exam --review (--wrong
+    or --flagged for fewer)
+"""
