@@ -447,8 +447,9 @@ def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple
                     if source(name) == click.core.ParameterSource.COMMANDLINE]
     draw_options = [o.replace("--topic-names", "--topic") for o in draw_options]
     if (resume or review_which) and draw_options:
-        raise click.UsageError(f"{', '.join(draw_options)} choose a new exam's questions; "
-                               f"they do not go with --{'resume' if resume else 'review'}.")
+        raise click.UsageError(f"{', '.join(draw_options)} only shape a new exam; "
+                               f"drop {'it' if len(draw_options) == 1 else 'them'} with "
+                               f"--{'resume' if resume else 'review'}.")
     if resume and review_which:
         raise click.UsageError("--resume and --review do not go together.")
     if exam_id is not None and not review_which:
@@ -475,8 +476,8 @@ def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple
 
 @cli.command()
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), metavar="PATH",
-              help="Also save a PNG: accuracy over time per topic and the reviews due in the "
-                   "next 30 days.")
+              help="Also save a PNG: accuracy over time per topic, the reviews due in the "
+                   "next 30 days and, after mock exams, their scores.")
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON, nothing else.")
 @bank_option
 def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
@@ -488,23 +489,28 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
     from quizzer import terminal as t
 
     loaded = _load_bank(bank)
+    from quizzer import exam_screen as es
+
     with _open_store() as store:
         progress = st.progress(loaded, store.schedules(), store.answer_days(),
                                _console().now(), store.exam_date())
+        exams = store.exams()
     png = None
     if plot_path:
         try:
-            png = st.save_plot(progress, plot_path)
+            png = st.save_plot(progress, plot_path, exams)
         except OSError as err:
             raise click.ClickException(printable(f"cannot write the plot {plot_path}: "
                                                  f"{err.strerror or err}")) from None
     if as_json:
         import json
 
-        click.echo(json.dumps({**progress.to_dict(), "plot": str(png) if png else None},
-                              indent=2))
+        click.echo(json.dumps({**progress.to_dict(), "exams": es.history_json(exams),
+                               "plot": str(png) if png else None}, indent=2))
         return
     t.echo(st.render(progress))
+    if exams:
+        t.echo("\n" + es.render_history(exams))
     if png:
         t.echo(printable(f"Plot: {png}"))
 

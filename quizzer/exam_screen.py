@@ -345,8 +345,9 @@ class ExamScreen:
         console, exam = self.console, self.exam
         console.write("")
         if exam.unanswered:
+            count = "it counts" if len(exam.unanswered) == 1 else "they count"
             console.write(t.wrap(f"{t.plural(len(exam.unanswered), 'question')} unanswered: "
-                                 f"{_numbers(exam.unanswered)} (they count as wrong).",
+                                 f"{_numbers(exam.unanswered)} ({count} as wrong).",
                                  cols=console.width))
         if exam.flagged:
             console.write(t.wrap(f"{t.plural(len(exam.flagged), 'question')} flagged: "
@@ -365,6 +366,7 @@ class ExamScreen:
             if late:
                 console.write("The line you typed after the time ran out was not counted.")
         exam = ex.submit(self.store, self.bank, self.exam, console.now(), timed_out)
+        console.write("")
         console.write(render_report(ex.report(exam, self.bank), cols=console.width))
         self.exam = exam
         return 0
@@ -514,26 +516,27 @@ def review_exam(console: Console, bank: Bank, store, which: str, exam_id: int | 
 # -------------------------------------------------------------------------------- report
 
 def render_report(report: ex.Report, cols: int | None = None) -> str:
-    """The score report: raw score, the labelled estimate, topics, time, what next."""
+    """The score report: raw score, the labelled estimate, topics, time, what next. It fits
+    an 80x24 terminal for the seven built-in topics."""
     unanswered = report.total - report.answered
     verdict = "PASS" if report.passed else "FAIL"
-    lines = ["", t.heading(f"Score report: {ex.EXAM_NAME} mock exam #{report.exam_id}"),
+    time_line = (f"Time used: {t.duration(report.used_seconds)} of "
+                 f"{t.duration(report.limit_seconds)}"
+                 + (" (time ran out)" if report.timed_out else "")
+                 + (f" (away {t.duration(report.away_seconds)}, not counted)"
+                    if report.away_seconds >= 1 else "")
+                 + f" · Flagged: {report.flagged}")
+    lines = [t.heading(f"Score report: {ex.EXAM_NAME} mock exam #{report.exam_id}"),
              f"  Raw score: {report.correct} of {report.total} correct "
              f"({t.percent(report.correct, report.total)})"
              + (f"; {unanswered} unanswered, counted wrong" if unanswered else ""),
-             f"  Scaled score (ESTIMATE): {report.scaled} of 1000; pass mark "
+             f"  Scaled score ESTIMATE: {report.scaled} of 1000, pass mark "
              f"{ex.PASS_MARK}: {verdict} (estimate)",
-             t.dim(t.wrap(f"How the estimate is made: 100 + 900 x share correct "
-                          f"({report.correct}/{report.total}), a straight line. AWS's own "
-                          "scaling is not public (it equates exam forms, and 15 questions of "
-                          "65 are unscored), so treat it as a rough guide.", indent="    ",
+             t.dim(t.wrap(f"The estimate is 100 + 900 x share correct ({report.correct}/"
+                          f"{report.total}): a straight line, because AWS does not publish "
+                          "its scaling. Treat it as a rough guide.", indent="    ",
                           first="    ", cols=cols)),
-             f"  Time used: {t.duration(report.used_seconds)} of "
-             f"{t.duration(report.limit_seconds)}"
-             + (" (time ran out)" if report.timed_out else "")
-             + (f"; away {t.duration(report.away_seconds)}, not counted"
-                if report.away_seconds >= 1 else ""),
-             f"  Flagged: {report.flagged}", ""]
+             t.wrap(time_line, indent="    ", first="  ", cols=cols), ""]
     rows = [(s.topic, s.domain or "-", f"{s.correct}/{s.total}",
              t.percent(s.correct, s.total)) for s in report.topics]
     lines.append(t.table(("topic", f"{ex.EXAM_NAME} domain", "score", "share"), rows,
@@ -541,18 +544,16 @@ def render_report(report: ex.Report, cols: int | None = None) -> str:
     weak = report.weak
     lines.append("")
     if weak:
-        lines.append("  Where to work next (weakest first):")
+        lines.append(t.wrap("Where to work next (weakest first; quizzer explain TOPIC shows "
+                            "the concept):", indent="    ", first="  ", cols=cols))
         for s in weak:
             lines.append(f"    {s.correct}/{s.total} {s.topic}: "
                          f"quizzer practice --topic {s.topic}")
-        lines.append(t.wrap("(quizzer explain TOPIC shows a topic's concept and worked "
-                            "example first)", indent="    ", first="    ", cols=cols))
     else:
-        lines.append(f"  Every topic at {ex.WEAK_SHARE:.0%} or better. Next: another exam "
-                     "with a new draw (quizzer exam).")
-    lines.append(t.wrap("Go through every answer with its explanation: quizzer exam --review "
-                        "(--wrong or --flagged for fewer)", indent="    ", first="  ",
-                        cols=cols))
+        lines.append(f"  Every topic at {ex.WEAK_SHARE:.0%} or better: next, a new draw "
+                     "(quizzer exam).")
+    lines.append(t.wrap("Every answer with its explanation: quizzer exam --review (--wrong, "
+                        "--flagged)", indent="    ", first="  ", cols=cols))
     return "\n".join(lines)
 
 

@@ -194,8 +194,10 @@ def _with_total_rule(table: str) -> str:
 
 # ---------------------------------------------------------------------------------- plot
 
-def chart(progress: Progress):
-    """The plot as a chart description: accuracy over time, and the 30-day due forecast.
+def chart(progress: Progress, exams: Sequence = ()):
+    """The plot as a chart description: accuracy over time, and the 30-day due forecast;
+    with ``exams`` (submitted :class:`quizzer.exam.Exam` records), a third panel of their
+    score estimates over time with the pass mark.
 
     An accuracy point needs at least :data:`MIN_POINT_ATTEMPTS` answers in its 7-day window:
     "100 %" from one answer says nothing. (The JSON keeps every point.)
@@ -218,19 +220,27 @@ def chart(progress: Progress):
                 (Series.of("due", [_day_label(d) for d in days], list(progress.forecast)),),
                 vlines=((exam_offset, "exam day"),) if 0 <= exam_offset < FORECAST_DAYS
                 else ())
-    return Chart(f"quizzer progress on {progress.today.day} {progress.today:%b %Y}",
-                 (accuracy, due))
+    panels = (accuracy, due)
+    if exams:
+        from quizzer.exam import PASS_MARK
+
+        days = [(sch.local_day(e.submitted_at) - progress.today).days for e in exams]
+        panels += (Panel("lines", "Mock exams: scaled score (our estimate)",
+                         "days from today (0 = today)", "estimated score (100-1000)",
+                         (Series.of("exam", days, [e.scaled for e in exams]),),
+                         hlines=((PASS_MARK, f"pass mark {PASS_MARK}"),)),)
+    return Chart(f"quizzer progress on {progress.today.day} {progress.today:%b %Y}", panels)
 
 
 def _day_label(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def save_plot(progress: Progress, path):
+def save_plot(progress: Progress, path, exams: Sequence = ()):
     """Draw :func:`chart` with the shared renderer and write the PNG atomically."""
     from quizzer.figures import draw, save_png
 
-    fig = draw(chart(progress))
+    fig = draw(chart(progress, exams))
     # Accuracy on its full 0-100 scale, legend below the lines rather than over them.
     from matplotlib.ticker import MaxNLocator
 
@@ -248,6 +258,13 @@ def save_plot(progress: Progress, path):
         label.set_visible(i % 7 == 0)
         label.set_rotation(0)
         label.set_horizontalalignment("center")
+    if exams:  # the whole score scale, whole days
+        exam_axes = fig.axes[2]
+        exam_axes.set_ylim(100, 1000)
+        low, high = exam_axes.dataLim.intervalx
+        if high - low < 2:  # one day of exams: a day either side, not fractions of one
+            exam_axes.set_xlim(low - 1, high + 1)
+        exam_axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     return save_png(fig, path)
 
 

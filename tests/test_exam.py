@@ -227,3 +227,56 @@ def test_open_exam_and_abandon(store, bank):
     store.abandon_exam(exam.id, T0)
     assert store.open_exam() is None and store.exam(exam.id).status == "abandoned"
     assert store.exams() == []
+
+
+# ---------------------------------------------------------------------------------- stats
+
+def _submitted(store, bank, right: int, at: datetime):
+    """A 4-question exam with ``right`` answers right, submitted at ``at``."""
+    exam = _new_exam(store, bank)
+    for item in exam.items:
+        letters = _key(bank, item) if item.position < right else _wrong(bank, item)
+        store.exam_step(exam.id, 30, item.position, at, answer=(letters, "x"))
+    return ex.submit(store, bank, store.exam(exam.id), at)
+
+
+def test_stats_lists_past_exams_with_the_trend(bank, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    import quizzer.bank
+    from quizzer.cli import cli
+    from quizzer.home import data_dir
+
+    monkeypatch.setattr(quizzer.bank, "builtin_files",
+                        lambda: sorted(EXAM_BANK.glob("*.yaml")))
+    with open_store(data_dir() / "progress.db") as store:
+        _submitted(store, bank, 1, T0)                        # 1/4: 100 + 225 = 325
+        _submitted(store, bank, 3, T0 + timedelta(days=2))    # 3/4: 775
+        _submitted(store, bank, 2, T0 + timedelta(days=3))    # 2/4: 550
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 0, result.output
+    text = result.output[result.output.index("Mock exams"):]
+    rows = [line.split() for line in text.splitlines()[3:6]]
+    assert [(r[0], r[3], r[4], r[5], r[6]) for r in rows] == [
+        ("#1", "1/4", "25%", "325", "fail"), ("#2", "3/4", "75%", "775", "pass"),
+        ("#3", "2/4", "50%", "550", "fail")]
+    assert "Trend: -225 since the previous, +225 since the first" in text
+    data = json.loads(CliRunner().invoke(cli, ["stats", "--json"]).output)
+    assert [(e["exam"], e["correct"], e["scaled_estimate"], e["passed_estimate"])
+            for e in data["exams"]] == [(1, 1, 325, False), (2, 3, 775, True),
+                                        (3, 2, 550, False)]
+
+
+def test_the_stats_plot_has_the_exam_scores_and_the_pass_mark(bank, store):
+    from quizzer import stats
+
+    exams = [_submitted(store, bank, 1, T0), _submitted(store, bank, 4, T0 + timedelta(1))]
+    progress = stats.progress(bank, store.schedules(), store.attempts(), T0 + timedelta(2))
+    panel = stats.chart(progress, exams).panels[-1]
+    [series] = panel.series
+    assert list(series.y) == [325, 1000]
+    assert list(series.x) == [-2, -1]
+    assert panel.hlines == ((720, "pass mark 720"),)
+    assert len(stats.chart(progress).panels) == 2            # no exams, no third panel

@@ -93,7 +93,10 @@ class ExamTerminal:
         ready, _, _ = select.select([self.master], [], [], timeout)
         if not ready:
             return False
-        data = os.read(self.master, 65536)
+        try:
+            data = os.read(self.master, 65536)
+        except OSError:  # the process ended and closed the terminal
+            return False
         self.output += data.decode("utf-8", "replace").replace("\r\n", "\n")
         return True
 
@@ -199,10 +202,9 @@ def test_short_exam_whole_transcript(db):
     right = sum(ok for _, ok in given.values())
     assert right == 2
     assert f"Raw score: {right} of 5 correct (40%); 2 unanswered, counted wrong" in output
-    assert f"Scaled score (ESTIMATE): {round(100 + 900 * right / 5)} of 1000; pass mark " \
+    assert f"Scaled score ESTIMATE: {round(100 + 900 * right / 5)} of 1000, pass mark " \
            "720: FAIL (estimate)" in output
-    assert "Time used: 3m 02s of 10m 00s" in output   # 40+5+5+5+20+3+30+2+60+1+4+5+2 s
-    assert "Flagged: 1" in output
+    assert "Time used: 3m 02s of 10m 00s · Flagged: 1" in output   # 40+5+5+5+20+3+30+2+60+1+4+5+2 s
     per_topic = {}
     for topic, ok in given.values():
         c, n = per_topic.get(topic, (0, 0))
@@ -226,7 +228,7 @@ def test_time_running_out_while_idle_submits_with_a_notice(db):
     tail = output[output.index("Time is up"):]
     assert "not counted" not in tail
     assert "Raw score: 1 of 2 correct (50%); 1 unanswered, counted wrong" in tail
-    assert "Time used: 4m 00s of 4m 00s (time ran out)" in tail
+    assert "Time used: 4m 00s of 4m 00s (time ran out) · Flagged: 0" in tail
     with open_store(db) as store:
         [exam] = store.exams()
         assert exam.timed_out and exam.used_seconds == 240
@@ -418,22 +420,112 @@ Submit the exam with 7:00 left? Type yes to submit, Enter to go back: yes
 
 Score report: MLA-C01 mock exam #1
   Raw score: 2 of 5 correct (40%); 2 unanswered, counted wrong
-  Scaled score (ESTIMATE): 460 of 1000; pass mark 720: FAIL (estimate)
-    How the estimate is made: 100 + 900 x share correct (2/5), a straight line.
-    AWS's own scaling is not public (it equates exam forms, and 15 questions of
-    65 are unscored), so treat it as a rough guide.
-  Time used: 3m 02s of 10m 00s
-  Flagged: 1
+  Scaled score ESTIMATE: 460 of 1000, pass mark 720: FAIL (estimate)
+    The estimate is 100 + 900 x share correct (2/5): a straight line, because
+    AWS does not publish its scaling. Treat it as a rough guide.
+  Time used: 3m 02s of 10m 00s · Flagged: 1
 
   topic  MLA-C01 domain                  score  share
   -----  ------------------------------  -----  -----
   beta   Domain 2: ML Model Development  1/3    33%
   alpha  Domain 2: ML Model Development  1/2    50%
 
-  Where to work next (weakest first):
+  Where to work next (weakest first; quizzer explain TOPIC shows the concept):
     1/3 beta: quizzer practice --topic beta
     1/2 alpha: quizzer practice --topic alpha
-    (quizzer explain TOPIC shows a topic's concept and worked example first)
-  Go through every answer with its explanation: quizzer exam --review (--wrong
-    or --flagged for fewer)
+  Every answer with its explanation: quizzer exam --review (--wrong, --flagged)
 """
+
+
+# ------------------------------------------------------------------- kill -9, then resume
+
+def _controlling_terminal() -> None:  # runs in the child, stdin already the pty
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class ProcessTerminal(ExamTerminal):
+    """``python -m quizzer ARGS`` on its own 80x24 pty, a real process with the real clock."""
+
+    def __init__(self, home: Path, *args: str):
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("COLUMNS", "LINES", "TMUX", "QUIZZER_BANK")}
+        env.update(TERM="xterm-256color", NO_COLOR="1", LANG="C.UTF-8",
+                   PYTHONIOENCODING="utf-8", QUIZZER_HOME=str(home))
+        self.proc = subprocess.Popen([sys.executable, "-m", "quizzer", *args], cwd=ROOT,
+                                     stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     preexec_fn=_controlling_terminal, close_fds=True)
+        os.close(slave)
+        self.output, self.seen = "", 0
+
+    def send(self, line: str, after: float = 0) -> None:
+        os.write(self.master, (line + "\r").encode())
+
+    def close(self) -> None:
+        try:
+            self.proc.wait(20)
+        finally:
+            os.close(self.master)
+
+
+def _prompt(screen: str) -> str:
+    """The question's text on a screen: the lines between its [n/N] line and its choices."""
+    body = screen[screen.index("]"):]
+    return " ".join(body.split("\n\n")[1].split())
+
+
+def _left(screen: str) -> int:
+    minutes, seconds = re.search(r"· (\d+):(\d\d) left", screen).groups()
+    return 60 * int(minutes) + int(seconds)
+
+
+def test_resume_after_sigkill_keeps_order_answers_flags_and_time(isolated_home):
+    args = ("exam", "--count", "5", "--seed", "21", "--bank", str(EXAM_BANK),
+            "--topic", "alpha", "--topic", "beta")
+    first = ProcessTerminal(isolated_home, *args)
+    prompts, typed = [], []
+    first.expect("> ")
+    prompts.append(_prompt(first.screen()))
+    typed.append(first.letters_for(right=True))
+    first.send(typed[-1])
+    first.expect("> ")
+    prompts.append(_prompt(first.screen()))
+    first.send("f")
+    first.expect("flagged")
+    first.expect("> ")
+    typed.append(first.letters_for(right=False))
+    first.send(typed[-1])
+    first.expect("> ")
+    prompts.append(_prompt(first.screen()))
+    left_before = _left(first.screen())
+    first.proc.send_signal(signal.SIGKILL)            # no handler runs, nothing is flushed
+    assert first.proc.wait(10) == -signal.SIGKILL
+    os.close(first.master)
+    time.sleep(2)                                     # time away: not counted
+
+    again = ProcessTerminal(isolated_home, "exam", "--resume", "--bank", str(EXAM_BANK))
+    again.expect("> ")
+    resumed = " ".join(again.output.split())
+    found = re.search(r"Resuming exam #1: 2 of 5 answered, 1 flagged, (\d+):(\d\d) left\. "
+                      r"You were away 0m (\d\d)s \(not counted\)\.", resumed)
+    assert found, again.output
+    left_after = 60 * int(found[1]) + int(found[2])
+    assert left_before - 1 <= left_after <= left_before   # the seconds before the kill
+    assert int(found[3]) >= 2                             # the two seconds away, shown
+    assert _prompt(again.screen()) == prompts[2]          # where it stopped: question 3
+    assert "[3/5]" in again.screen() and "Your answer" not in again.screen()
+    for number in (1, 2):
+        again.send(f"g {number}")
+        again.expect("> ")
+        screen = again.screen()
+        assert _prompt(screen) == prompts[number - 1]     # the same order
+        status = f"Your answer: {typed[number - 1].upper()}" + (
+            " · Flagged" if number == 2 else "")
+        assert status + "\n" in screen                   # the answers and the flag
+        assert f"[{number}/5]" in screen
+    again.send("q")
+    again.expect("Exam paused")
+    again.close()
+    assert again.proc.returncode == 0
