@@ -31,8 +31,6 @@ EXAM_NAME = "MLA-C01"
 DEFAULT_COUNT = 65
 DEFAULT_MINUTES = 130
 SCALE_LOW, SCALE_HIGH, PASS_MARK = 100, 1000, 720
-# The kinds the real exam uses; true-false and numeric are practice-only (--all-kinds).
-EXAM_KINDS = frozenset({"single", "multiple", "ordering", "matching"})
 WEAK_SHARE = 0.75   # a topic below this share correct is named under "where to work next"
 
 
@@ -60,7 +58,11 @@ def passed(scaled: int) -> bool:
 # --------------------------------------------------------------------------------- draw
 
 def eligible(question: Question, all_kinds: bool) -> bool:
-    return all_kinds or question.kind in EXAM_KINDS
+    """Whether the exam may ask ``question``: its kind is one the real exam uses (the kind
+    says so: ``on_exam``), or ``all_kinds`` lets practice-only kinds in."""
+    from quizzer import kinds
+
+    return all_kinds or kinds.of(question).on_exam
 
 
 def draw(bank: Bank, count: int, seed: int, topics: list[str] | tuple = (),

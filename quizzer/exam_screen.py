@@ -613,12 +613,11 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
             console.write("\n" + asking.render_question(presented, item.position + 1,
                                                         len(exam.items), values,
                                                         cols=console.width))
-            given = (f"You answered {item.typed.strip().upper()}" if item.answered
-                     else "Not answered")
-            console.write(t.heading(given + (" · flagged" if item.flagged else "")))
+            given = (f"You answered {item.typed.strip().upper()}." if item.answered
+                     else "Not answered.")
+            console.write(t.heading(given) + (" (flagged)" if item.flagged else ""))
             response = ex.response_of(item, question)
             if response is None:
-                console.write(t.bad("Not answered.") + " The answer key:")
                 console.write(asking.render_answer_key(presented, values,
                                                        cols=console.width))
                 feedback = asking.Feedback(worked, question.topic)

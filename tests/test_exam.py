@@ -128,18 +128,24 @@ def _new_exam(store, bank, count=4, seed=2, limit=480.0):
     return store.exam(store.create_exam(seed, [], limit, items, T0))
 
 
+def _shown(bank, item) -> list[tuple[str, object]]:
+    """(letter, choice) as the exam showed them: letter i is the bank choice order[i]."""
+    from string import ascii_uppercase
+
+    question = next(q for q in bank.questions if q.id == item.question_id)
+    order = ex.presented_from(question, item.presentation).order
+    return [(ascii_uppercase[i], question.choices[j]) for i, j in enumerate(order)]
+
+
 def _key(bank, item) -> str:
     """The letters of the correct choices as shown, from the bank (not the grader)."""
-    question = next(q for q in bank.questions if q.id == item.question_id)
-    presented = ex.presented_from(question, item.presentation)
-    return "".join(letter for letter, choice in presented.shown_choices() if choice.correct)
+    return "".join(letter for letter, choice in _shown(bank, item) if choice.correct)
 
 
 def _wrong(bank, item) -> str:
-    question = next(q for q in bank.questions if q.id == item.question_id)
-    presented = ex.presented_from(question, item.presentation)
-    wrong = [letter for letter, choice in presented.shown_choices() if not choice.correct]
-    return "".join(wrong[:question.correct_count])
+    shown = _shown(bank, item)
+    wrong = [letter for letter, choice in shown if not choice.correct]
+    return "".join(wrong[:sum(choice.correct for _, choice in shown)])
 
 
 def test_every_step_is_saved_and_read_back(store, bank):
@@ -273,10 +279,49 @@ def test_the_stats_plot_has_the_exam_scores_and_the_pass_mark(bank, store):
     from quizzer import stats
 
     exams = [_submitted(store, bank, 1, T0), _submitted(store, bank, 4, T0 + timedelta(1))]
-    progress = stats.progress(bank, store.schedules(), store.attempts(), T0 + timedelta(2))
+    progress = stats.progress(bank, store.schedules(), store.answer_days(),
+                              T0 + timedelta(2))
     panel = stats.chart(progress, exams).panels[-1]
     [series] = panel.series
     assert list(series.y) == [325, 1000]
     assert list(series.x) == [-2, -1]
     assert panel.hlines == ((720, "pass mark 720"),)
     assert len(stats.chart(progress).panels) == 2            # no exams, no third panel
+
+
+def test_review_after_submission_walks_the_wrong_or_flagged_questions(bank, monkeypatch):
+    from click.testing import CliRunner
+
+    import quizzer.bank
+    from quizzer.cli import cli
+    from quizzer.home import data_dir
+
+    monkeypatch.setattr(quizzer.bank, "builtin_files",
+                        lambda: sorted(EXAM_BANK.glob("*.yaml")))
+    with open_store(data_dir() / "progress.db") as store:
+        exam = _new_exam(store, bank)
+        first, second, third, _ = exam.items
+        store.exam_step(exam.id, 10, 0, T0, answer=(_key(bank, first), "x"), flagged=True)
+        store.exam_step(exam.id, 10, 1, T0, answer=(_wrong(bank, second), "x"))
+        store.exam_step(exam.id, 10, 2, T0, flagged=True)
+        ex.submit(store, bank, store.exam(exam.id), T0)
+    questions = {q.id: q for q in bank.questions}
+
+    result = CliRunner().invoke(cli, ["exam", "--review", "--wrong", "--no-plots"], input="")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("Review of exam #1: 3 questions (wrong)\n")
+    assert questions[first.question_id].prompt not in out      # right: not in --wrong
+    wrong = questions[second.question_id]
+    assert f"You answered {_wrong(bank, second)}.\n" in out
+    assert f"Not quite. The answer is {_key(bank, second)}." in out
+    for choice in wrong.choices:                                # the why of every option
+        assert " ".join(choice.why.split()) in " ".join(out.split())
+    assert out.count("Not answered.") == 2                      # the third and fourth
+    assert "Worked example: confusion_matrix.metrics" in out
+
+    flagged = CliRunner().invoke(cli, ["exam", "--flagged", "--no-plots"], input="").output
+    assert flagged.startswith("Review of exam #1: 2 questions (flagged)\n")
+    assert f"Correct. The answer is {_key(bank, first)}." in flagged
+    assert f"You answered {_key(bank, first)}. (flagged)\n" in flagged
+    assert "Not answered. (flagged)\n" in flagged

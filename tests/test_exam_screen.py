@@ -60,7 +60,8 @@ def _topic_of() -> dict[str, str]:
 class ExamTerminal:
     """``quizzer exam`` (start_or_resume, as the CLI calls it) on an 80x24 pty in a thread."""
 
-    def __init__(self, db: Path, request: es.ExamRequest, tick: float = 0.05):
+    def __init__(self, db: Path, request: es.ExamRequest, tick: float = 0.05,
+                 bank_dir: Path = EXAM_BANK):
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         self.seconds = 0.0
@@ -70,7 +71,7 @@ class ExamTerminal:
         self.stdout = os.fdopen(os.dup(slave), "w", encoding="utf-8")
         self.console = Console(clock, stdin=self.stdin, stdout=self.stdout, columns=80,
                                lines=24)
-        self.bank = load([EXAM_BANK], builtin=False)
+        self.bank = load([bank_dir], builtin=False)
         self.output = ""
         self.seen = 0
         self.code = None
@@ -282,6 +283,42 @@ def test_an_open_exam_is_resumed_or_abandoned(db):
     with open_store(db) as store:
         assert store.exam(1).status == "abandoned" and store.open_exam().id == 2
         assert store.db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 0
+
+
+
+KINDS_BANK = ROOT / "tests" / "fixtures" / "kinds"
+
+
+def test_ordering_and_matching_are_asked_through_their_kinds(db):
+    """The exam asks ordering and matching questions as practice does (their kind parses and
+    grades them), keeps their shuffled order, and grades them only at submission."""
+    steps = yaml.safe_load((KINDS_BANK / "steps.yaml").read_text())["questions"]
+    order_items = [i["text"] for i in steps[0]["items"]]
+    pairs = {p["prompt"]: p["answer"] for p in steps[1]["pairs"]}
+    term = ExamTerminal(db, es.ExamRequest(count=2, seed=4), bank_dir=KINDS_BANK)
+    for _ in range(2):
+        term.expect("> ")
+        screen = term.screen()
+        labelled = dict((text, label) for label, text in
+                        re.findall(r"^  (\w)\) (.*)$", screen, re.M))
+        if "in order" in screen:       # right: the items' numbers, first to last
+            term.send("".join(labelled[text] for text in order_items), after=30)
+        else:                          # wrong: every prompt given the next prompt's answer
+            prompts = list(pairs)
+            term.send(" ".join(labelled[p] + labelled[pairs[prompts[(i + 1) % 3]]]
+                               for i, p in enumerate(prompts)), after=30)
+        before = term.expect("Saved:")
+        assert "Correct" not in before and "Not quite" not in before
+    term.expect("review> ")
+    term.send("submit")
+    term.expect("Enter to go back: ")
+    term.send("yes")
+    output = term.finish()
+    assert "Raw score: 1 of 2 correct (50%)" in output
+    with open_store(db) as store:
+        [exam] = store.exams()
+        right = {i.question_id: i.correct for i in exam.items}
+    assert right == {"steps-order": True, "steps-match": False}
 
 
 EXPECTED_SHORT_EXAM = """MLA-C01 mock exam #1: 5 questions in 10m 00s (seed 11)

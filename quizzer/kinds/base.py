@@ -148,6 +148,7 @@ class QuestionKind:
     optional: frozenset = frozenset()
     explanation_required: bool = True    # False: the kind checks explanations itself
     think_seconds: float = 0.0           # thinking time on top of reading and the style's base
+    on_exam: bool = True                 # the real exam asks this kind (quizzer exam draws it)
     help: str = ""                       # what ``?`` adds for this kind
     records: tuple = ()                  # the dataclasses of its answer record (snapshots)
 

@@ -64,6 +64,7 @@ class NumericKind(QuestionKind):
     optional = frozenset({"tolerance", "unit", "answer_value"})
     records = (Numeric,)
     think_seconds = 30.0  # there is arithmetic to do
+    on_exam = False  # practice only: MLA-C01 has no numeric-entry questions
 
     def read(self, reader, data: Any) -> Numeric:
         answer = data.get("answer")

@@ -21,6 +21,7 @@ class TrueFalse:
 class TrueFalseKind(QuestionKind):
     name = "true-false"
     label = "True or false"
+    on_exam = False  # practice only: MLA-C01 has no true/false questions
     required = frozenset({"answer"})
     records = (TrueFalse,)
 
