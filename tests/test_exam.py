@@ -325,3 +325,21 @@ def test_review_after_submission_walks_the_wrong_or_flagged_questions(bank, monk
     assert f"Correct. The answer is {_key(bank, first)}." in flagged
     assert f"You answered {_key(bank, first)}. (flagged)\n" in flagged
     assert "Not answered. (flagged)\n" in flagged
+
+
+def test_a_v4_database_gets_the_exam_tables(tmp_path):
+    """Migration v5 adds the exam tables to a database that has progress already."""
+    import sqlite3
+
+    from quizzer.store import MIGRATIONS
+
+    path = tmp_path / "progress.db"
+    with open_store(path) as store:
+        store.start_session("practice", 1, [], T0)
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE exam_items; DROP TABLE exams; PRAGMA user_version = 4;")
+    db.close()
+    with open_store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
+        assert store.open_exam() is None and store.exams() == []
+        assert store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
