@@ -122,14 +122,20 @@ def print_cards(bank: Bank, what: str, topics: list[str] | None, plots: bool,
     return [print_card(content) for content in deck(bank, what, topics, plots, workers)]
 
 
-# ------------------------------------------------------------------------------ fonts and measuring
+# ------------------------------------------------------------------------ fonts and measuring
+
+# Blocks of characters set correctly without shaping or bidi: Latin, IPA, Greek, Cyrillic,
+# Armenian, Latin and Greek extended, punctuation (not the invisible format characters
+# U+2028-202F and U+2060-206F), super- and subscripts, currency, letter-like symbols,
+# arrows, mathematical and technical symbols, boxes and shapes. Combining marks (U+0300-036F)
+# are left out: they need shaping to sit on their letter.
+_PLAIN_BLOCKS = ((0x0020, 0x0300), (0x0370, 0x0590), (0x1E00, 0x2000), (0x2010, 0x2028),
+                 (0x2030, 0x2060), (0x2070, 0x2E00))
+
 
 def _plain_char(char: str) -> bool:
-    """Set correctly without shaping or bidi: Latin, Greek, Cyrillic, punctuation, symbols."""
     code = ord(char)
-    return (code < 0x0300 or 0x0370 <= code < 0x0590 or 0x1E00 <= code < 0x2000
-            or 0x2010 <= code < 0x2028 or 0x2030 <= code < 0x2060
-            or 0x2070 <= code < 0x2E00) and not char.isspace() or char == " "
+    return any(low <= code < high for low, high in _PLAIN_BLOCKS)
 
 
 def characters_of(faces) -> set[str]:
@@ -180,6 +186,10 @@ class PlainText:
         return self.chars[bold].issuperset(text)
 
 
+def fallback_names(chain) -> list[str]:
+    return [f"fallback-{n}" for n in range(len(chain.fallbacks))]
+
+
 def new_document(chain):
     """An fpdf2 document in points with the chain's fonts: DejaVu Sans as FAMILY (regular,
     bold), each fallback as fallback-N."""
@@ -191,13 +201,10 @@ def new_document(chain):
     (regular, bold), *rest = chain.faces
     pdf.add_font(FAMILY, "", regular.path)
     pdf.add_font(FAMILY, "B", bold.path)
-    pdf.fallbacks = []
-    for n, (font, bold_font) in enumerate(rest):
-        name = f"fallback-{n}"
+    for name, (font, bold_font) in zip(fallback_names(chain), rest):
         pdf.add_font(name, "", font.path, collection_font_number=font.index)
         if bold_font is not None:
             pdf.add_font(name, "B", bold_font.path, collection_font_number=bold_font.index)
-        pdf.fallbacks.append(name)
     return pdf
 
 
@@ -212,7 +219,7 @@ class Measure:
             chain = chain_for(set())
         self.chain = chain
         self.pdf = new_document(chain)
-        self.pdf.add_page()
+        self.fallbacks = fallback_names(chain)
         self.is_plain = PlainText(chain)
         self.widths: dict[tuple, float] = {}
 
@@ -220,24 +227,24 @@ class Measure:
         key = (text, bold)
         ems = self.widths.get(key)
         if ems is None:
-            with shaping(self.pdf, not self.is_plain(text, bold)):
+            with shaping(self.pdf, not self.is_plain(text, bold), self.fallbacks):
                 self.pdf.set_font(FAMILY, "B" if bold else "", 100)
                 ems = self.widths[key] = self.pdf.get_string_width(text) / 100
         return ems * size
 
 
 class shaping:
-    """Within: ``pdf`` shapes text with HarfBuzz, applies bidi and falls back to other
-    fonts, if ``on``; plain lines skip all three (a hundred times faster)."""
+    """Within: ``pdf`` shapes text with HarfBuzz, applies bidi and falls back to the fonts
+    named ``fallbacks``, if ``on``; plain lines skip all three (a hundred times faster)."""
 
-    def __init__(self, pdf, on: bool):
-        self.pdf, self.on = pdf, on
+    def __init__(self, pdf, on: bool, fallbacks: list[str]):
+        self.pdf, self.on, self.fallbacks = pdf, on, fallbacks
 
     def __enter__(self):
         if self.on:
             self.pdf.set_text_shaping(True)
-            if self.pdf.fallbacks:
-                self.pdf.set_fallback_fonts(self.pdf.fallbacks, exact_match=False)
+            if self.fallbacks:
+                self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
 
     def __exit__(self, *exc):
         if self.on:
@@ -473,6 +480,7 @@ class SheetWriter:
 
         self.geometry = geometry
         self.pdf = pdf = new_document(chain)
+        self.fallbacks = fallback_names(chain)
         self.is_plain = PlainText(chain)
         pdf.set_title(metadata["Title"])
         pdf.set_subject(metadata["Subject"])
@@ -557,7 +565,7 @@ class SheetWriter:
             pdf.text(x, top + 0.5 * size * LINE + 0.3 * size, text)
             return
         pdf.set_xy(x, top)
-        with shaping(pdf, True):
+        with shaping(pdf, True, self.fallbacks):
             pdf.cell(width, size * LINE, text, align=align)
 
     def output(self) -> bytes:
