@@ -41,8 +41,10 @@ family is for (training, inference or both), its status and its source are colum
 file, and every title and finding below is computed from the rows a run shows: a family that is
 built for inference (Inf2) is never offered as a place to train.
 
-Accelerator memory is in GiB everywhere; the data file converts the GB figures AWS and NVIDIA
-print (1 GB = 10^9 bytes = 0.931 GiB) and keeps the published figure beside the converted one.
+Accelerator memory is in GiB everywhere. Memory chips are made in binary sizes, and by the
+JEDEC convention for memory capacity a "GB" on a GPU's datasheet or AWS's page is 2^30 bytes:
+an A100 sold as 40 GB holds 40 GiB of HBM2 (nvidia-smi shows a little less, what ECC and the
+driver reserve). The data file keeps the published figure and its unit beside the GiB one.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ _OVERVIEW = ("p2", "p3", "g3", "g4dn", "g6", "g6e", "p4d", "p5", "p5e", "p6_b300
 _REQUIRED = ("family", "accelerator", "vendor", "largest_size", "accelerators",
              "memory_published", "memory_gib_each", "peak_tflops", "peak_precision", "purpose",
              "role", "status", "status_note", "source", "as_of")
-GIB_PER_GB = 1e9 / 2**30
+GIB_PER_MEMORY_GB = 1.0  # JEDEC: a memory capacity in "GB" is in units of 2^30 bytes
 
 _GROUP = Param("str", "overview", "which families to tabulate and chart: overview (the main "
                "families, 12 rows), legacy (previous generation "
@@ -81,12 +83,13 @@ def _slug(family: str) -> str:
 
 
 def published_gib(memory: dict) -> float:
-    """A published memory figure ({value, unit: GB or GiB}) in GiB."""
+    """A published accelerator memory figure ({value, unit: GB or GiB}) in GiB. A memory
+    capacity printed in GB is a binary size (JEDEC), so the number is the same."""
     unit = memory.get("unit")
     if unit == "GiB":
         return float(memory["value"])
     if unit == "GB":
-        return float(memory["value"]) * GIB_PER_GB
+        return float(memory["value"]) * GIB_PER_MEMORY_GB
     raise SimulationError(f"instances.yaml: memory unit {unit!r} is not GB or GiB")
 
 
@@ -226,8 +229,8 @@ def catalog(*, seed: int, group: str, metric: str):
         f"All {len(rows)} families shown are current generation.",
         f"The most accelerator memory shown is {biggest['largest_size']}'s "
         f"{_g(totals.max())} GiB ({biggest['accelerators']} x "
-        f"{_g(biggest['memory_gib_each'])} GiB); memory is in GiB throughout, figures "
-        f"published in GB converted (1 GB = 0.931 GiB).",
+        f"{_g(biggest['memory_gib_each'])} GiB); memory is in GiB throughout (a GPU memory "
+        f"printed as GB is a binary size: 80 GB of HBM is 80 GiB).",
     ]
     if legacy and current:
         top_legacy = max(legacy, key=_total_memory)

@@ -165,7 +165,7 @@ def test_every_instance_row_is_sourced_dated_in_gib_with_purpose_and_status(row)
     assert date.fromisoformat(str(row["as_of"])) <= date.today()
     published = row["memory_published"]
     assert published["unit"] in ("GB", "GiB")
-    gib = published["value"] * (1e9 / 2**30 if published["unit"] == "GB" else 1)
+    gib = published["value"]  # GPU memory "GB" is a binary size (JEDEC): the same number
     assert row["memory_gib_each"] == pytest.approx(gib, abs=0.006)
     assert row["purpose"] in ("training", "inference", "both")
     assert row["status"] in ("current", "previous generation", "retired")

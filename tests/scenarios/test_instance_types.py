@@ -56,8 +56,8 @@ def test_data_file_matches_the_facts_table():
 
 def test_memory_is_converted_to_gib_from_the_published_unit():
     rows = {f["family"]: f for f in it.families()}
-    assert_allclose(rows["P5"]["memory_gib_each"], 80e9 / 2**30, atol=0.006)
-    assert_allclose(rows["P4d"]["memory_gib_each"], 40e9 / 2**30, atol=0.006)
+    assert rows["P5"]["memory_gib_each"] == 80  # an H100 "80 GB" holds 80 GiB of HBM3
+    assert rows["P4d"]["memory_gib_each"] == 40
     assert rows["Trn2"]["memory_gib_each"] == 96  # the Neuron docs print GiB already
     for f in it.families():
         assert_allclose(f["memory_gib_each"], it.published_gib(f["memory_published"]),
@@ -79,7 +79,7 @@ def test_catalog_pins_totals_from_the_data():
     assert v["accelerators_p3"] == 8 and v["accelerators_p2"] == 16 and v["accelerators_g3"] == 4
     assert_allclose([v["memory_total_p3"], v["memory_total_p2"], v["memory_total_trn2"],
                      v["memory_total_p5"], v["memory_total_p6_b300"]],
-                    [128, 192, 1536, 8 * 80e9 / 2**30, 8 * 268e9 / 2**30], rtol=1e-3)
+                    [128, 192, 1536, 8 * 80, 8 * 268], rtol=1e-3)
     assert v["n_shown"] == 12 and v["n_legacy_shown"] == 3 and v["n_inference_only_shown"] == 1
     assert_allclose(v["compute_ratio_p3_over_p2"], 1000 / (16 * 4.37), rtol=1e-9)
 
@@ -184,7 +184,7 @@ def test_memory_fit_pins_need_and_smallest_fit():
     assert_allclose(v["memory_needed_gib"], 193.715, rtol=1e-4)
     assert (v["fits_p4d"], v["fits_p5"], v["fits_g5"], v["fits_p3"], v["fits_p3dn"]) == \
         (1, 1, 0, 0, 1)
-    assert_allclose(v["smallest_fit_capacity_gib"], 8 * 40e9 / 2**30, rtol=1e-3)
+    assert_allclose(v["smallest_fit_capacity_gib"], 8 * 40, rtol=1e-3)
     assert v["accelerators_needed_p5"] == 3 and v["accelerators_needed_p3"] == 13
 
 
