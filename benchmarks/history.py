@@ -23,28 +23,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from timing import PY, isolated_env, median_times, run_once
+from timing import PY, isolated_env, median_times, run_once, until_output
 
-
-def until_prompt_or_end(argv, marker: bytes, env: dict) -> float:
-    """Seconds until ``marker`` is printed, or until the command ends without it (practice
-    --wrong on an empty history says there is nothing to practise and stops)."""
-    import subprocess
-
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=env)
-    seen = b""
-    while marker not in seen:
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            break
-        seen += chunk
-    elapsed = time.perf_counter() - start
-    proc.stdin.close()
-    proc.stdout.read()
-    proc.wait()
-    return elapsed
 
 REVIEWS_PER_DAY = 300
 START = datetime(2025, 1, 1, 8, 0, tzinfo=timezone.utc)
@@ -170,7 +150,7 @@ def main() -> int:
                 home = Path(env["QUIZZER_HOME"])
                 shutil.copy2(kept / "progress.db", home / "progress.db")
             cases[label] = (lambda argv=argv, marker=marker, env=env:
-                            until_prompt_or_end(argv, marker, env) if marker
+                            until_output(argv, marker, env=env, end_ok=True) if marker
                             else run_once(argv, env=env))
         medians = median_times(cases, args.repeat)
         base = medians["empty"]

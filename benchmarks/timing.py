@@ -26,17 +26,32 @@ def run_once(argv: Sequence[str], stdin: bytes = b"", env: dict | None = None) -
     return time.perf_counter() - start
 
 
-def until_output(argv: Sequence[str], marker: bytes, env: dict | None = None) -> float:
-    """Seconds from spawning ``argv`` until ``marker`` appears on its stdout."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=env)
+def _read_until(proc: subprocess.Popen, marker: bytes, argv: Sequence[str],
+                end_ok: bool = False) -> None:
+    """Read ``proc``'s stdout until ``marker`` appears; if the process ends first, raise
+    RuntimeError, unless ``end_ok`` (then its end is what was waited for)."""
     seen = b""
     while marker not in seen:
         chunk = os.read(proc.stdout.fileno(), 65536)
         if not chunk:
+            if end_ok:
+                return
             raise RuntimeError(f"{argv} ended before printing {marker!r}: {seen[-300:]!r}")
         seen += chunk
+
+
+def _spawn(argv: Sequence[str], env: dict | None) -> subprocess.Popen:
+    return subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=env)
+
+
+def until_output(argv: Sequence[str], marker: bytes, env: dict | None = None,
+                 end_ok: bool = False) -> float:
+    """Seconds from spawning ``argv`` until ``marker`` appears on its stdout (or, with
+    ``end_ok``, until it ends without printing it: a command with nothing to ask)."""
+    start = time.perf_counter()
+    proc = _spawn(argv, env)
+    _read_until(proc, marker, argv, end_ok)
     elapsed = time.perf_counter() - start
     proc.stdin.close()
     proc.stdout.read()
@@ -49,14 +64,8 @@ def quit_at(argv: Sequence[str], marker: bytes, keys: bytes,
     """Seconds from spawning ``argv`` until it has exited after ``keys`` were typed at
     ``marker`` (the shell prompt back), without waiting for anything it started."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=env)
-    seen = b""
-    while marker not in seen:
-        chunk = os.read(proc.stdout.fileno(), 65536)
-        if not chunk:
-            raise RuntimeError(f"{argv} ended before printing {marker!r}: {seen[-300:]!r}")
-        seen += chunk
+    proc = _spawn(argv, env)
+    _read_until(proc, marker, argv)
     proc.stdin.write(keys)
     proc.stdin.close()
     proc.stdout.read()
