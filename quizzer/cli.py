@@ -93,6 +93,15 @@ def _console():
     return click.get_current_context().find_root().obj
 
 
+def export_selection(command):
+    """The options every export shares: which topics, and cards, questions or both."""
+    command = click.option("--what", type=click.Choice(["cards", "questions", "all"]),
+                           default="all", show_default=True,
+                           help="Concept cards, questions, or both.")(command)
+    return click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
+                        help="Only this topic (repeatable). Default: all topics.")(command)
+
+
 plot_style_option = click.option(
     "--plot-style", type=click.Choice(["inline", "text", "none"]), default=None,
     help="How the worked example's plot is shown: inline (an image, in terminals that draw "
@@ -620,10 +629,7 @@ def _offset(ctx, param, value: str) -> tuple:
 @export.command("pdf")
 @click.option("--out", "-o", default="quizzer-flashcards.pdf", show_default=True,
               type=click.Path(dir_okay=False), help="The PDF to write.")
-@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
-              help="Only this topic (repeatable). Default: all topics.")
-@click.option("--what", type=click.Choice(["cards", "questions", "all"]), default="all",
-              show_default=True, help="Concept cards, questions, or both.")
+@export_selection
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--layout", default="2x4", show_default=True, callback=_layout,
               metavar="COLSxROWS", help="Cards per page.")
@@ -715,10 +721,7 @@ def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tupl
 @export.command("anki")
 @click.option("--out", "-o", default="quizzer.apkg", show_default=True,
               type=click.Path(dir_okay=False), help="The Anki package to write.")
-@click.option("--topic", "-t", "topic_names", multiple=True, metavar="TOPIC",
-              help="Only this topic (repeatable). Default: all topics.")
-@click.option("--what", type=click.Choice(["cards", "questions", "all"]), default="all",
-              show_default=True, help="Concept cards, questions, or both.")
+@export_selection
 @click.option("--plots/--no-plots", default=True, show_default=True,
               help="Put each worked example's plot on the back.")
 @bank_option
