@@ -193,8 +193,7 @@ def _models():
 
 
 def _instruction(content) -> str:
-    return _paragraphs(content.front, ("hint",)) or (
-        "Choose one." if content.kind == "single" else "")
+    return content.instruction  # the question's kind words it ("Choose one.")
 
 
 def _fields(content, plot_name: str | None) -> dict:

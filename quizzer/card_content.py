@@ -50,6 +50,7 @@ class CardContent:
     chart: Any = field(default=None, compare=False)
     reasons: tuple = ()   # Reason per shown option, in the shown order (choice kinds)
     findings: tuple = ()  # every finding of the worked example, the key one first
+    instruction: str = ""  # how to answer, one line ("Choose one."); empty for a concept card
 
     @property
     def kind_label(self) -> str:
@@ -62,8 +63,9 @@ def key_finding(example) -> str:
     return example.findings[0] if example is not None and example.findings else ""
 
 
-def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str, tuple]:
-    """(front paragraphs, back paragraphs, answer, reasons) of a question, shuffled by id.
+def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str, tuple, str]:
+    """(front paragraphs, back paragraphs, answer, reasons, instruction) of a question,
+    shuffled by id.
 
     The question's kind says what goes on each face (``QuestionKind.card_faces``); the
     explanation, when there is one, follows the answer.
@@ -75,19 +77,19 @@ def _question_faces(question: Question, fill) -> tuple[tuple, tuple, str, tuple]
         back += (Paragraph(fill(question.explanation), "explanation"),)
     reasons = tuple(dataclasses.replace(r, text=fill(r.text), why=fill(r.why))
                     for r in faces.reasons)
-    return front, back, faces.answer, reasons
+    return front, back, faces.answer, reasons, faces.instruction
 
 
 def question_content(question: Question, bank: Bank, example) -> CardContent:
     values = dict(example.values) if example is not None else {}
-    front, back, answer, reasons = _question_faces(
+    front, back, answer, reasons, instruction = _question_faces(
         question, lambda text: fill_placeholders(text, values))
     finding = key_finding(example)
     if finding:
         back += (Paragraph(finding, "finding"),)
     return CardContent(question.id, question.topic, bank.topic(question.topic).title,
                        question.kind, front, back, answer, example_for(question, bank),
-                       finding, _chart(example), reasons, _findings(example))
+                       finding, _chart(example), reasons, _findings(example), instruction)
 
 
 def card_content(card: Card, bank: Bank, example) -> CardContent:

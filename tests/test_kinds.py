@@ -102,6 +102,7 @@ def test_ordering_card_faces():
         ("answer-choice", "4", "loss"), ("answer-choice", "1", "backward"),
         ("answer-choice", "3", "update")]
     assert faces.answer == "2413"
+    assert faces.instruction == "Put these in order, first to last."
 
 
 # ---------------------------------------------------------------------------------- matching
@@ -167,6 +168,7 @@ def test_matching_card_faces_show_the_pairs_and_their_reasons_without_an_explana
     assert [p.label for p in faces.front if p.role == "choice"] == ["1", "2", "3", "a", "b",
                                                                      "c", "d"]
     assert faces.answer == "1d 2c 3b"
+    assert faces.instruction == "Match each number to a letter."
     assert faces.front[-1].text == "Match each number to a letter."
     assert [(p.label, p.text) for p in faces.back] == [
         ("", "Answer 1d 2c 3b"), ("1d", "exploding → clipping"),
@@ -376,3 +378,18 @@ def test_the_examples_in_bank_format_md_load(tmp_path, mini_bank):
         "Forward pass", "Compute the loss", "Backpropagation", "Update the weights"]
     assert len(matching.answer.pairs) == 3
     assert matching.answer.extra_answers == ("A larger learning rate",)
+
+
+def test_every_kind_words_a_card_instruction_the_pdf_hints_only_where_it_helps(mini_bank):
+    """Anki shows the instruction on every question; the PDF front sets it as a hint except
+    for a single choice, whose lettered options need none."""
+    bank = load()
+    found = {}
+    for question in bank.questions:
+        faces = card_faces(present(question, random.Random(question.id)))
+        hints = [p.text for p in faces.front if p.role == "hint"]
+        found[question.kind] = (faces.instruction, hints)
+    assert found == {"single": ("Choose one.", []),
+                     "multiple": ("Choose TWO.", ["Choose TWO."]),
+                     "true-false": ("True or false?", ["True or false?"]),
+                     "numeric": ("Give a number.", ["Give a number."])}

@@ -109,13 +109,16 @@ class Reason:
 class CardFaces:
     """What the kind puts on a printed card: front and back paragraphs, before the card's
     explanation and worked example (common to every kind) are added to the back, and the
-    answer as the learner gives it (``A and C``, ``False``, ``2413``, ``1d 2c 3b``), and a
-    :class:`Reason` per shown option where the kind has options that are right or wrong."""
+    answer as the learner gives it (``A and C``, ``False``, ``2413``, ``1d 2c 3b``), a
+    :class:`Reason` per shown option where the kind has options that are right or wrong, and
+    the card's one-line ``instruction`` ("Choose one.", "Choose TWO.") for exports that show
+    one on every question (the PDF front shows it as a hint only where it adds something)."""
 
     front: tuple
     back: tuple
     answer: str
     reasons: tuple = ()
+    instruction: str = ""
 
 
 class Reader(Protocol):
@@ -192,7 +195,8 @@ class QuestionKind:
         front = (Paragraph(presented.question.prompt, "prompt"),
                  *(Paragraph(o.text, "choice", o.label) for group in self.options(presented)
                    for o in group))
-        return CardFaces(front, (Paragraph(f"Answer {answer}", "answer"),), answer)
+        return CardFaces(front, (Paragraph(f"Answer {answer}", "answer"),), answer,
+                         instruction=self.instruction(presented))
 
     def shown_texts(self, question: Question) -> tuple:
         """Texts shown with the prompt before answering (reading time, placeholders)."""

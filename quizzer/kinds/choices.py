@@ -159,7 +159,12 @@ class ChoiceKind(QuestionKind):
     # ---------------------------------------------------------------- printed cards
 
     def card_hint(self, presented: Presented) -> str:
+        """The small line on a printed front; "" where the choices speak for themselves."""
         return ""
+
+    def card_instruction(self, presented: Presented) -> str:
+        """How to answer, for exports that show it on every card."""
+        return self.card_hint(presented)
 
     def card_faces(self, presented: Presented) -> CardFaces:
         front = [Paragraph(presented.question.prompt, "prompt")]
@@ -172,4 +177,5 @@ class ChoiceKind(QuestionKind):
         back += [Paragraph(c.text, "answer-choice", letter) for letter, c in correct]
         reasons = tuple(Reason(letter, c.text, c.why, c.correct)
                         for letter, c in shown_choices(presented))
-        return CardFaces(tuple(front), tuple(back), answer, reasons)
+        return CardFaces(tuple(front), tuple(back), answer, reasons,
+                         self.card_instruction(presented))

@@ -251,7 +251,7 @@ class MatchingKind(QuestionKind):
             back.append(Paragraph(f"{pair.prompt} → {pair.answer}"
                                   + (f": {pair.why}" if whys and pair.why else ""),
                                   "answer-choice", f"{n}{self._letter(presented, k)}"))
-        return CardFaces(front, tuple(back), answer)
+        return CardFaces(front, tuple(back), answer, instruction=front[-1].text)
 
 
 KIND = MatchingKind()

@@ -115,9 +115,10 @@ class NumericKind(QuestionKind):
     def card_faces(self, presented) -> CardFaces:
         unit = presented.question.answer.unit
         answer = self.answer_text(presented)
+        hint = "Give a number" + (f" ({unit})." if unit else ".")
         return CardFaces((Paragraph(presented.question.prompt, "prompt"),
-                          Paragraph("Give a number" + (f" ({unit})." if unit else "."), "hint")),
-                         (Paragraph(f"Answer {answer}", "answer"),), answer)
+                          Paragraph(hint, "hint")),
+                         (Paragraph(f"Answer {answer}", "answer"),), answer, instruction=hint)
 
     def example_problems(self, question, values: Mapping[str, Any] | None,
                          simulation: str) -> list:

@@ -162,7 +162,7 @@ class OrderingKind(QuestionKind):
                 *(Paragraph(item.text + (f": {item.why}" if whys and item.why else ""),
                             "answer-choice", str(self._number(presented, k)))
                   for k, item in enumerate(question.answer.items)))
-        return CardFaces(front, back, answer)
+        return CardFaces(front, back, answer, instruction=front[-1].text)
 
 
 KIND = OrderingKind()

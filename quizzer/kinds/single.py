@@ -20,5 +20,8 @@ class Single(ChoiceKind):
     def instruction(self, presented) -> str:
         return "Choose ONE letter"
 
+    def card_instruction(self, presented) -> str:
+        return "Choose one."
+
 
 KIND = Single()

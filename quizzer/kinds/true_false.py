@@ -52,7 +52,8 @@ class TrueFalseKind(QuestionKind):
         answer = self.answer_text(presented)
         return CardFaces((Paragraph(presented.question.prompt, "prompt"),
                           Paragraph("True or false?", "hint")),
-                         (Paragraph(f"Answer {answer}", "answer"),), answer)
+                         (Paragraph(f"Answer {answer}", "answer"),), answer,
+                         instruction="True or false?")
 
 
 KIND = TrueFalseKind()
