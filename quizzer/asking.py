@@ -262,7 +262,7 @@ def show_feedback(console: Console, presented: Presented, response: Response,
     fit: three findings and the plot's path (or chart, with --plot-style). ``reserve``:
     rows the screen prints after the feedback, before the wait's prompt.
     """
-    from quizzer.example_text import COMPACT_FINDINGS, findings_text, worked_heading
+    from quizzer.example_text import findings_text, relevant_findings, worked_heading
 
     question = presented.question
     worked = examples.get(question) if examples is not None else None
@@ -283,7 +283,8 @@ def show_feedback(console: Console, presented: Presented, response: Response,
         lines.append(t.dim(t.wrap(f"(unavailable: {worked.error})", indent="    ",
                                   cols=cols)))
     else:
-        for finding in worked.example.findings[:COMPACT_FINDINGS]:
+        asked = fill_placeholders(f"{question.prompt}\n{question.explanation}", values)
+        for finding in relevant_findings(list(worked.example.findings), asked):
             block = findings_text([finding], "    ", cols)
             used = sum(line.count("\n") + 1 for line in lines)
             if budget is not None and used + block.count("\n") + 1 > budget and \

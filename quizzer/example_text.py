@@ -6,11 +6,28 @@ imports another. Pure functions of records: they return strings and never print.
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from quizzer import terminal as t
 
 COMPACT_FINDINGS = 3
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def relevant_findings(findings, question_text: str, n: int = COMPACT_FINDINGS) -> list:
+    """The ``n`` findings that matter most for a question, in the simulation's order.
+
+    A finding matters more when it quotes numbers the question's own text (prompt,
+    explanation, filled from the same example) quotes; ties keep the simulation's order,
+    which puts its headline numbers first.
+    """
+    quoted = set(_NUMBER.findall(question_text))
+    scored = sorted(range(len(findings)),
+                    key=lambda i: (-len(quoted & set(_NUMBER.findall(findings[i]))), i))
+    return [findings[i] for i in sorted(scored[:n])]
 
 
 def call_text(simulation: str, params) -> str:

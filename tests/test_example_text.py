@@ -28,3 +28,13 @@ def test_the_more_rows_hint_is_a_command_that_reproduces_the_example():
     assert data["params"] == dict(worked.example.params)
     assert len(data["table"]["rows"]) == rows
     assert data["findings"] == list(worked.example.findings)
+
+
+def test_the_compact_example_keeps_the_findings_that_quote_the_questions_numbers():
+    from quizzer.example_text import relevant_findings
+
+    findings = ["AUC is 0.960.", "Accuracy is 0.812.", "At 0.5, recall is 0.7.",
+                "At threshold 0.9, precision is 0.937 and recall 0.636."]
+    asked = "At threshold 0.9, precision is 0.937 and recall 0.636: which metric..."
+    assert relevant_findings(findings, asked) == [findings[0], findings[1], findings[3]]
+    assert relevant_findings(findings, "no numbers here") == findings[:3]
