@@ -515,6 +515,9 @@ def _without_example(topics: list[Topic]) -> list[Problem]:
 _RECORDS = {cls.__name__: cls for cls in (Location, ExampleRef, Question, Card, Topic, Bank,
                                           *kinds.records())}
 _FIELDS = {cls: {f.name for f in dataclasses.fields(cls)} for cls in _RECORDS.values()}
+# The fields that hold tuples (JSON gives lists back): only these are converted.
+_TUPLES = {cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type) == "tuple")
+           for cls in _RECORDS.values()}
 
 
 def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
@@ -563,15 +566,19 @@ def _record(fields: dict) -> Any:
     the YAML was read, and a frozen dataclass's __init__ would set each field again through
     object.__setattr__, which is most of the time a large bank takes to come back."""
     tag = fields.pop("@", None)
-    for key, value in fields.items():
-        if type(value) is list:
-            fields[key] = _tuple(value)
-    if tag is None:
+    if tag is None:  # a mapping (parameters, exam domains)
+        for key, value in fields.items():
+            if type(value) is list:
+                fields[key] = _tuple(value)
         return fields
     record = _RECORDS[tag]
-    obj = object.__new__(record)
     if fields.keys() != _FIELDS[record]:
         raise ValueError(f"a {tag} with other fields")  # not ours: read the YAML instead
+    for key in _TUPLES[record]:
+        value = fields[key]
+        if type(value) is list:
+            fields[key] = _tuple(value)
+    obj = object.__new__(record)
     obj.__dict__.update(fields)
     return obj
 
