@@ -584,6 +584,25 @@ def history_json(exams: list) -> list:
 
 # -------------------------------------------------------------------- review after submit
 
+def unanswered_text(presented, values: dict, cols: int | None = None) -> str:
+    """A question left unanswered, after submission: the key, the why of every option where
+    the kind has options that are right or wrong (the reasons it gives its cards), and the
+    explanation."""
+    from quizzer.bank import fill_placeholders
+    from quizzer.grading import answer_text, card_faces
+
+    q = presented.question
+    lines = [f"The answer is {answer_text(presented)}.  " + t.dim(f"({q.id})")]
+    for reason in card_faces(presented).reasons:
+        mark = " (correct)" if reason.correct else ""
+        lines.append(t.wrap(fill_placeholders(reason.why, values), indent="     ",
+                            first=f"  {reason.label}{mark}: ", cols=cols))
+    if q.explanation:
+        lines += ["", t.wrap(fill_placeholders(q.explanation, values), indent="  ",
+                             first="  ", cols=cols)]
+    return "\n".join(lines)
+
+
 def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
            plots: asking.PlotOptions) -> int:
     """Walk a submitted exam's questions (``which``: all, wrong — wrong or unanswered —, or
@@ -618,8 +637,7 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
             console.write(t.heading(given) + (" (flagged)" if item.flagged else ""))
             response = ex.response_of(item, question)
             if response is None:
-                console.write(asking.render_answer_key(presented, values,
-                                                       cols=console.width))
+                console.write(unanswered_text(presented, values, cols=console.width))
                 feedback = asking.Feedback(worked, question.topic)
                 if worked is not None:
                     console.write(worked_compact(worked, cols=console.width))

@@ -318,6 +318,10 @@ def test_review_after_submission_walks_the_wrong_or_flagged_questions(bank, monk
     for choice in wrong.choices:                                # the why of every option
         assert " ".join(choice.why.split()) in " ".join(out.split())
     assert out.count("Not answered.") == 2                      # the third and fourth
+    for item in (third, exam.items[3]):                         # their key and every why
+        assert f"The answer is {_key(bank, item)}.  ({item.question_id})" in out
+        for choice in questions[item.question_id].choices:
+            assert " ".join(choice.why.split()) in " ".join(out.split())
     assert "Worked example: confusion_matrix.metrics" in out
 
     flagged = CliRunner().invoke(cli, ["exam", "--flagged", "--no-plots"], input="").output
