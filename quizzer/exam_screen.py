@@ -7,7 +7,9 @@ leave (the exam stays open for ``--resume``). A command wins over an answer spel
 same: an answer that is a command's letter is typed with a comma (``f,``).
 
 Every step is committed with the seconds used since the last one, so the exam survives
-Ctrl-C, a closed terminal or kill -9 (:mod:`quizzer.exam` has the rules and records).
+Ctrl-C, a closed terminal or kill -9 (:mod:`quizzer.exam` has the rules and records). A
+process that dies without a word (kill -9, SIGHUP) loses only the seconds since the last
+commit, at most :attr:`ExamOptions.tick`: they count as time away, not as time used.
 
 **The deadline.** The clock is checked at every line typed. In a terminal the screen also
 waits for input with ``select`` and wakes every :attr:`ExamOptions.tick` seconds to commit
@@ -168,6 +170,16 @@ class ExamScreen:
         worked = self.examples.get(question)
         return dict(worked.example.values) if worked and worked.example else {}
 
+    def prefetch(self) -> None:
+        """Start, in the background, the worked examples whose numbers later questions
+        quote, once the first question is on screen (so moving to them does not wait)."""
+        if self.examples is None:
+            return
+        for item in self.exam.items:
+            question = self.questions[item.question_id]
+            if asking.placeholders_in_question(question):
+                self.examples.prefetch(question)
+
     def header(self) -> str:
         exam = self.exam
         flagged = len(exam.flagged)
@@ -221,6 +233,7 @@ class ExamScreen:
         console = self.console
         try:
             self.show_question()
+            self.prefetch()
             while True:
                 line = self.read("> ")
                 said = command(line)
