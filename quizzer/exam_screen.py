@@ -427,9 +427,13 @@ def choose_open(console: Console, exam: ex.Exam) -> str:
                          f"{len(exam.items)} answered, {ex.clock_text(exam.remaining)} left.",
                          cols=console.width))
     while True:
-        key = console.read_key("r: resume it · a: abandon it and start a new one · q: quit "
-                               if _utf8(console) else
-                               "r: resume it, a: abandon it and start a new one, q: quit ")
+        try:
+            key = console.read_key("r: resume it · a: abandon it and start a new one · q: quit "
+                                   if _utf8(console) else
+                                   "r: resume it, a: abandon it and start a new one, q: quit ")
+        except (EOFError, KeyboardInterrupt):  # nothing chosen: nothing changes
+            console.write("")
+            key = "q"
         if console.is_terminal:
             console.write(key if key.isprintable() else "")
         choice = {"r": "resume", "a": "abandon", "q": "quit"}.get(key.strip().lower()[:1])
@@ -475,6 +479,7 @@ def start_or_resume(console: Console, bank: Bank, store, request: ExamRequest, e
     if current is not None and not request.resume:
         choice = choose_open(console, current)
         if choice == "quit":
+            console.write(f"Exam #{current.id} stays open: quizzer exam --resume continues it.")
             return 0
         if choice == "abandon":
             store.abandon_exam(current.id, console.now())

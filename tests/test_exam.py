@@ -347,3 +347,41 @@ def test_a_v4_database_gets_the_exam_tables(tmp_path):
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 5
         assert store.open_exam() is None and store.exams() == []
         assert store.db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 1
+
+
+def test_exam_command_errors_and_the_open_exam_question_through_a_pipe(monkeypatch):
+    from click.testing import CliRunner
+
+    import quizzer.bank
+    from quizzer.cli import cli
+
+    monkeypatch.setattr(quizzer.bank, "builtin_files",
+                        lambda: sorted(EXAM_BANK.glob("*.yaml")))
+    from quizzer.console import Clock, Console
+
+    def run(cli, args, input=None):  # a stopped clock: the time left reads exactly
+        return CliRunner().invoke(cli, args, input=input,
+                                  obj=Console(Clock(now=lambda: T0, elapsed=lambda: 0.0)))
+    result = run(cli, ["exam", "--resume"], input="")
+    assert (result.exit_code, result.output) == (
+        1, "Error: no exam is open: start one with quizzer exam\n")
+    result = run(cli, ["exam", "--resume", "--count", "3", "--seed", "1"])
+    assert result.exit_code == 2
+    assert result.output.endswith("Error: --count, --seed only shape a new exam; drop them "
+                                  "with --resume.\n")
+    result = run(cli, ["exam", "--exam", "2"])
+    assert result.output.endswith("Error: --exam ID goes with --review, --wrong or "
+                                  "--flagged.\n")
+    assert run(cli, ["exam", "--review"]).output == (
+        "Error: no exam submitted yet: start one with quizzer exam\n")
+    started = run(cli, ["exam", "--count", "2", "--seed", "1"], input="q\n")
+    assert started.exit_code == 0 and "Exam paused with 4:00 left" in started.output
+    # Another exam while it is open: a wrong key asks again; end of input changes nothing.
+    result = run(cli, ["exam", "--count", "2"], input="x\n")
+    assert result.exit_code == 0
+    assert result.output == (
+        "Exam #1 is still open: 0 of 2 answered, 4:00 left.\n"
+        "r: resume it · a: abandon it and start a new one · q: quit x\n"
+        "Press r, a or q.\n"
+        "r: resume it · a: abandon it and start a new one · q: quit \n"
+        "Exam #1 stays open: quizzer exam --resume continues it.\n")
