@@ -416,7 +416,8 @@ def paths(*, seed, n_samples, n_features, n_informative, noise, alpha_min, alpha
         coef_series.append(Series.of(f"L1 w{j} ({tag})", alphas, l1_path[:, j], "line"))
         coef_series.append(Series.of(f"L2 w{j} ({tag})", alphas, l2_path[:, j], "dashed"))
     chart = Chart(
-        "L1 paths hit zero one by one as alpha grows; L2 paths shrink smoothly and stay non-zero",
+        f"As alpha grows from {alpha_min:g} to {alpha_max:g}, L1 goes from {l1_nz[0]} to "
+        f"{l1_nz[-1]} non-zero coefficients; L2 keeps at least {l2_nz.min()} of {n_features}",
         (
             Panel("lines", "Non-zero coefficients", "alpha (penalty strength, log scale)",
                   "number of non-zero coefficients",
@@ -489,7 +490,9 @@ def scaling(*, seed, n_samples, small_unit_std, big_unit_std, effect, noise, alp
     ]
     labels = ["f0", "f1", "f2", "f3", "f4", "f5"]
     chart = Chart(
-        "Without standardising, L1 drops the informative feature recorded in small units",
+        (f"Without standardising, L1 keeps {values['raw_informative_kept']} of 3 informative "
+         f"features ({'dropping' if w_raw[0] == 0 else 'keeping'} the one in small units); "
+         f"standardised, it keeps {values['std_informative_kept']}"),
         (
             Panel("bars", "Coefficient per standard deviation of each feature",
                   "feature (f0-f2 informative; f0 small units, f5 big units)",
@@ -591,8 +594,9 @@ def loss_outliers(*, seed, n_samples, n_outliers, outlier_size, slope, intercept
                         "shares are undefined.")
     xs = np.array([0.0, 10.0])
     chart = Chart(
-        f"The MSE line tilts towards the {n_outliers} outliers; the MAE line stays with the "
-        "bulk of the data",
+        f"{n_outliers} outlier{'s' if n_outliers != 1 else ''} move the MSE slope by "
+        f"{mse_fit[0] - mse_clean[0]:+.2f} and the MAE slope by {mae_fit[0] - mae_clean[0]:+.2f} "
+        f"(true slope {slope:g})",
         (
             Panel("lines", "Line fits with outliers", "x", "y",
                   series=(Series.of("ordinary points", x[~out], y[~out], "points"),
@@ -684,7 +688,8 @@ def elastic_net(*, seed, n_samples, n_groups, group_size, n_noise_features, corr
         findings.append(f"l1_ratio 0 is pure L2: {p - nz[ridge[0]]} coefficients are exactly 0.")
     labels = [f"{r:g}" for r in l1_ratios]
     chart = Chart(
-        "More L1 in the mix gives more exact zeros; pure L2 (l1_ratio 0) gives none",
+        "Exact zeros by l1_ratio (share of L1 in the mix): "
+        + ", ".join(f"{r:g} -> {p - a}" for r, a in zip(l1_ratios, nz)) + f" of {p}",
         (
             Panel("bars", f"Features kept (of {p}) by l1_ratio", "l1_ratio (1 = lasso, 0 = ridge)",
                   "number of features",

@@ -347,8 +347,12 @@ def capacity(*, seed, n_samples, train_frac, val_frac, noise, max_degree):
     fit_best = legendre.legvander(2 * grid - 1, best) @ coefs[b]
     fit_max = np.clip(legendre.legvander(2 * grid - 1, max_degree) @ coefs[-1], -3, 3)
     chart = Chart(
-        f"Training error only falls; validation error bottoms out at degree {best} and then "
-        "climbs",
+        (f"Training error only falls; validation error is lowest at degree {best} and "
+         + (f"{_fmt(ratio)} times as high at degree {max_degree}" if ratio >= 1.5 else
+            f"barely higher at degree {max_degree} ({_fmt(val_mse[b])} vs "
+            f"{_fmt(val_mse[-1])})") if best < max_degree else
+         f"Training error only falls; validation error is still lowest at degree {best}, the "
+         "most complex tried"),
         (Panel("lines", "Error against model capacity", "polynomial degree",
                "mean squared error (log scale)" + (f", capped at {CAP:g}" if capped else ""),
                series=(Series.of("training", degrees, np.maximum(train_mse, 1e-12), "line"),
