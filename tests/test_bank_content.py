@@ -28,6 +28,28 @@ def test_each_topic_has_questions_cards_summary_and_exam_tags(slug):
     assert "legacy" in topic.exam["MLS-C01"].lower()
 
 
+# Issue 16: MLA-C01 asks ordering (3 to 5 steps) and matching (3 to 7 pairs) questions. A topic
+# joins this list once its ordering and matching items are written.
+ORDERING_AND_MATCHING_TOPICS = ["learning-rate"]
+
+
+@pytest.mark.parametrize("slug", ORDERING_AND_MATCHING_TOPICS)
+def test_each_topic_has_three_ordering_and_three_matching_questions(slug):
+    kinds = Counter(q.kind for q in BANK.topic(slug).questions)
+    assert kinds["ordering"] >= 3 and kinds["matching"] >= 3, dict(kinds)
+
+
+@pytest.mark.parametrize("slug", ORDERING_AND_MATCHING_TOPICS)
+def test_ordering_and_matching_items_are_exam_sized_and_explained(slug):
+    for q in BANK.topic(slug).questions:
+        if q.kind == "ordering":
+            assert 3 <= len(q.answer.items) <= 5, q.id
+            assert all(item.why for item in q.answer.items), q.id
+        if q.kind == "matching":
+            assert 3 <= len(q.answer.pairs) <= 7, q.id
+            assert all(pair.why for pair in q.answer.pairs), q.id
+
+
 def test_question_mix():
     kinds = Counter(q.kind for q in QUESTIONS)
     assert kinds["multiple"] / len(QUESTIONS) >= 0.20
@@ -86,6 +108,17 @@ def _texts(topic):
         for c in q.choices:
             yield q.id, "choice", c.text
             yield q.id, "why", c.why
+        if q.kind == "ordering":
+            for item in q.answer.items:
+                yield q.id, "item", item.text
+                yield q.id, "why", item.why
+        if q.kind == "matching":
+            for pair in q.answer.pairs:
+                yield q.id, "pair", pair.prompt
+                yield q.id, "pair", pair.answer
+                yield q.id, "why", pair.why
+            for extra in q.answer.extra_answers:
+                yield q.id, "extra answer", extra
     for card in topic.cards:
         yield card.id, "front", card.front
         yield card.id, "back", card.back
