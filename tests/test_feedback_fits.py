@@ -32,6 +32,11 @@ def wrong_response(question) -> Response:
         return Response(frozenset(i for i, c in enumerate(question.choices) if not c.correct))
     if question.kind == "true-false":
         return Response(not question.answer.value)
+    if question.kind == "ordering":  # every item out of place: the longest feedback
+        return Response(tuple(reversed(range(len(question.answer.items)))))
+    if question.kind == "matching":  # every prompt given the next prompt's answer
+        n = len(question.answer.pairs)
+        return Response(tuple((k + 1) % n for k in range(n)))
     return Response(question.answer.value + 1000)
 
 
