@@ -73,6 +73,7 @@ def cli(ctx: click.Context) -> None:
       quizzer explain cm          the concept, the numbers and a plot
       quizzer topics              what there is, and how you are doing
       quizzer review              what is due today (spaced repetition)
+      quizzer exam                a timed mock exam, graded at the end
     """
     from quizzer.console import Clock, Console
     from quizzer.home import prepare_matplotlib
