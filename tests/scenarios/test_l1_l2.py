@@ -79,12 +79,22 @@ def test_penalties_l1_zeroes_small_weights_l2_only_scales():
 
 def test_sparsity_pinned_numbers():
     v = run("sparsity").values
-    assert (v["l1_nonzero"], v["l1_zeros"], v["l2_nonzero"], v["l2_zeros"]) == (11, 89, 100, 0)
+    assert (v["l1_nonzero"], v["l1_zeros"], v["l2_nonzero"], v["l2_zeros"]) == (12, 88, 100, 0)
     assert v["l1_informative_kept"] == 10
-    assert v["l1_uninformative_kept"] == 1
-    assert_allclose(v["l1_val_mse"], 1.73338, rtol=1e-4)
-    assert_allclose(v["l2_val_mse"], 2.11119, rtol=1e-4)
-    assert_allclose(v["l2_smallest_abs_coef"], 0.00172012, rtol=1e-3)
+    assert v["l1_uninformative_kept"] == 2
+    assert_allclose(v["l1_val_mse"], 1.85061, rtol=1e-4)
+    assert_allclose(v["l2_val_mse"], 2.77790, rtol=1e-4)
+    assert_allclose(v["ols_val_mse"], 3.05578, rtol=1e-4)
+    assert_allclose(v["l2_smallest_abs_coef"], 0.000114901, rtol=1e-3)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_sparsity_claim_default_ridge_really_regularises(seed):
+    # the L2 row of the main example must differ from no penalty: ridge validates better
+    # than least squares while still zeroing nothing
+    v = run("sparsity", seed=seed).values
+    assert v["l2_val_mse"] < v["ols_val_mse"]
+    assert v["l2_zeros"] == 0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
