@@ -310,12 +310,11 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
         f"features really matter.",
         f"Without any penalty, least squares has training MSE {ols_train:.3f} and validation "
         f"MSE {ols_val:.3f} (gap {ols_val - ols_train:.3f}); the train-validation gap is "
-        f"{l1_mse - l1_train:.3f} with L1 and {l2_mse - l2_train:.3f} with L2.",
-        (f"Ridge validates better than no penalty ({l2_mse:.3f} vs {ols_val:.3f}): it shrinks "
-         "every weight but zeroes none, like least squares."
-         if l2_mse < ols_val else
-         f"At alpha {l2_alpha:g} ridge validates no better than no penalty ({l2_mse:.3f} vs "
-         f"{ols_val:.3f}): this strength barely regularises this data."),
+        f"{l1_mse - l1_train:.3f} with L1 and {l2_mse - l2_train:.3f} with L2; "
+        + ("ridge validates better than no penalty yet, like least squares, zeroes none."
+           if l2_mse < ols_val else
+           f"at alpha {l2_alpha:g} ridge validates no better than no penalty: this strength "
+           "barely regularises this data."),
     ]
     idx = np.arange(n_features)
     chart = Chart(
