@@ -209,8 +209,11 @@ class ExamScreen:
         """Every question's number, answer (-- if none) and F if flagged, in columns."""
         exam, cols = self.exam, self.console.width
         cells = []
+        more = "…" if _utf8(self.console) else "~"
         for item in exam.items:
-            answer = re.sub(r"\s+", "", item.typed).upper()[:5] if item.answered else "--"
+            answer = re.sub(r"\s+", "", item.typed).upper() if item.answered else "--"
+            if len(answer) > 5:  # a long answer (pairs, an order) is cut, and says so
+                answer = answer[:4] + more
             cells.append(f"{item.position + 1:>3} {answer:<5}{'F' if item.flagged else ' '}")
         per_row = max(1, (cols - 2) // 12)
         rows = ["  " + "   ".join(cells[i:i + per_row]).rstrip()
