@@ -872,8 +872,9 @@ def _adopt_legacy(path: Path, notify: Callable[[str], None]) -> None:
 
     The file appears at ``path`` whole or not at all: its WAL is checkpointed into it first,
     then it is hard-linked into place (or, across disks, copied beside ``path`` and linked),
-    which fails rather than overwrite if another run got there first. The old cache there is
-    removed (it is only a cache); another file in the old folder is left alone.
+    which fails rather than overwrite if another run got there first; that run's move
+    stands, and this one says nothing. The old cache is removed (it is only a cache);
+    another file in the old folder is left alone.
     """
     from quizzer.home import legacy_dir
 
@@ -887,33 +888,16 @@ def _adopt_legacy(path: Path, notify: Callable[[str], None]) -> None:
     except StoreError:
         return  # not ours: not ours to move
     try:
-        db = sqlite3.connect(old, timeout=BUSY_TIMEOUT, isolation_level=None)
-        try:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            db.close()
+        _checkpoint(old)
         path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(old, path)
-        except FileExistsError:
+        if not _link_whole(old, path):
             return  # another run moved it a moment ago
-        except OSError:  # another disk, or no hard links: copy whole beside it, then link
-            import shutil
-            import tempfile
-
-            fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".db", dir=path.parent)
-            os.close(fd)
-            try:
-                shutil.copy2(old, tmp)
-                os.link(tmp, path)
-            except FileExistsError:
-                return
-            finally:
-                os.unlink(tmp)
         for leftover in (old, old.with_name("progress.db-wal"),
                          old.with_name("progress.db-shm")):
             leftover.unlink(missing_ok=True)
     except (OSError, sqlite3.Error) as err:
+        if path.exists():
+            return  # another run moved it while this one tried
         raise StoreError(f"could not move your progress from {old} to {path} "
                          f"({getattr(err, 'strerror', None) or err}); it was left where it "
                          f"was. Set QUIZZER_HOME={old_dir} to keep using it there.") from None
@@ -922,3 +906,48 @@ def _adopt_legacy(path: Path, notify: Callable[[str], None]) -> None:
     shutil.rmtree(old_dir / "cache", ignore_errors=True)
     notify(f"Moved your progress from {old} to {path}, where your platform keeps app data "
            "(a one-time move).")
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold ``path``'s WAL into it. ``mode=rw``: a file another run has just moved away is
+    an error here, never recreated empty."""
+    from urllib.parse import quote
+
+    db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
+                         timeout=BUSY_TIMEOUT, isolation_level=None)
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+
+
+def _link_whole(source: Path, target: Path) -> bool:
+    """Make ``target`` the file ``source`` is, appearing all at once; False if ``target``
+    exists already (it is never overwritten)."""
+    try:
+        os.link(source, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as err:
+        if err.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+            raise
+    import shutil
+    import tempfile
+
+    # Another disk (or no hard links there): a whole copy beside the target, then linked.
+    fd, tmp = tempfile.mkstemp(prefix=".progress-", suffix=".db", dir=target.parent)
+    os.close(fd)
+    try:
+        shutil.copy2(source, tmp)
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: rename, unless it appeared
+            if target.exists():
+                return False
+            os.replace(tmp, target)
+        return True
+    finally:
+        Path(tmp).unlink(missing_ok=True)
