@@ -316,9 +316,9 @@ class Store:
         """Run ``action`` (one transaction or read). While another program holds the lock,
         say so once and try again until it lets go or the lock wait runs out.
 
-        ``unsaved`` names what is lost if it fails ("your answer to q1 (b)").
+        ``unsaved`` names what is lost if it fails ("your answer to q1").
         """
-        deadline = None
+        started, deadline = time.monotonic(), None
         while True:
             try:
                 return action()
@@ -331,7 +331,8 @@ class Store:
                     deadline = time.monotonic() + _lock_wait()
                     self.notify(f"{self.path.name} is locked by another program; retrying…")
                 if time.monotonic() >= deadline:
-                    raise StoreError(failure_message(err, self.path, unsaved)) from None
+                    raise StoreError(failure_message(err, self.path, unsaved,
+                                                     time.monotonic() - started)) from None
                 try:
                     time.sleep(0.2)
                 except KeyboardInterrupt:
@@ -389,7 +390,7 @@ class Store:
                      (now or utc_now()).isoformat()))
                 if outcome is not None:
                     self._write_outcome(outcome, attempt_id=cur.lastrowid)
-        self._retrying(run, f"your answer to {question_id} ({response})")
+        self._retrying(run, f"your answer to {question_id}")
 
     def record_skip(self, session_id: int, question_id: str, topic: str,
                     now: datetime | None = None) -> None:
@@ -685,7 +686,8 @@ def _why_not_writable(path: Path) -> str:
     return "permission denied"
 
 
-def failure_message(err: BaseException, path: Path, unsaved: str | None = None) -> str:
+def failure_message(err: BaseException, path: Path, unsaved: str | None = None,
+                    waited: float | None = None) -> str:
     """One true sentence about why ``path`` could not be written or read, what was not
     saved, and what to do; never advice that could make anyone delete good data."""
     kind = _kind(err)
@@ -697,8 +699,9 @@ def failure_message(err: BaseException, path: Path, unsaved: str | None = None) 
         problem, fix = (f"{path} is not writable ({_why_not_writable(path)})",
                         "make it writable, or set QUIZZER_HOME to a writable folder")
     elif kind == "locked":
+        waited = BUSY_TIMEOUT if waited is None else waited
         problem, fix = (f"{path.name} is still locked by another program "
-                        f"({path}, waited {BUSY_TIMEOUT + _lock_wait():g} s)",
+                        f"({path}, waited {waited:.0f} s)",
                         "close the other program and run quizzer again")
     elif kind == "ioerror":
         problem, fix = (f"the disk that holds {path} reported an input/output error "
