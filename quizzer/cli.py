@@ -529,8 +529,9 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
 @click.option("--exam-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="Your exam day (local date).")
 @click.option("--clear", is_flag=True, help="Forget the exam date: normal scheduling.")
-@click.option("--new", "new_per_day", type=click.IntRange(0, 1000), default=10,
-              show_default=True, metavar="N", help="New items a day to assume.")
+@click.option("--new", "new_per_day", type=click.IntRange(0, 1000), default=20,
+              show_default=True, metavar="N",
+              help="New items a day to assume (review starts 10 flashcards and 10 questions).")
 @bank_option
 def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
     """Plan for an exam date: last reviews are spread over the days before it; see the workload.

@@ -29,8 +29,8 @@ from quizzer.session import Result, Score
 from quizzer.store import Store
 
 RATE_PROMPT = "How well did you recall it?  1 again  2 hard  3 good  4 easy"
-NEW_CARDS_PER_DAY = 10
-NEW_QUESTIONS_PER_DAY = 10
+NEW_CARDS_PER_DAY = sch.NEW_CARDS_PER_DAY
+NEW_QUESTIONS_PER_DAY = sch.NEW_QUESTIONS_PER_DAY
 CARD_HELP = ("Enter shows the back; then rate how well you recalled it: 1 again (forgot), "
              "2 hard, 3 good, 4 easy. s skips this card, q ends the session.")
 

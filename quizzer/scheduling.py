@@ -50,7 +50,9 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
 DESIRED_RETENTION = 0.9
-NEW_PER_DAY = 10          # new items a day that `quizzer review` introduces by default
+NEW_CARDS_PER_DAY = 10      # new flashcards `quizzer review` starts a day by default
+NEW_QUESTIONS_PER_DAY = 10  # new questions likewise (practice starts them too)
+NEW_PER_DAY = NEW_CARDS_PER_DAY + NEW_QUESTIONS_PER_DAY  # what `quizzer plan` assumes
 MASTERED_STABILITY = 21.0  # days; Anki calls a card "mature" from a 21-day interval
 RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 # The days before an exam that take the last review of everything capped to it. Three days

@@ -326,11 +326,14 @@ def render_plan(plan: ExamPlan) -> str:
         lines.append(t.table(("month", "reviews", "new", "total", "busiest day"), rows,
                              indent="  "))
     lines += ["", t.wrap(f"A projection assuming every review is answered right and "
-                         f"{plan.new_per_day} new items a day (quizzer review --new N).")]
+                         f"{plan.new_per_day} new items a day (quizzer review starts "
+                         f"{sch.NEW_CARDS_PER_DAY} flashcards and "
+                         f"{sch.NEW_QUESTIONS_PER_DAY} questions; plan --new N to change).")]
     if plan.new_total and plan.unseen_at_exam:
         lines.append(t.wrap(f"{plan.unseen_at_exam} of {plan.new_total} new items would still "
                             f"be unseen on the exam day: {plan.pace} new a day would reach "
-                            f"them all (quizzer review --new {plan.pace})."))
+                            "them all (quizzer review --new-cards and --new-questions set "
+                            "how many start a day)."))
     elif plan.new_total:
         last = [d.day for d in plan.days if d.new][-1]
         lines.append(f"The last of the {plan.new_total} new items is started "

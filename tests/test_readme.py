@@ -29,3 +29,18 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert result.exit_code == 0, name
         assert command.help and len(command.help) > 20, name
         assert f"quizzer {name}" in README, f"`quizzer {name}` is not in the README"
+
+
+def test_the_bank_counts_the_readme_gives_are_the_bank_s():
+    """The sentence that sizes the built-in bank is computed against it, so it cannot drift
+    (a new user found it 57 questions behind)."""
+    import simulations
+    from quizzer.bank import load
+
+    bank = load()
+    said = re.search(r"The built-in bank: (\d+) topics, (\d+) questions .*?, (\d+) flashcards "
+                     r"and (\d+) simulation scenarios", README, re.S)
+    assert said, "the README no longer sizes the built-in bank"
+    assert tuple(map(int, said.groups())) == (
+        len(bank.topics), len(bank.questions), len(bank.cards),
+        len([name for name in simulations.names() if not name.startswith("conftest.")]))

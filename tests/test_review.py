@@ -333,8 +333,8 @@ afterwards normal scheduling returns.
   Mon 19 May               1    0      1
   Tue 20 May (exam)        0    0      0
 
-A projection assuming every review is answered right and 10 new items a day
-(quizzer review --new N).
+A projection assuming every review is answered right and 20 new items a day
+(quizzer review starts 10 flashcards and 10 questions; plan --new N to change).
 The last of the 5 new items is started today (Mon 12 May).
 """
 
