@@ -121,14 +121,34 @@ def render_feedback(presented: Presented, response: Response, correct: bool,
     return "\n".join(lines)
 
 
+def answer_key_values(examples, question: Question, values: dict) -> dict:
+    """The worked example's values the answer key of a skipped question quotes: ``values``
+    (what its prompt quoted) when they cover the explanation, else the example as the
+    answered path computes it (usually ready: it was prefetched while the question was
+    read). ``examples`` None (no worked examples): ``values`` as they are."""
+    if examples is None or not set(placeholders(question.explanation)) - values.keys():
+        return values
+    worked = examples.get(question)
+    return dict(worked.example.values) if worked and worked.example else values
+
+
 def render_answer_key(presented: Presented, values: dict, cols: int | None = None) -> str:
-    """A skipped question at the end of a session: its id, answer and explanation."""
+    """A skipped question at the end of a session: its id, answer and explanation.
+
+    An explanation that quotes a value ``values`` lacks (the worked example failed, or was
+    interrupted) is left out with a pointer to the feedback, rather than shown with
+    "undefined" in place of its numbers."""
     q = presented.question
-    return "\n".join([
-        t.wrap(f"{q.id}: the answer is {answer_text(presented)}.", indent="      ",
-               first="  ", cols=cols),
-        *([t.wrap(fill_placeholders(q.explanation, values), indent="    ", cols=cols)]
-          if q.explanation else [])])
+    lines = [t.wrap(f"{q.id}: the answer is {answer_text(presented)}.", indent="      ",
+                    first="  ", cols=cols)]
+    if q.explanation:
+        if any(values.get(name) is None for name in placeholders(q.explanation)):
+            lines.append(t.dim(t.wrap("(Its explanation quotes its worked example, which "
+                                      "could not be run.)", indent="    ", cols=cols)))
+        else:
+            lines.append(t.wrap(fill_placeholders(q.explanation, values), indent="    ",
+                                cols=cols))
+    return "\n".join(lines)
 
 
 @dataclass

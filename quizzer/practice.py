@@ -99,8 +99,11 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
             if response is None:
                 console.write(t.dim("Skipped."))
                 score.add(Result(question.id, question.topic, None, seconds))
-                skipped.append((presented, values))
                 store.record_skip(session_id, question.id, question.topic, console.now())
+                skipped.append((presented, values))
+                # The summary's answer key quotes the example as the feedback would.
+                skipped[-1] = (presented, asking.answer_key_values(examples, question,
+                                                                   values))
                 continue
             score.add(asking.record_answer(store, session_id, question, response, seconds,
                                            console.now()))

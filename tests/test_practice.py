@@ -268,3 +268,39 @@ def test_a_narrow_terminal_wraps_everything_to_its_width(monkeypatch):
     assert code == 0
     too_wide = [line for line in out.splitlines() if len(line) > 30]
     assert too_wide == []
+
+
+def test_skipped_answers_quote_the_worked_example_as_the_feedback_does():
+    # mini-single and mini-numeric explain with {{precision}}: their prompts quote nothing,
+    # so the summary must run the example itself (precision 50/55 = 0.909).
+    code, out = practice("--seed", "1", input="s\ns\ns\ns\n")
+    assert code == 0
+    assert out.endswith("""\
+  Skipped (the answers):
+  mini-multiple: the answer is BD.
+    Recall, sensitivity and TPR are TP / (TP + FN).
+  mini-tf: the answer is False.
+    A model that always says healthy is very accurate and useless.
+  mini-single: the answer is B.
+    Precision is 0.909 for the cat example.
+  mini-numeric: the answer is 0.909 (within ±0.005).
+    50 / 55 = 0.909.
+  Practise them again with: quizzer practice --wrong
+  Seed: 1 (quizzer practice --seed 1 repeats this order)
+""")
+
+
+def test_a_skipped_answer_whose_example_failed_leaves_out_its_explanation(monkeypatch):
+    def broken(ref, plots):
+        from quizzer.worked import Worked
+        return Worked(ref, error="the simulation failed: ZeroDivisionError")
+
+    monkeypatch.setattr("quizzer.worked.compute", broken)
+    code, out = practice("--seed", "1", input="s\ns\ns\ns\n")
+    assert code == 0
+    assert "undefined" not in out
+    assert ("  mini-single: the answer is B.\n"
+            "    (Its explanation quotes its worked example, which could not be run.)\n"
+            "  mini-numeric: the answer is 0.909 (within ±0.005).\n"
+            "    (Its explanation quotes its worked example, which could not be run.)\n"
+            ) in out

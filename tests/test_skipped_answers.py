@@ -1,0 +1,35 @@
+"""Every built-in question, skipped: the summary's answer key fills every placeholder.
+
+The bank's own text says "undefined" where a metric is 0/0, so the test counts the word:
+the output may hold exactly as many as the texts shown (id, prompt, options, explanation)
+say themselves, and no more (a placeholder without a value would read "undefined").
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from quizzer import kinds
+from quizzer.bank import load
+
+ROOT = Path(__file__).resolve().parent.parent
+WORD = re.compile(r"\bundefined\b")
+
+
+def test_skipping_every_built_in_question_prints_no_undefined_value(isolated_home):
+    bank = load()
+    questions = bank.questions
+    literal = sum(len(WORD.findall(text)) for q in questions
+                  for text in (q.id, q.prompt, *kinds.of(q).shown_texts(q),
+                               q.explanation))
+    run = subprocess.run([sys.executable, "-m", "quizzer", "practice", "--no-plots",
+                          "--seed", "3", "--count", str(len(questions))],
+                         input="s\n" * len(questions), capture_output=True, text=True,
+                         cwd=ROOT, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("Skipped.\n") == len(questions)
+    summary = run.stdout[run.stdout.index("Skipped (the answers):"):]
+    assert summary.count(": the answer is ") == len(questions)
+    assert "could not be run" not in summary
+    assert len(WORD.findall(run.stdout)) == literal
