@@ -93,13 +93,18 @@ def _random_layers(rng, depth: int, width: int) -> list:
     return [rng.standard_normal((width, width)) for _ in range(depth)]
 
 
+# Leaky ReLU's slope for negative inputs (the common default, e.g. PyTorch's LeakyReLU).
+LEAKY_SLOPE = 0.01
+
+
 def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
     """Forward a batch through the stack, back-propagate a squared-error loss.
 
     Returns (loss, [dL/dW_l for l = 1..depth], [mean activation derivative of layer l for
     l = depth..1] (empty for the residual net)).
-    ``activation`` is sigmoid or tanh (Xavier init), relu (He) or residual (He, pre-activation
-    blocks ``h + a W relu(h)`` with ``a = 1/sqrt(depth)``).
+    ``activation`` is sigmoid or tanh (Xavier init), relu or leaky (He; leaky ReLU has slope
+    LEAKY_SLOPE below zero) or residual (He, pre-activation blocks ``h + a W relu(h)`` with
+    ``a = 1/sqrt(depth)``).
     """
     width = x.shape[1]
     depth = len(raw_weights)
@@ -114,7 +119,8 @@ def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
         else:
             z = hs[-1] @ w
             h = {"sigmoid": _sigmoid, "tanh": np.tanh,
-                 "relu": lambda v: np.maximum(v, 0.0)}[activation](z)
+                 "relu": lambda v: np.maximum(v, 0.0),
+                 "leaky": lambda v: np.where(v > 0, v, LEAKY_SLOPE * v)}[activation](z)
         zs.append(z)
         hs.append(h)
     out = hs[-1] @ readout
@@ -133,6 +139,8 @@ def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
             deriv = hs[layer + 1] * (1.0 - hs[layer + 1])
         elif activation == "tanh":
             deriv = 1.0 - hs[layer + 1] ** 2
+        elif activation == "leaky":
+            deriv = np.where(z > 0, 1.0, LEAKY_SLOPE)
         else:
             deriv = (z > 0).astype(float)
         derivs.append(deriv.mean())
@@ -178,6 +186,10 @@ def layer_norms(*, seed, depth, width):
     values["sigmoid_bound_path"] = SIGMOID_DERIVATIVE_MAX ** (depth - 1)
     values["depth"] = depth
     values["width"] = width
+    # Leaky ReLU on the same weights: kept out of the table, quoted when plain ReLU dies.
+    _, leaky_grads, _ = _deep_net("leaky", x, y, readout, raw)
+    leaky = [float(np.linalg.norm(g)) for g in leaky_grads]
+    values["ratio_leaky_relu"] = leaky[0] / leaky[-1] if leaky[0] > 0 and leaky[-1] > 0 else None
 
     shown = sorted({1, *range(5, depth, 5), depth})
     if len(shown) > 11:
@@ -209,6 +221,10 @@ def layer_norms(*, seed, depth, width):
         findings.append(f"{' and '.join(dead)}: every unit of some layer is off for every "
                         f"example, so a gradient is exactly 0 and the ratio is undefined "
                         f"(a dead ReLU network; more width avoids it).")
+        if ratio["relu"] is None and values["ratio_leaky_relu"] is not None:
+            findings.append(f"Leaky ReLU (slope {LEAKY_SLOPE:g} below zero) on the same weights "
+                            f"never has a zero derivative: first/last = "
+                            f"{values['ratio_leaky_relu']:.2g}, so every layer still learns.")
     x_layers = list(range(1, depth + 1))
     series = tuple(Series.of(LABELS[act], [x for x, v in zip(x_layers, norms[act]) if v > 0],
                              [v for v in norms[act] if v > 0],
@@ -269,8 +285,10 @@ def _relu_backward_norms(raw_weights, width: int, scale: float, top_grad) -> lis
     steps=Param("int", 50, "time steps the RNN gradient is sent back", low=2, high=300),
     rnn_small=Param("float", 0.9, "recurrent scale below 1 (vanishes)", low=0.1, high=1.0),
     rnn_large=Param("float", 1.1, "recurrent scale above 1 (explodes)", low=1.0, high=3.0),
+    gate=Param("float", 0.99, "LSTM forget-gate value on the cell-state path", low=0.0,
+               high=1.0),
 )
-def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
+def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large, gate):
     rng = np.random.default_rng(seed)
     raw = _random_layers(rng, depth, width)
     top = rng.standard_normal((BATCH, width))
@@ -291,6 +309,12 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
             g = w_t @ g
             norms.append(float(np.linalg.norm(g)))
         rnn[label] = [n / norms[0] for n in norms]
+    # An LSTM's cell state is c_t = f * c_(t-1) + (new input): along that additive path the
+    # gradient is multiplied by the forget gate f at each step, not by a weight matrix and a
+    # squashing derivative. Held at a constant f, that path keeps f^k of the gradient.
+    cell = [1.0]
+    for _ in range(steps):
+        cell.append(cell[-1] * gate)
     overflow = (math.ceil(math.log(FLOAT32_MAX) / math.log(rnn_large))
                 if rnn_large > 1.0 else None)
 
@@ -302,6 +326,8 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
         "rnn_ratio_small": rnn["small"][-1],
         "rnn_ratio_large": rnn["large"][-1],
         "rnn_ratio_one": rnn["one"][-1],
+        "rnn_ratio_gated": cell[-1],
+        "gate": gate,
         "steps_to_float32_overflow": overflow,
         "weight_scale": weight_scale,
         "depth": depth,
@@ -328,6 +354,9 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
         f"{steps} steps r = {rnn_small:g} leaves {rnn['small'][-1]:.2e} of it and "
         f"r = {rnn_large:g} multiplies it by {rnn['large'][-1]:.3g}.",
     ]
+    findings.append(f"Along an LSTM's cell-state path the gradient is multiplied by the forget "
+                    f"gate instead: f = {gate:g} keeps {cell[-1]:.2g} of it after {steps} steps, "
+                    f"against {rnn['small'][-1]:.2g} for r = {rnn_small:g}.")
     if overflow is not None:
         findings.append(f"At r = {rnn_large:g} the factor r^k passes the float32 maximum "
                         f"(3.4e38) after {overflow} steps: gradients become inf, then NaN "
@@ -353,6 +382,9 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
         kept, was_cut = _cut(rnn[label])
         cut_any = cut_any or was_cut
         rnn_series.append(Series.of(f"r = {r:g}", steps_x[:len(kept)], kept, style))
+    kept, was_cut = _cut(cell)
+    cut_any = cut_any or was_cut
+    rnn_series.append(Series.of(f"LSTM cell, f = {gate:g}", steps_x[:len(kept)], kept, "line"))
     panel2 = Panel("lines", "Linear RNN: gradient norm vs steps back in time", "steps back",
                    "gradient norm / initial (log scale)", y_log=True, series=tuple(rnn_series),
                    hlines=((1.0, "no change"),))
@@ -360,9 +392,14 @@ def exploding(*, seed, depth, width, weight_scale, steps, rnn_small, rnn_large):
         findings.append("Series leaving 1e-12..1e6 are cut there in the chart.")
     deep = ("the gradient norm dies out (a dead ReLU layer)" if growth is None else
             f"x{growth:.2f} per layer gives {values['grad_ratio_deep']:.2g} after {depth} layers")
-    chart = Chart(f"Per-step factors compound: {deep}; r = {rnn_small:g} and {rnn_large:g} "
-                  f"give {rnn['small'][-1]:.2g} and {rnn['large'][-1]:.3g} after {steps} steps",
-                  (panel1, panel2))
+    through_time = (f"r = {rnn_small:g} and {rnn_large:g} give {rnn['small'][-1]:.2g} and "
+                    f"{rnn['large'][-1]:.3g} after {steps} steps")
+    if weight_scale == 1.0:  # He init: the deep net is unremarkable, so lead with time
+        title = (f"Per-step factors compound through time: {through_time}; an LSTM cell path "
+                 f"with forget gate {gate:g} keeps {cell[-1]:.2g}")
+    else:
+        title = f"Per-step factors compound: {deep}; {through_time}"
+    chart = Chart(title, (panel1, panel2))
     return worked(values, table, findings, chart)
 
 

@@ -292,3 +292,23 @@ def test_fast(name):
 def test_bad_params_raise(name, params):
     with pytest.raises(SimulationError):
         run(name, **params)
+
+
+def test_lstm_cell_path_keeps_gate_to_the_k_and_outlasts_the_rnn():
+    ex = run("exploding", steps=50, rnn_small=0.9, gate=0.99)
+    v = ex.values
+    assert_allclose(v["rnn_ratio_gated"], 0.99 ** 50, rtol=1e-9)
+    assert v["rnn_ratio_gated"] > 100 * v["rnn_ratio_small"]
+    assert any("forget gate" in f and f"{v['rnn_ratio_gated']:.2g}" in f for f in ex.findings)
+    # At He scale the deep net neither explodes nor vanishes, so the title is about time.
+    he = run("exploding", weight_scale=1.0)
+    assert "per layer" not in he.chart.title
+    assert f"{he.values['rnn_ratio_gated']:.2g}" in he.chart.title
+
+
+def test_leaky_relu_keeps_gradients_where_plain_relu_dies():
+    ex = run("layer_norms", depth=40, width=4)
+    v = ex.values
+    assert v["ratio_relu"] is None
+    assert v["ratio_leaky_relu"] is not None and v["ratio_leaky_relu"] > 1e-3
+    assert any("Leaky ReLU" in f and f"{v['ratio_leaky_relu']:.2g}" in f for f in ex.findings)
