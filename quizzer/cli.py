@@ -686,7 +686,8 @@ def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tupl
     missing = fc.missing_glyphs(cards, chain)
     for ident, chars in missing:
         shown = " ".join(f"U+{ord(c):04X}" for c in chars)
-        click.echo(f"no installed font has {shown}: {ident}", err=True)
+        click.echo(t.wrap(f"no installed font has {shown}: {ident}", indent="  ", first=""),
+                   err=True)
     if missing and not allow_missing_glyphs:
         raise click.ClickException(
             f"{t.plural(len(missing), 'card')} would print empty boxes; nothing was written. "
@@ -694,7 +695,8 @@ def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tupl
             "--allow-missing-glyphs to print the boxes.")
     laid, overflow, unplotted = fc.lay_out(cards, geometry, chain)
     if unplotted:
-        click.echo(f"Plot left off to fit the text: {', '.join(unplotted)}", err=True)
+        click.echo(t.wrap(f"Plot left off to fit the text: {', '.join(unplotted)}",
+                          indent="  ", first=""), err=True)
     if overflow:
         for ident in overflow:
             click.echo(f"does not fit: {ident}", err=True)
@@ -712,12 +714,15 @@ def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tupl
         except OSError as err:
             raise click.ClickException(printable(f"cannot write {target}: "
                                                  f"{err.strerror or err}")) from None
-    t.echo(f"Wrote {t.plural(len(cards), 'card')} on {t.plural(sheets, 'sheet')} "
-           f"({2 * sheets} pages) to {printable(target)}.")
+    t.echo(t.wrap_tagged(f"Wrote {t.plural(len(cards), 'card')} on "
+                         f"{t.plural(sheets, 'sheet')} ({2 * sheets} pages) to",
+                         f"{printable(target)}.", first="", indent="  ", sep=" ",
+                         style=None))
     shift = f", backs shifted {back_offset[0]:g},{back_offset[1]:g} mm" if any(back_offset) \
         else ""
-    t.echo(f"Print double-sided on {paper.upper() if paper == 'a4' else 'Letter'} at 100% "
-           f"scale (actual size, not 'fit to page'), flipping on the {flip} edge{shift}.")
+    t.echo(t.wrap(f"Print double-sided on {paper.upper() if paper == 'a4' else 'Letter'} at "
+                  f"100% scale (actual size, not 'fit to page'), flipping on the {flip} "
+                  f"edge{shift}.", indent="  ", first=""))
 
 
 @export.command("anki")
@@ -754,11 +759,13 @@ def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tupl
                                        workers=os.cpu_count() or 1, progress=bar.update)
         except OSError as err:
             raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
-    t.echo(f"Wrote {t.plural(summary.notes, 'note')} ({t.plural(summary.cards, 'card')}, "
-           f"{summary.media} plot{'s' if summary.media != 1 else ''}) in "
-           f"{t.plural(summary.decks, 'deck')} to {target}.")
-    t.echo("Import it in Anki with File > Import; importing a newer export updates the same "
-           "notes.")
+    t.echo(t.wrap_tagged(f"Wrote {t.plural(summary.notes, 'note')} "
+                         f"({t.plural(summary.cards, 'card')}, {summary.media} "
+                         f"plot{'s' if summary.media != 1 else ''}) in "
+                         f"{t.plural(summary.decks, 'deck')} to", f"{printable(target)}.",
+                         first="", indent="  ", sep=" ", style=None))
+    t.echo(t.wrap("Import it in Anki with File > Import; importing a newer export updates the "
+                  "same notes.", indent="  ", first=""))
 
 
 def main() -> None:

@@ -613,7 +613,7 @@ def unanswered_text(presented, values: dict, cols: int | None = None) -> str:
     from quizzer.grading import answer_text, card_faces
 
     q = presented.question
-    lines = [f"The answer is {answer_text(presented)}.  " + t.dim(f"({q.id})")]
+    lines = [t.wrap_tagged(f"The answer is {answer_text(presented)}.", f"({q.id})", cols=cols)]
     for reason in card_faces(presented).reasons:
         mark = " (correct)" if reason.correct else ""
         lines.append(t.wrap(fill_placeholders(reason.why, values), indent="     ",

@@ -266,8 +266,8 @@ def _review_card(console: Console, card: Card, index: int, total: int, store: St
             console.write(t.wrap(CARD_HELP, cols=cols))
             continue
         break
-    console.write("\n" + t.wrap(fill_placeholders(card.back, values), indent="  ", first="  ",
-                                cols=cols) + t.dim(f"  ({card.id})") + "\n")
+    console.write("\n" + t.wrap_tagged(fill_placeholders(card.back, values), f"({card.id})",
+                                       indent="  ", first="  ", cols=cols) + "\n")
     console.write(t.dim(RATE_PROMPT))
     while True:
         console.write("> ", nl=False)

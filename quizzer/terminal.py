@@ -91,6 +91,19 @@ def heading(text: str) -> str:
     return click.style(text, bold=True)
 
 
+def wrap_tagged(text: str, tag: str, indent: str = "", first: str | None = None,
+                cols: int | None = None, sep: str = "  ", style=dim) -> str:
+    """:func:`wrap`, then ``tag`` (an id in brackets, a path) as it is: after ``sep`` on the
+    text's last line if it fits there, else on a line of its own. A tag is never split or
+    respaced (a path may then be wider than the terminal: it stays one piece to copy), and
+    it is styled after wrapping, so escape codes do not count as width."""
+    cols = cols or width()
+    wrapped = wrap(text, indent=indent, first=first, cols=cols)
+    last = wrapped.rsplit("\n", 1)[-1]
+    joint = sep if len(last) + len(sep) + len(tag) <= cols else "\n" + indent
+    return wrapped + joint + (style(tag) if style else tag)
+
+
 def percent(correct: int, total: int) -> str:
     return f"{100 * correct / total:.0f}%" if total else "-"
 

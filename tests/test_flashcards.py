@@ -41,14 +41,30 @@ def inside(point, slot) -> bool:
     return x <= point[0] <= x + w and y <= point[1] <= y + h
 
 
-def test_summary_and_page_count(tmp_path):
-    result, out = export(tmp_path, "--layout", "2x2")
+def test_summary_and_page_count(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "pdf", "--out", "cards.pdf", "--layout", "2x2"])
     assert result.exit_code == 0, result.output
-    assert result.output == (
-        f"Wrote 5 cards on 2 sheets (4 pages) to {out}.\n"
-        "Print double-sided on A4 at 100% scale (actual size, not 'fit to page'), flipping "
-        "on the long edge.\n")
-    assert len(PdfReader(out).pages) == 4
+    assert result.output == (  # wrapped at 80 columns
+        "Wrote 5 cards on 2 sheets (4 pages) to cards.pdf.\n"
+        "Print double-sided on A4 at 100% scale (actual size, not 'fit to page'),\n"
+        "  flipping on the long edge.\n")
+    assert len(PdfReader(tmp_path / "cards.pdf").pages) == 4
+
+
+def test_every_message_wraps_to_80_columns_ids_and_paths_whole(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = "a-rather-long-file-name-for-the-flashcards-of-the-mini-topic-to-print.pdf"
+    result = CliRunner().invoke(cli, ["export", "pdf", "--out", out, "--layout", "4x6"])
+    assert result.exit_code == 0, result.output
+    assert result.output == (  # small cards: no room for any plot
+        "Plot left off to fit the text: mini-card, mini-single, mini-multiple, mini-tf,\n"
+        "  mini-numeric\n"
+        "Wrote 5 cards on 1 sheet (2 pages) to\n"
+        f"  {out}.\n"
+        "Print double-sided on A4 at 100% scale (actual size, not 'fit to page'),\n"
+        "  flipping on the long edge.\n")
+    assert max(len(line) for line in result.output.splitlines()) <= 80
 
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])

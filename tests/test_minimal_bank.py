@@ -113,7 +113,7 @@ def test_export_prints_the_cards_without_an_inset(tmp_path):
     target = tmp_path / "sql.pdf"
     code, out = run("export", "pdf", "-t", "sql-joins", "--out", str(target))
     assert code == 0
-    assert out.startswith(f"Wrote 3 cards on 1 sheet (2 pages) to {target}.")
+    assert " ".join(out.split()).startswith(f"Wrote 3 cards on 1 sheet (2 pages) to {target}.")
     pages = PdfReader(target).pages
     text = " ".join(" ".join(page.extract_text().split()) for page in pages)
     assert "What does a CROSS JOIN return?" in text

@@ -452,3 +452,26 @@ cards:
     code, out = review("--bank", str(extra), "--topic", "extra", input="\n3\n")
     assert code == 0, out
     assert "> \n\n  0.80  (extra-card)\n\nHow well" in out
+
+
+def test_a_card_id_after_its_back_goes_to_the_next_line_rather_than_past_80_columns(
+        tmp_path):
+    extra = tmp_path / "extra.yaml"
+    back = ("The number of examples used for one gradient step, as opposed to an epoch, "
+            "which is one whole pass over all of the training data, every example once.")
+    extra.write_text(f"""\
+topic: extra
+title: Extra topic
+exam: {{MLA-C01: "Domain 2: ML Model Development", MLS-C01: "Domain 3: Modeling"}}
+summary: A card whose id does not fit after its back.
+key_points: [Batch size.]
+cards:
+  - {{id: extra-card-definition, front: What is the batch size?, back: "{back}"}}
+""")
+    code, out = review("--bank", str(extra), "--topic", "extra", input="\n3\n")
+    assert code == 0, out
+    assert ("> \n\n"
+            "  The number of examples used for one gradient step, as opposed to an epoch,\n"
+            "  which is one whole pass over all of the training data, every example once.\n"
+            "  (extra-card-definition)\n\nHow well") in out
+    assert max(len(line) for line in out.splitlines()) <= 80
