@@ -36,6 +36,7 @@ HELP = ("Answer with the letter(s) as in practice (b, ac); nothing is graded unt
         "question 12, r shows the review screen (answered, unanswered, flagged), submit ends "
         "the exam, q leaves it open for `quizzer exam --resume` (time away does not count). "
         "An answer that is a command's letter is typed with a comma: f, for choice F.")
+ANSWER_WIDTH = 11  # the review screen's answer column at most: four pairs, "1b 2a 3c 4d"
 HINT = "f flag · n next · p back · g N go to · r review · submit · ? help · q leave"
 HINT_ASCII = "f flag, n next, p back, g N go to, r review, submit, ? help, q leave"
 
@@ -84,6 +85,28 @@ def command(text: str) -> tuple | None:
     if match:
         return ("go", int(match.group(1)) if match.group(1) else None)
     return None
+
+
+def given_text(item: ex.ExamItem, question) -> str:
+    """The answer an item was given, written as its kind writes the key (``BD``, ``True``,
+    ``1b 2a 3c``, ``3142``); the typed text if it no longer parses (the bank changed)."""
+    from quizzer.grading import response_text
+
+    response = ex.response_of(item, question)
+    if response is None:
+        return (item.typed or "").strip().upper()
+    return response_text(ex.presented_from(question, item.presentation), response)
+
+
+def _shortened(text: str, width: int, more: str) -> str:
+    """``text`` in at most ``width`` characters: cut after a whole pair or word where one
+    ends early enough, and marked with ``more``."""
+    if len(text) <= width:
+        return text
+    cut = text[:width - len(more)]
+    if " " in cut and text[len(cut)] != " ":
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip() + more
 
 
 def _utf8(console: Console) -> bool:
@@ -198,7 +221,7 @@ class ExamScreen:
                                              cols=cols))
         status = []
         if item.answered:
-            status.append(f"Your answer: {item.typed.strip().upper()}")
+            status.append(f"Your answer: {given_text(item, question)}")
         if item.flagged:
             status.append("Flagged")
         if status:
@@ -206,16 +229,20 @@ class ExamScreen:
         console.write(t.dim(t.wrap(HINT if _utf8(console) else HINT_ASCII, cols=cols)))
 
     def review_grid(self) -> str:
-        """Every question's number, answer (-- if none) and F if flagged, in columns."""
+        """Every question's number, answer (-- if none) and F if flagged, in columns.
+
+        Answers are written as their kind writes the key (``1b 2a 3c 4d``); the answer column
+        is as wide as the longest, up to ANSWER_WIDTH, where a longer one is cut with a mark.
+        The flag has its own column, after a space, so it never reads as part of an answer."""
         exam, cols = self.exam, self.console.width
-        cells = []
         more = "…" if _utf8(self.console) else "~"
-        for item in exam.items:
-            answer = re.sub(r"\s+", "", item.typed).upper() if item.answered else "--"
-            if len(answer) > 5:  # a long answer (pairs, an order) is cut, and says so
-                answer = answer[:4] + more
-            cells.append(f"{item.position + 1:>3} {answer:<5}{'F' if item.flagged else ' '}")
-        per_row = max(1, (cols - 2) // 12)
+        answers = [_shortened(given_text(item, self.questions[item.question_id]),
+                              ANSWER_WIDTH, more) if item.answered else "--"
+                   for item in exam.items]
+        width = max(4, *map(len, answers))
+        cells = [f"{item.position + 1:>3} {answer:<{width}} {'F' if item.flagged else ' '}"
+                 for item, answer in zip(exam.items, answers)]
+        per_row = max(1, (cols - 2 + 3) // (len(cells[0]) + 3))
         rows = ["  " + "   ".join(cells[i:i + per_row]).rstrip()
                 for i in range(0, len(cells), per_row)]
         lines = [t.heading(f"Review · {exam.answered_count} answered · "
@@ -282,7 +309,7 @@ class ExamScreen:
             return self.leave(130)
 
     def answer(self, line: str) -> None:
-        from quizzer.grading import Invalid, parse
+        from quizzer.grading import Invalid, parse, response_text
 
         console = self.console
         if not line.strip():
@@ -300,7 +327,8 @@ class ExamScreen:
         last = self.on_screen == len(self.exam.items) - 1
         self.commit(answer=(typed, parsed.to_text()),
                     position=self.on_screen if last else self.on_screen + 1)
-        console.write(f"Saved: {typed.upper()} for question {self.on_screen + 1}.")
+        console.write(f"Saved: {response_text(presented, parsed)} for question "
+                      f"{self.on_screen + 1}.")
         self.move(self.on_screen + 1, committed=True)
 
     def move(self, position: int, committed: bool = False) -> None:
@@ -653,7 +681,7 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
             console.write("\n" + asking.render_question(presented, item.position + 1,
                                                         len(exam.items), values,
                                                         cols=console.width))
-            given = (f"You answered {item.typed.strip().upper()}." if item.answered
+            given = (f"You answered {given_text(item, question)}." if item.answered
                      else "Not answered.")
             console.write(t.heading(given) + (" (flagged)" if item.flagged else ""))
             response = ex.response_of(item, question)

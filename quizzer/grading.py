@@ -57,6 +57,11 @@ def answer_text(presented: Presented) -> str:
     return kinds.of(presented.question).answer_text(presented)
 
 
+def response_text(presented: Presented, response: Response) -> str:
+    """The learner's answer in the key's form (``BD``, ``True``, ``1c 2a 3b``, ``3142``)."""
+    return kinds.of(presented.question).response_text(presented, response)
+
+
 def options(presented: Presented) -> tuple:
     """Groups of labelled options shown under the prompt (see QuestionKind.options)."""
     return kinds.of(presented.question).options(presented)

@@ -566,3 +566,63 @@ def test_resume_after_sigkill_keeps_order_answers_flags_and_time(isolated_home):
     again.expect("Exam paused")
     again.close()
     assert again.proc.returncode == 0
+
+
+PAIRS_BANK = """\
+topic: pairs
+title: Pairs
+exam: {MLA-C01: "Domain 2: ML Model Development", MLS-C01: "Domain 3: Modeling (legacy exam)"}
+summary: Matching questions with four and five pairs, for the review screen.
+key_points: [Each fix targets one cause.]
+questions:
+  - id: pairs-four
+    kind: matching
+    prompt: Match each symptom to its fix (four pairs).
+    pairs:
+      - {prompt: Vanishing gradients, answer: ReLU activations}
+      - {prompt: Exploding gradients, answer: Gradient clipping}
+      - {prompt: Overfitting, answer: Dropout}
+      - {prompt: Slow convergence, answer: A learning-rate warm-up}
+    explanation: Each fix acts on the cause of its symptom.
+  - id: pairs-five
+    kind: matching
+    prompt: Match each metric to what it divides by (five pairs).
+    pairs:
+      - {prompt: Precision, answer: Predicted positives}
+      - {prompt: Recall, answer: Actual positives}
+      - {prompt: Specificity, answer: Actual negatives}
+      - {prompt: NPV, answer: Predicted negatives}
+      - {prompt: Accuracy, answer: Every example}
+    explanation: Each metric's denominator is one total of the confusion matrix.
+"""
+
+
+def test_the_review_screen_shows_pairs_as_the_key_writes_them_cut_with_a_mark(db, tmp_path):
+    """Typed without spaces in capitals, a matching answer is listed as "1b 2a 3c 4d"; one
+    too long for the column is cut after a whole pair with "…"; the flag is its own column."""
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "pairs.yaml").write_text(PAIRS_BANK)
+    pairs = {p["prompt"]: p["answer"] for q in yaml.safe_load(PAIRS_BANK)["questions"]
+             for p in q["pairs"]}
+    term = ExamTerminal(db, es.ExamRequest(count=2, seed=1), bank_dir=folder)
+    keys = []
+    for number in (1, 2):
+        term.expect("> ")
+        if number == 1:
+            term.send("f", after=2)
+            term.expect("> ")
+        screen = term.screen()
+        labelled = dict((text, label) for label, text in
+                        re.findall(r"^  (\w)\) (.*)$", screen, re.M))
+        right = sorted(labelled[p] + labelled[a] for p, a in pairs.items() if p in labelled)
+        keys.append(" ".join(right))
+        term.send("".join(right).upper(), after=30)
+        term.expect(f"Saved: {keys[-1]} for question {number}.")
+    term.expect("review> ")
+    shown = [k if len(k) <= 11 else k[:k.rindex(" ", 0, 10)] + "…" for k in keys]
+    assert sorted(map(len, keys)) == [11, 14]  # "1b 2a 3c 4d" fits the column; five pairs not
+    assert sorted(map(len, shown)) == [9, 11]     # "1b 2e 3d…": cut after a whole pair
+    assert f"\n    1 {shown[0]:<11} F     2 {shown[1]}\n" in term.output
+    term.send("q")
+    term.finish()

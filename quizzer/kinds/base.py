@@ -181,6 +181,11 @@ class QuestionKind:
         """The correct answer as the learner would type it."""
         raise NotImplementedError
 
+    def response_text(self, presented: Presented, response: Response) -> str:
+        """The learner's answer written as :meth:`answer_text` writes the key (letters as
+        shown, ``1c 2a``, ``3142``), for screens that list answers given."""
+        return response.to_text()
+
     def second_look(self, question: Question, response: Response) -> str | None:
         """A one-line question to the learner before grading a likely slip, or None."""
         return None

@@ -146,6 +146,9 @@ class ChoiceKind(QuestionKind):
     def answer_text(self, presented: Presented) -> str:
         return correct_letters(presented)
 
+    def response_text(self, presented: Presented, response: Response) -> str:
+        return "".join(sorted(letter_of(presented, i) for i in response.value))
+
     def feedback(self, presented: Presented, response: Response) -> list:
         """The why of every choice, marked as chosen and/or correct."""
         lines = []

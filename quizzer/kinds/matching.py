@@ -217,6 +217,9 @@ class MatchingKind(QuestionKind):
     def answer_text(self, presented: Presented) -> str:
         return self._pairs_text(presented, range(len(presented.order)))
 
+    def response_text(self, presented: Presented, response: Response) -> str:
+        return self._pairs_text(presented, tuple(response.value))
+
     def feedback(self, presented: Presented, response: Response) -> list:
         """Every right pair in number order, with the learner's letter where it differs."""
         answer = presented.question.answer

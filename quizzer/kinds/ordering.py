@@ -130,6 +130,9 @@ class OrderingKind(QuestionKind):
         return "".join(str(self._number(presented, k))
                        for k in range(len(presented.question.answer.items)))
 
+    def response_text(self, presented: Presented, response: Response) -> str:
+        return "".join(str(self._number(presented, k)) for k in response.value)
+
     def feedback(self, presented: Presented, response: Response) -> list:
         """The right order, item by item, with the learner's item where it differs."""
         items = presented.question.answer.items

@@ -48,6 +48,9 @@ class TrueFalseKind(QuestionKind):
     def answer_text(self, presented) -> str:
         return "True" if presented.question.answer.value else "False"
 
+    def response_text(self, presented, response) -> str:
+        return "True" if response.value else "False"
+
     def card_faces(self, presented) -> CardFaces:
         answer = self.answer_text(presented)
         return CardFaces((Paragraph(presented.question.prompt, "prompt"),
