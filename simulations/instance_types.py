@@ -62,8 +62,8 @@ STATUSES = ("current", "previous generation", "retired")
 PURPOSES = ("training", "inference", "both")
 # The overview is 12 rows, one per kind of choice: the three legacy families, then the
 # newest of each current line. It leaves out the memory variants (P3dn, P4de), the older
-# siblings G5, P6-B200 and Trn1, and Trn3, which AWS sells as UltraServers rather than as
-# one instance size (its row counts one 16-chip server).
+# siblings G5, P6-B200 and Trn1. Trn3 is no row at all: AWS sells it as UltraServers and no
+# single instance size is sourced, so it never enters a chart or a fit count.
 _OVERVIEW = ("p2", "p3", "g3", "g4dn", "g6", "g6e", "p4d", "p5", "p5e", "p6_b300", "trn2",
              "inf2")
 _REQUIRED = ("family", "accelerator", "vendor", "largest_size", "accelerators",

@@ -13,13 +13,14 @@ from quizzer.worked import compute
 
 def test_the_more_rows_hint_is_a_command_that_reproduces_the_example():
     bank = load([], builtin=True)
-    question = next(q for q in bank.questions if q.id == "it-sagemaker-train-then-serve")
+    question = next(q for q in bank.questions if q.id == "it-all-nvidia")  # 14 NVIDIA rows
     worked = compute(example_for(question, bank), plots=False)
     rows = len(worked.example.table.rows)
     assert rows > 12  # so the whole view cuts the table and says how to see the rest
     text = worked_whole(worked, question.topic, cols=200)
     command = explain_command(question.topic, worked.ref.simulation, worked.ref.params)
-    assert text.endswith(f"\n    ... {rows - 12} more row; all of them:\n      {command}")
+    more = f"{rows - 12} more row" + ("" if rows - 12 == 1 else "s")
+    assert text.endswith(f"\n    ... {more}; all of them:\n      {command}")
     words = shlex.split(command)
     assert words[:2] == ["quizzer", "explain"]
     result = CliRunner().invoke(cli, [*words[1:], "--json", "--no-plot"])

@@ -39,7 +39,6 @@ FACTS = {
     "P6-B300": ("p6-b300.48xlarge", 8, (268, "GB"), "current"),
     "Trn1": ("trn1.32xlarge", 16, (32, "GiB"), "current"),
     "Trn2": ("trn2.48xlarge", 16, (96, "GiB"), "current"),
-    "Trn3": ("Trn3 Gen1 UltraServer server", 16, (144, "GiB"), "current"),
     "Inf2": ("inf2.48xlarge", 12, (32, "GiB"), "current"),
 }
 
@@ -62,6 +61,13 @@ def test_memory_is_converted_to_gib_from_the_published_unit():
     for f in it.families():
         assert_allclose(f["memory_gib_each"], it.published_gib(f["memory_published"]),
                         atol=0.006)
+
+
+def test_trn3_is_no_instance_row_without_a_sourced_size():
+    # Trn3 is sold as UltraServers; a made-up "instance" must not reach charts or fit counts.
+    assert "Trn3" not in {f["family"] for f in it.families()}
+    for group in it.GROUPS:
+        assert "fits_trn3" not in run("memory_fit", params_billion=7.0, group=group).values
 
 
 def test_retired_rows_carry_a_date_and_inference_only_is_inf2():
@@ -107,8 +113,8 @@ def test_catalog_memory_ratio_is_computed_not_claimed():
 
 
 @pytest.mark.parametrize("group,n,legacy", [("overview", 12, 3), ("legacy", 4, 4),
-                                            ("current", 14, 0), ("nvidia", 14, 4),
-                                            ("training", 17, 4)])
+                                            ("current", 13, 0), ("nvidia", 14, 4),
+                                            ("training", 16, 4)])
 def test_catalog_groups_select_rows(group, n, legacy):
     ex = run("catalog", group=group)
     assert len(ex.table.rows) == n == ex.values["n_shown"]
@@ -199,10 +205,10 @@ def test_memory_fit_training_never_offers_inf2_and_serving_never_offers_trn1():
 def test_memory_fit_claim_unsharded_needs_memory_per_accelerator():
     v = run("memory_fit", params_billion=7.0, sharded=False, group="current").values
     assert_allclose(v["memory_needed_gib"], 104.308, rtol=1e-4)
-    # A full copy on one accelerator: H200, B200, B300 and Trainium3 are big enough.
-    assert (v["fits_p5e"], v["fits_p6_b200"], v["fits_p6_b300"], v["fits_trn3"]) == (1, 1, 1, 1)
+    # A full copy on one accelerator: H200, B200 and B300 are big enough.
+    assert (v["fits_p5e"], v["fits_p6_b200"], v["fits_p6_b300"]) == (1, 1, 1)
     assert v["fits_p5"] == 0 and v["fits_trn2"] == 0
-    assert v["n_fit"] == 4
+    assert v["n_fit"] == 3
     sharded = run("memory_fit", params_billion=7.0, sharded=True, group="current").values
     assert sharded["n_fit"] > v["n_fit"]
 
