@@ -44,7 +44,10 @@ built for inference (Inf2) is never offered as a place to train.
 Accelerator memory is in GiB everywhere. Memory chips are made in binary sizes, and by the
 JEDEC convention for memory capacity a "GB" on a GPU's datasheet or AWS's page is 2^30 bytes:
 an A100 sold as 40 GB holds 40 GiB of HBM2 (nvidia-smi shows a little less, what ECC and the
-driver reserve). The data file keeps the published figure and its unit beside the GiB one.
+driver reserve). For the H200, B200 and B300 AWS's figure is the usable capacity the driver
+reports (B200: 183,359 MiB = 179.1 GiB), so it is GiB too; for the H200 the data file keeps the
+driver's 143,771 MiB = 140.4 GiB, since AWS's "141" rounds it up. The data file keeps the
+published figure and its unit beside the GiB one.
 """
 
 from __future__ import annotations
@@ -83,14 +86,17 @@ def _slug(family: str) -> str:
 
 
 def published_gib(memory: dict) -> float:
-    """A published accelerator memory figure ({value, unit: GB or GiB}) in GiB. A memory
-    capacity printed in GB is a binary size (JEDEC), so the number is the same."""
+    """A published accelerator memory figure ({value, unit: GB, GiB or MiB}) in GiB. A memory
+    capacity printed in GB is a binary size, so the number is the same; MiB is what the
+    driver (nvidia-smi) reports, used where AWS's GB figure is a rounded usable capacity."""
     unit = memory.get("unit")
     if unit == "GiB":
         return float(memory["value"])
+    if unit == "MiB":
+        return float(memory["value"]) / 1024
     if unit == "GB":
         return float(memory["value"]) * GIB_PER_MEMORY_GB
-    raise SimulationError(f"instances.yaml: memory unit {unit!r} is not GB or GiB")
+    raise SimulationError(f"instances.yaml: memory unit {unit!r} is not GB, GiB or MiB")
 
 
 @functools.lru_cache(maxsize=1)

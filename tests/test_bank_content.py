@@ -197,8 +197,9 @@ def test_every_instance_row_is_sourced_dated_in_gib_with_purpose_and_status(row)
     assert len(row["source"].split()) >= 4, "source names where the figures come from"
     assert date.fromisoformat(str(row["as_of"])) <= date.today()
     published = row["memory_published"]
-    assert published["unit"] in ("GB", "GiB")
-    gib = published["value"]  # GPU memory "GB" is a binary size (JEDEC): the same number
+    assert published["unit"] in ("GB", "GiB", "MiB")
+    # GPU memory "GB" is a binary size: the same number; MiB is the driver's figure
+    gib = published["value"] / (1024 if published["unit"] == "MiB" else 1)
     assert row["memory_gib_each"] == pytest.approx(gib, abs=0.006)
     assert row["purpose"] in ("training", "inference", "both")
     assert row["status"] in ("current", "previous generation", "retired")

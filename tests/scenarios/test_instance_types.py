@@ -34,7 +34,7 @@ FACTS = {
     "P4d": ("p4d.24xlarge", 8, (40, "GB"), "current"),
     "P4de": ("p4de.24xlarge", 8, (80, "GB"), "current"),
     "P5": ("p5.48xlarge", 8, (80, "GB"), "current"),
-    "P5e / P5en": ("p5e.48xlarge", 8, (141, "GB"), "current"),
+    "P5e / P5en": ("p5e.48xlarge", 8, (143771, "MiB"), "current"),  # AWS: "141 GB"
     "P6-B200": ("p6-b200.48xlarge", 8, (179, "GB"), "current"),
     "P6-B300": ("p6-b300.48xlarge", 8, (268, "GB"), "current"),
     "Trn1": ("trn1.32xlarge", 16, (32, "GiB"), "current"),
@@ -58,6 +58,8 @@ def test_memory_is_converted_to_gib_from_the_published_unit():
     assert rows["P5"]["memory_gib_each"] == 80  # an H100 "80 GB" holds 80 GiB of HBM3
     assert rows["P4d"]["memory_gib_each"] == 40
     assert rows["Trn2"]["memory_gib_each"] == 96  # the Neuron docs print GiB already
+    # the driver's 143,771 MiB per H200 is 140.4 GiB (AWS rounds it to "141 GB")
+    assert_allclose(rows["P5e / P5en"]["memory_gib_each"], 143771 / 1024, atol=0.006)
     for f in it.families():
         assert_allclose(f["memory_gib_each"], it.published_gib(f["memory_published"]),
                         atol=0.006)
