@@ -198,18 +198,24 @@ def penalties(*, seed, weights, alpha):
         f"a negative weight adds its size, it does not cancel a positive one.",
         f"L2 penalty = sum of squares = {' + '.join(_g(v * v) for v in w)} = {l2:g} "
         f"(its square root, the Euclidean length, is {np.sqrt(l2):.4g}).",
-        f"With alpha = {alpha:g}, L1 moves every weight {alpha:g} towards zero and sets "
-        f"{l1_zeroed} non-zero weight(s) with |w| <= {alpha:g} to exactly 0; L2 divides every "
-        f"weight by {1 + 2 * alpha:g}, so no non-zero weight becomes 0.",
+        (f"With alpha = {alpha:g}, L1 moves every weight {alpha:g} towards zero and sets "
+         f"{l1_zeroed} non-zero weight(s) with |w| <= {alpha:g} to exactly 0; L2 divides every "
+         f"weight by {1 + 2 * alpha:g}, so no non-zero weight becomes 0."
+         if l1_zeroed else
+         f"With alpha = {alpha:g}, L1 moves every non-zero weight {alpha:g} towards zero (none "
+         f"is small enough to reach 0); L2 divides every weight by {1 + 2 * alpha:g}."),
         "The slope of |w| is 1 however small w is, while the slope of w^2 (2w) fades to 0 near "
         "zero: only L1 keeps pulling until a weight reaches zero.",
     ]
     grid = np.linspace(-3.0, 3.0, 121)
     top = max(3.0, float(np.abs(w).max()) if len(w) else 3.0)
     z = np.linspace(-top, top, 121)
+    # the title states what these weights show: when none is zeroed, the penalty values
     chart = Chart(
-        f"L1 sets every weight with |w| <= alpha = {alpha:g} to exactly zero; L2 only scales "
-        "weights down",
+        (f"L1 sets {l1_zeroed} of these weights (|w| <= alpha = {alpha:g}) to exactly zero; L2 "
+         "only scales weights down" if l1_zeroed else
+         f"For w = ({', '.join(_g(v) for v in w)}): L1 = {l1:g} (absolute values), L2 = "
+         f"{l2:g}; the signed sum would be {_g(float(w.sum()))}"),
         (
             Panel("lines", "Penalty paid by one weight", "weight w", "penalty",
                   series=(Series.of("L1: |w|", grid, np.abs(grid)),
