@@ -346,7 +346,7 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
 
 
 @scenario(
-    "Coefficient paths over log-spaced alphas: L1 drops features one by one, L2 never does",
+    "Coefficient paths over log-spaced alphas: L1 zeroes features at different strengths, L2 never does",
     n_samples=Param("int", 150, "training rows", low=20, high=1000),
     n_features=Param("int", 30, "number of features", low=3, high=100),
     n_informative=Param("int", 5, "features with a non-zero true weight", low=1, high=100),
@@ -408,7 +408,7 @@ def paths(*, seed, n_samples, n_features, n_informative, noise, alpha_min, alpha
     table = Table.of(["alpha", "L1 non-zero", "L2 non-zero", "L1 val MSE", "L2 val MSE"], rows)
     findings = [
         f"As alpha grows from {alpha_min:g} to {alpha_max:g}, the L1 model goes from "
-        f"{l1_nz[0]} to {l1_nz[-1]} non-zero coefficients, dropping features one by one; "
+        f"{l1_nz[0]} to {l1_nz[-1]} non-zero coefficients, features reaching 0 at different strengths; "
         f"the L2 model keeps {l2_nz.min()} of {n_features} non-zero at every alpha.",
         f"Every L1 coefficient is exactly 0 once alpha >= max|X'y|/n = {alpha_all_zero:.3g}; "
         f"at alpha = {alpha_max:g} the smallest L2 coefficient is "
