@@ -324,8 +324,11 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
     ]
     idx = np.arange(n_features)
     chart = Chart(
-        f"L1 zeroes {n_features - l1_nonzero} of {n_features} coefficients; L2 zeroes "
-        f"{n_features - l2_nonzero}",
+        (f"L1 zeroes {n_features - l1_nonzero} of {n_features} coefficients; L2 zeroes "
+         f"{n_features - l2_nonzero}" if l1_nonzero < n_features else
+         # nothing to contrast at this strength: say so rather than imply a difference
+         f"At L1 alpha {l1_alpha:g} both keep all {n_features} coefficients; only L2 keeps "
+         "them at every strength"),
         (
             Panel("scatter", "Fitted coefficient of each feature", "feature index",
                   "coefficient (standardised feature)",
