@@ -260,7 +260,8 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
 
         with Prefetcher(loaded, plots=plots) as examples:
             console.echo_input = _answers_from_stdin()
-            options = p.PracticeOptions(seed=seed, plots=plot_options)
+            options = p.PracticeOptions(seed=seed, plots=plot_options, topics=tuple(slugs),
+                                        banks=bank)
             code = p.run(console, loaded, questions, store, options, examples)
     _leave(code, examples)
 

@@ -17,19 +17,47 @@ from quizzer import terminal as t
 from quizzer.bank import Bank, Question
 from quizzer.console import Console, Quit
 from quizzer.grading import Presented, present
+from quizzer.printable import printable
 from quizzer.session import Result, Score
 from quizzer.store import Store
 
 
+DEFAULT_COUNT = 10  # questions a session asks without --count (the CLI's default)
+
+
 @dataclass
 class PracticeOptions:
+    """``topics`` and ``banks``: the --topic slugs and --bank paths the session was started
+    with, repeated in the commands the summary suggests so they find the same questions."""
+
     seed: int
     plots: asking.PlotOptions = field(default_factory=asking.PlotOptions)
+    topics: tuple = ()
+    banks: tuple = ()
+
+
+def command(options: PracticeOptions, *args: str) -> list[str]:
+    """The words of ``quizzer practice ARGS`` with the session's --topic and --bank options,
+    each quoted for a POSIX shell (a path with spaces stays one argument)."""
+    import shlex
+
+    words = ["quizzer", "practice", *args]
+    words += [w for slug in options.topics for w in ("--topic", slug)]
+    words += [w for path in options.banks for w in ("--bank", str(path))]
+    return [printable(shlex.quote(w)) for w in words]
+
+
+def _with_command(before: str, words: list[str], after: str, cols: int | None) -> str:
+    """A summary line quoting a command, wrapped without breaking a quoted word."""
+    return t.wrap_whole(before + " ".join(words) + after, words, indent="    ", first="  ",
+                        cols=cols)
 
 
 def render_summary(score: Score, seconds: float, seed: int, skipped: list,
-                   cols: int | None = None) -> str:
-    """Score, per-topic table, time, missed ids; skipped questions with their answers."""
+                   cols: int | None = None, options: PracticeOptions | None = None) -> str:
+    """Score, per-topic table, time, missed ids; skipped questions with their answers; the
+    commands that practise them again and repeat the order (with the session's options)."""
+    options = options or PracticeOptions(seed)
     answered = len(score.answered)
     lines = ["", t.heading("Session summary"),
              f"  Score: {score.correct}/{answered} ({t.percent(score.correct, answered)})"
@@ -48,11 +76,14 @@ def render_summary(score: Score, seconds: float, seed: int, skipped: list,
         lines.append("  Skipped (the answers):")
         lines += [asking.render_answer_key(presented, values, cols=cols)
                   for presented, values in skipped]
-    if score.missed or skipped:
-        lines.append(t.wrap("Practise them again with: quizzer practice --wrong",
-                            indent="    ", first="  ", cols=cols))
-    lines.append(t.dim(t.wrap(f"Seed: {seed} (quizzer practice --seed {seed} repeats this "
-                              "order)", indent="    ", first="  ", cols=cols)))
+    again = len(score.missed) + len(skipped)
+    if again:
+        # --wrong asks 10 by default: more missed than that need --count to all come back.
+        count = ("--count", str(again)) if again > DEFAULT_COUNT else ()
+        lines.append(_with_command("Practise them again with: ",
+                                   command(options, "--wrong", *count), "", cols))
+    lines.append(t.dim(_with_command(f"Seed: {seed} (", command(options, "--seed", str(seed)),
+                                     " repeats this order)", cols)))
     return "\n".join(lines)
 
 
@@ -119,5 +150,5 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
     finally:
         store.end_session(session_id, console.now())
     console.write(render_summary(score, console.elapsed() - started, options.seed, skipped,
-                                 cols=console.width))
+                                 cols=console.width, options=options))
     return code

@@ -75,6 +75,16 @@ def wrap(text: str, indent: str = "", first: str | None = None, cols: int | None
     return "\n\n".join(out)
 
 
+def wrap_whole(text: str, whole: Iterable[str], indent: str = "", first: str | None = None,
+               cols: int | None = None) -> str:
+    """:func:`wrap`, never breaking inside any of the strings ``whole`` (a quoted path with
+    spaces in a command to copy). Their spaces are held as NULs while wrapping: a NUL is
+    neither whitespace to textwrap nor to str.split, and is one column wide like a space."""
+    for part in whole:
+        text = text.replace(part, part.replace(" ", "\0"))
+    return wrap(text, indent=indent, first=first, cols=cols).replace("\0", " ")
+
+
 def good(text: str) -> str:
     return click.style(text, fg="green", bold=True)
 

@@ -12,14 +12,17 @@ from quizzer.cli import cli
 
 from conftest import ticking_console
 
-MINIMAL = str(Path(__file__).parent / "fixtures" / "minimal")
+# Relative to tests/fixtures, where every test here runs: the summary's commands repeat the
+# --bank path, so a transcript does not depend on where the project is checked out.
+MINIMAL = "minimal"
 
 
 MONDAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture(autouse=True)
-def stable(mini_bank, utc_zone):
+def stable(mini_bank, utc_zone, monkeypatch):
+    monkeypatch.chdir(Path(__file__).parent / "fixtures")
     return mini_bank
 
 
@@ -73,8 +76,10 @@ Session summary
 
   Time: 0m 10s
   Missed: sql-inner
-  Practise them again with: quizzer practice --wrong
-  Seed: 1 (quizzer practice --seed 1 repeats this order)
+  Practise them again with: quizzer practice --wrong --topic sql-joins --bank
+    minimal
+  Seed: 1 (quizzer practice --seed 1 --topic sql-joins --bank minimal repeats
+    this order)
 """
 
 

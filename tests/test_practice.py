@@ -304,3 +304,39 @@ def test_a_skipped_answer_whose_example_failed_leaves_out_its_explanation(monkey
             "  mini-numeric: the answer is 0.909 (within ±0.005).\n"
             "    (Its explanation quotes its worked example, which could not be run.)\n"
             ) in out
+
+
+def test_the_practise_again_hint_repeats_the_bank_and_topics_and_brings_them_back(
+        tmp_path, monkeypatch):
+    import shlex
+
+    folder = tmp_path / "my bank"  # a space: the hint quotes it
+    folder.mkdir()
+    (folder / "capitals.yaml").write_text("""\
+topic: capitals
+title: Capitals
+summary: Capital cities.
+key_points: [Paris is the capital of France.]
+questions:
+  - id: cap-france
+    kind: true-false
+    answer: true
+    prompt: Paris is the capital of France.
+    explanation: It is.
+""")
+    monkeypatch.chdir(tmp_path)
+    code, out = practice("--bank", "my bank", "--topic", "capitals", "--seed", "2",
+                         input="f\n")
+    assert code == 0
+    assert out.endswith("""\
+  Missed: cap-france
+  Practise them again with: quizzer practice --wrong --topic capitals --bank
+    'my bank'
+  Seed: 2 (quizzer practice --seed 2 --topic capitals --bank 'my bank' repeats
+    this order)
+""")
+    hint = out[out.index("Practise them again with: "):out.index("  Seed:")]
+    args = shlex.split(" ".join(hint.split()[4:]))
+    assert args[:2] == ["quizzer", "practice"]
+    code, again = practice(*args[2:], input="t\n")
+    assert again.startswith("[1/1] capitals\n\nParis is the capital of France.")

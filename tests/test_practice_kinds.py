@@ -16,11 +16,14 @@ from quizzer.cli import cli
 
 from conftest import ticking_console
 
-KINDS_BANK = str(Path(__file__).parent / "fixtures" / "kinds")
+# Relative to tests/fixtures, where every test here runs: the summary's commands repeat the
+# --bank path, so a transcript does not depend on where the project is checked out.
+KINDS_BANK = "kinds"
 
 
 @pytest.fixture(autouse=True)
-def stable(mini_bank):
+def stable(mini_bank, monkeypatch):
+    monkeypatch.chdir(Path(__file__).parent / "fixtures")
     return mini_bank
 
 
@@ -214,6 +217,7 @@ Session summary
 
   Time: 0m 10s
   Missed: steps-match
-  Practise them again with: quizzer practice --wrong
-  Seed: 2 (quizzer practice --seed 2 repeats this order)
+  Practise them again with: quizzer practice --wrong --topic steps --bank kinds
+  Seed: 2 (quizzer practice --seed 2 --topic steps --bank kinds repeats this
+    order)
 """

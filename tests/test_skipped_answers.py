@@ -33,3 +33,19 @@ def test_skipping_every_built_in_question_prints_no_undefined_value(isolated_hom
     assert summary.count(": the answer is ") == len(questions)
     assert "could not be run" not in summary
     assert len(WORD.findall(run.stdout)) == literal
+
+
+def test_more_skipped_than_a_session_asks_adds_the_count_to_bring_them_all_back():
+    from click.testing import CliRunner
+
+    from quizzer.cli import cli
+
+    def practice(*args, input):
+        return CliRunner().invoke(cli, ["practice", "--no-plots", *args], input=input).output
+
+    out = practice("--topic", "cm", "--count", "12", "--seed", "1", input="s\n" * 12)
+    assert out.count("Skipped.\n") == 12
+    assert ("  Practise them again with: quizzer practice --wrong --count 12 --topic\n"
+            "    confusion-matrix\n") in out
+    again = practice("--wrong", "--count", "12", "--topic", "confusion-matrix", input="q\n")
+    assert again.startswith("[1/12] confusion-matrix\n")
