@@ -539,7 +539,7 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
 
     Without options, show the plan for the date already set.
 
-    Example: quizzer plan --exam-date 2025-06-30
+    Example: quizzer plan --exam-date YYYY-MM-DD (your exam day: today or within 3 years)
     """
     from quizzer import scheduling
     from quizzer import stats as st

@@ -44,3 +44,16 @@ def test_the_bank_counts_the_readme_gives_are_the_bank_s():
     assert tuple(map(int, said.groups())) == (
         len(bank.topics), len(bank.questions), len(bank.cards),
         len([name for name in simulations.names() if not name.startswith("conftest.")]))
+
+
+def test_no_help_text_gives_a_date_that_goes_stale():
+    """An example date in help (plan's was 2025-06-30) is refused once it has passed, or is
+    more than the plan horizon away; the help says YYYY-MM-DD and the horizon instead."""
+    from quizzer.scheduling import PLAN_HORIZON_YEARS
+
+    for name in cli.commands:
+        text = CliRunner().invoke(cli, [name, "--help"]).output
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), name
+    plan = " ".join(CliRunner().invoke(cli, ["plan", "--help"]).output.split())
+    assert (f"Example: quizzer plan --exam-date YYYY-MM-DD (your exam day: today or within "
+            f"{PLAN_HORIZON_YEARS} years)") in plan
