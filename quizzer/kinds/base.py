@@ -256,3 +256,14 @@ def check_whys(reader: Reader, data: Any, raw: Any, has_why: list, what: str) ->
             reader.problem(raw.at[i], f"{what} {i + 1} has no 'why' and the question has no "
                                       f"'explanation': give every {what} a why, or the "
                                       "question an explanation")
+
+
+def sized_list(reader, data: Any, key: str, low: int, high: int, what: str) -> list | None:
+    """``data[key]`` if it is a list of ``low`` to ``high`` entries; otherwise the problem is
+    reported at the key ("pairs must be a list of 3 to 7 pairs; it has 2") and None."""
+    raw = data[key]
+    if isinstance(raw, list) and low <= len(raw) <= high:
+        return raw
+    size = f"; it has {len(raw)}" if isinstance(raw, list) else ""
+    reader.problem(data.at[key], f"{key} must be a list of {low} to {high} {what}{size}")
+    return None

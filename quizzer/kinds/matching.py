@@ -19,7 +19,7 @@ from string import ascii_lowercase
 from typing import Any
 
 from quizzer.kinds.base import (CardFaces, FeedbackLine, Invalid, Option, Paragraph, Presented,
-                                QuestionKind, Response, check_whys, ordinal_list,
+                                QuestionKind, Response, check_whys, ordinal_list, sized_list,
                                 wrong_places)
 
 MIN_PAIRS, MAX_PAIRS, MAX_EXTRA = 3, 7, 3
@@ -66,11 +66,8 @@ class MatchingKind(QuestionKind):
     def read(self, reader, data: Any) -> Matching:
         if "pairs" not in data:
             return Matching()  # reported as a missing key
-        raw = data["pairs"]
-        if not isinstance(raw, list) or not MIN_PAIRS <= len(raw) <= MAX_PAIRS:
-            size = f"; it has {len(raw)}" if isinstance(raw, list) else ""
-            reader.problem(data.at["pairs"], f"pairs must be a list of {MIN_PAIRS} to "
-                                             f"{MAX_PAIRS} pairs{size}")
+        raw = sized_list(reader, data, "pairs", MIN_PAIRS, MAX_PAIRS, "pairs")
+        if raw is None:
             return Matching()
         pairs = []
         for i, item in enumerate(raw):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizzer.kinds.base import (CardFaces, FeedbackLine, Invalid, Option, Paragraph, Presented,
-                                QuestionKind, Response, check_whys, ordinal_list,
+                                QuestionKind, Response, check_whys, ordinal_list, sized_list,
                                 shuffled_not_identity, wrong_places)
 
 MIN_ITEMS, MAX_ITEMS = 3, 7
@@ -52,13 +52,10 @@ class OrderingKind(QuestionKind):
     # ---------------------------------------------------------------- reading the bank
 
     def read(self, reader, data: Any) -> Ordering:
-        raw = data.get("items")
         if "items" not in data:
             return Ordering()  # reported as a missing key
-        if not isinstance(raw, list) or not MIN_ITEMS <= len(raw) <= MAX_ITEMS:
-            size = f"; it has {len(raw)}" if isinstance(raw, list) else ""
-            reader.problem(data.at["items"], f"items must be a list of {MIN_ITEMS} to "
-                                             f"{MAX_ITEMS} items in the right order{size}")
+        raw = sized_list(reader, data, "items", MIN_ITEMS, MAX_ITEMS, "items in the right order")
+        if raw is None:
             return Ordering()
         items = []
         for i, item in enumerate(raw):
