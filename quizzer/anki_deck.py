@@ -192,10 +192,6 @@ def _models():
     return question, card
 
 
-def _instruction(content) -> str:
-    return content.instruction  # the question's kind words it ("Choose one.")
-
-
 def _fields(content, plot_name: str | None) -> dict:
     """A note's field values (HTML) for one card's content."""
     plot = f'<img src="{html.escape(plot_name)}">' if plot_name else ""
@@ -210,7 +206,7 @@ def _fields(content, plot_name: str | None) -> dict:
     if chosen:
         key += "<br>" + "<br>".join(f"{escape(p.label)}) {escape(p.text)}" for p in chosen)
     return {**common, "Prompt": _paragraphs(content.front, ("prompt",)),
-            "Choices": _choices_html(content), "Instruction": escape(_instruction(content)),
+            "Choices": _choices_html(content), "Instruction": escape(content.instruction),
             "Key": key, "Reasons": _reasons_html(content),
             "Explanation": _paragraphs(content.back, ("explanation",))}
 
@@ -237,6 +233,8 @@ def build_package(bank, contents: Sequence, plots: dict, progress: Callable[[int
             super().write_to_db(cursor, self.mtime or timestamp, deck_id, id_gen)
 
     question_model, card_model = _models()
+    # One look-up table, not Bank.question per note (a scan of every question each time).
+    difficulties = {q.id: q.difficulty for q in bank.questions}
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Path] = {}
     notes = 0
@@ -252,9 +250,7 @@ def build_package(bank, contents: Sequence, plots: dict, progress: Callable[[int
             media[png.name] = png
         values = _fields(content, png.name if png is not None else None)
         model = card_model if content.kind == "card" else question_model
-        difficulty = None
-        if content.kind != "card":
-            difficulty = bank.question(content.id).difficulty
+        difficulty = difficulties.get(content.id)  # None for a concept card
         fields = [values[name] for name in (f["name"] for f in model.fields)]
         tags = note_tags(content, difficulty, dict(topic.exam))
         note = TimedNote(model=model, fields=fields, tags=tags,
@@ -423,10 +419,3 @@ def chart_pngs(contents: Sequence, workers: int = 1,
             paths[key] = figures.cached_png(drawable)
             progress(1)
     return {ident: paths[key] for ident, key in keys.items()}
-
-
-def chosen(bank, what: str, topics: list[str] | None) -> list:
-    """The bank items an export with these options holds (cards then questions)."""
-    from quizzer.card_content import chosen_items
-
-    return chosen_items(bank, what, topics)

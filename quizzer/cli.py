@@ -741,6 +741,7 @@ def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tupl
     Example: quizzer export anki --topic cm --out cm.apkg
     """
     from quizzer import anki_deck
+    from quizzer.card_content import chosen_items
     from quizzer import terminal as t
     from quizzer.export_file import ExportTargetError, check_target
 
@@ -750,7 +751,7 @@ def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tupl
         target = check_target(out)
     except ExportTargetError as err:
         raise click.ClickException(printable(err)) from None
-    count = len(anki_deck.chosen(loaded, what, slugs))
+    count = len(chosen_items(loaded, what, slugs))
     if not count:
         raise click.ClickException("no cards match those options")
     with click.progressbar(length=2 * count, label="Making notes", file=sys.stderr,
