@@ -20,9 +20,9 @@ from timing import PY, isolated_env, median_times, report, run_once
 def draw_pngs_only() -> None:
     """The floor: every distinct chart of the deck drawn once as a PNG, on every core."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout, not installed
-    from quizzer.anki_deck import chart_pngs
-    from quizzer.bank import load
-    from quizzer.card_content import deck
+    from quizzer.content.bank import load
+    from quizzer.engine.card_content import deck
+    from quizzer.render.anki_deck import chart_pngs
 
     contents = deck(load(), "all", None, workers=os.cpu_count() or 1)
     shutil.rmtree(Path(os.environ["QUIZZER_HOME"]) / "cache", ignore_errors=True)

@@ -27,9 +27,9 @@ def draw_insets_only(out: str) -> None:
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    from quizzer.bank import load
-    from quizzer.figures import draw_panel
-    from quizzer.flashcards import print_cards
+    from quizzer.content.bank import load
+    from quizzer.render.figures import draw_panel
+    from quizzer.render.flashcards import print_cards
 
     charts = [c.back.chart for c in print_cards(load(), "all", None, plots=True)
               if c.back.chart is not None and c.back.chart.panels]

@@ -39,9 +39,9 @@ def build_history(home: Path, days: int, seed: int = 7) -> None:
     """
     os.environ["QUIZZER_HOME"] = str(home)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout, not installed
-    from quizzer import scheduling as sch
-    from quizzer.bank import load
-    from quizzer.store import open_store
+    from quizzer.content.bank import load
+    from quizzer.engine import scheduling as sch
+    from quizzer.engine.store import open_store
 
     bank = load()
     questions, cards = list(bank.questions), list(bank.cards)

@@ -13,7 +13,7 @@ import sys
 import click
 
 from quizzer import __version__
-from quizzer.printable import printable  # every path printed goes through it: no escapes
+from quizzer.content.printable import printable  # every path printed goes through it: no escapes
 
 
 def _bank_dirs(bank: tuple) -> list[str]:
@@ -23,8 +23,8 @@ def _bank_dirs(bank: tuple) -> list[str]:
 
 def _load_bank(bank: tuple):
     """The built-in bank plus the user's; a broken bank is reported, never a traceback."""
-    from quizzer.bank import BankError, load
-    from quizzer.home import cache_dir
+    from quizzer.content.bank import BankError, load
+    from quizzer.system.home import cache_dir
 
     try:
         return load(_bank_dirs(bank), cache_dir=cache_dir())
@@ -45,7 +45,7 @@ bank_option = click.option(
 class _Group(click.Group):
     """The command group; a progress-store fault anywhere ends the command with its message.
 
-    quizzer.store raises StoreError for a locked, full, read-only or foreign progress file,
+    quizzer.engine.store raises StoreError for a locked, full, read-only or foreign progress file,
     naming what was not saved; here it becomes ``Error: ...`` and exit 1, never a traceback.
     """
 
@@ -53,7 +53,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except Exception as err:
-            store = sys.modules.get("quizzer.store")  # not imported: cannot be its error
+            store = sys.modules.get("quizzer.engine.store")  # not imported: cannot be its error
             if store is not None and isinstance(err, store.StoreError):
                 raise click.ClickException(printable(err)) from None
             raise
@@ -75,9 +75,9 @@ def cli(ctx: click.Context) -> None:
       quizzer review              what is due today (spaced repetition)
       quizzer exam                a timed mock exam, graded at the end
     """
-    from quizzer.console import Clock, Console
-    from quizzer.home import prepare_matplotlib
-    from quizzer.terminal import configure_streams
+    from quizzer.render.terminal import configure_streams
+    from quizzer.screens.console import Clock, Console
+    from quizzer.system.home import prepare_matplotlib
 
     configure_streams()
     prepare_matplotlib()
@@ -130,8 +130,8 @@ def _leave(code: int, examples) -> None:
 def _plot_options(plots: bool, style: str | None):
     import os
 
-    from quizzer.asking import PlotOptions
-    from quizzer.plot_display import ENV, STYLES, PROTOCOLS
+    from quizzer.render.plot_display import ENV, STYLES, PROTOCOLS
+    from quizzer.screens.asking import PlotOptions
 
     value = os.environ.get(ENV, "").strip().lower()
     if style is None and value and value not in STYLES + PROTOCOLS:
@@ -150,7 +150,7 @@ def validate(paths: tuple, run_examples: bool) -> None:
 
     Example: quizzer validate my-bank/
     """
-    from quizzer.bank import BankError, example_problems, load
+    from quizzer.content.bank import BankError, example_problems, load
 
     if os.environ.get("QUIZZER_BANK"):
         click.echo(printable(f"Including QUIZZER_BANK={os.environ['QUIZZER_BANK']}"), err=True)
@@ -165,7 +165,7 @@ def validate(paths: tuple, run_examples: bool) -> None:
             click.echo(str(problem))
         click.echo(f"{len(err.problems)} problem(s) found.", err=True)
         sys.exit(1)
-    from quizzer.terminal import plural
+    from quizzer.render.terminal import plural
 
     click.echo(f"OK: {plural(len(bank.topics), 'topic')}, "
                f"{plural(len(bank.questions), 'question')}, {plural(len(bank.cards), 'card')}"
@@ -173,14 +173,14 @@ def validate(paths: tuple, run_examples: bool) -> None:
 
 
 def _open_store():
-    from quizzer.store import open_store
+    from quizzer.engine.store import open_store
 
     return open_store()  # a StoreError becomes "Error: ..." in _Group
 
 
 def _answers_from_stdin() -> bool:
     """True to echo answers (they come from a pipe); a usage error if stdin is closed."""
-    from quizzer.terminal import is_tty
+    from quizzer.render.terminal import is_tty
 
     if sys.stdin is None:
         raise click.ClickException("standard input is closed, and this command reads your "
@@ -193,7 +193,7 @@ def _answers_from_stdin() -> bool:
 @bank_option
 def topics(bank: tuple) -> None:
     """List the topics with their question and card counts and your accuracy so far."""
-    from quizzer import terminal as t
+    from quizzer.render import terminal as t
 
     loaded = _load_bank(bank)
     with _open_store() as store:
@@ -239,8 +239,8 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
     """
     import random
 
-    from quizzer import practice as p
-    from quizzer.session import select_questions
+    from quizzer.engine.session import select_questions
+    from quizzer.screens import practice as p
 
     console = _console()
     plot_options = _plot_options(plots, plot_style)
@@ -256,7 +256,7 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
             click.echo("Nothing to practise: no question's latest answer was wrong."
                        if wrong else "No questions match.")
             return
-        from quizzer.worked import Prefetcher
+        from quizzer.screens.prefetch import Prefetcher
 
         with Prefetcher(loaded, plots=plots) as examples:
             console.echo_input = _answers_from_stdin()
@@ -309,8 +309,8 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
 
     Example: quizzer explain cm --set fp=20
     """
-    from quizzer import explain as ex
-    from quizzer import terminal as t
+    from quizzer.render import terminal as t
+    from quizzer.screens import explain as ex
 
     loaded = _load_bank(bank)
     if topic is None:
@@ -343,7 +343,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
     if as_json:
         import json
 
-        from quizzer.figures import example_json
+        from quizzer.render.figures import example_json
 
         click.echo(json.dumps(example_json(example, png), indent=2))
         return
@@ -351,12 +351,12 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
         t.is_tty(sys.stdout) and "utf" in (sys.stdout.encoding or "").lower())
     text = ""
     if show_preview:
-        from quizzer.preview import render
+        from quizzer.render.preview import render
 
         text = render(example.chart, getattr(sys.stdout, "encoding", None), width=t.width())
     t.echo(ex.render(req, worked, printable(f"Plot: {png}" if png else note), text))
     if open_plot and png:
-        from quizzer.plot_display import open_in_viewer
+        from quizzer.render.plot_display import open_in_viewer
 
         t.echo(t.wrap(printable(open_in_viewer(png))))
 
@@ -392,8 +392,8 @@ def review(topic_names: tuple, limit: int | None, new_cards: int, new_questions:
     """
     import random
 
-    from quizzer import review as rv
-    from quizzer.worked import Prefetcher
+    from quizzer.screens import review as rv
+    from quizzer.screens.prefetch import Prefetcher
 
     loaded = _load_bank(bank)
     slugs = _resolve_topics(loaded, topic_names)
@@ -449,8 +449,8 @@ def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple
 
     Example: quizzer exam --count 20 --topic cm --topic lr
     """
-    from quizzer import exam_screen as es
-    from quizzer.worked import Prefetcher
+    from quizzer.screens import exam_screen as es
+    from quizzer.screens.prefetch import Prefetcher
 
     source = ctx.get_parameter_source
     draw_options = [f"--{name.replace('_', '-')}" for name in
@@ -496,11 +496,11 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
 
     Example: quizzer stats --plot progress.png
     """
-    from quizzer import stats as st
-    from quizzer import terminal as t
+    from quizzer.render import terminal as t
+    from quizzer.screens import stats as st
 
     loaded = _load_bank(bank)
-    from quizzer import exam_screen as es
+    from quizzer.screens import exam_screen as es
 
     with _open_store() as store:
         progress = st.progress(loaded, store.schedules(), store.answer_days(),
@@ -541,8 +541,8 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
 
     Example: quizzer plan --exam-date YYYY-MM-DD (your exam day: today or within 3 years)
     """
-    from quizzer import scheduling
-    from quizzer import stats as st
+    from quizzer.engine import scheduling
+    from quizzer.screens import stats as st
 
     if exam_date and clear:
         raise click.UsageError("--exam-date and --clear do not go together.")
@@ -580,7 +580,7 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
         report = st.exam_plan(loaded, store.schedules(), now, exam, new_per_day)
         if exam != saved:  # saved only once its plan could be made
             store.set_setting("exam_date", exam.isoformat())
-    from quizzer import terminal as t
+    from quizzer.render import terminal as t
 
     t.echo(st.render_plan(report))
 
@@ -588,7 +588,7 @@ def plan(exam_date, clear: bool, new_per_day: int, bank: tuple) -> None:
 def _plot(example, path: str | None):
     """(the PNG, "") or, when the cache cannot be written, (None, a one-line note): the
     screen is still shown. A --plot PATH that cannot be written is an error."""
-    from quizzer.figures import cached_png, draw, save_png
+    from quizzer.render.figures import cached_png, draw, save_png
 
     if path:
         try:
@@ -599,7 +599,7 @@ def _plot(example, path: str | None):
     try:
         return cached_png(example), ""
     except OSError as err:
-        from quizzer.home import cache_dir
+        from quizzer.system.home import cache_dir
 
         return None, printable(f"Plot: not drawn, the cache folder {cache_dir()} cannot be "
                                f"written ({err.strerror or err}).")
@@ -656,7 +656,7 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
 
     Example: quizzer export pdf --topic cm --paper letter --out cm-cards.pdf
     """
-    from quizzer.export_file import ExportTargetError, check_target
+    from quizzer.render.export_file import ExportTargetError, check_target
 
     loaded = _load_bank(bank)
     slugs = _resolve_topics(loaded, topic_names)
@@ -676,8 +676,8 @@ def export_pdf(out: str, topic_names: tuple, what: str, paper: str, layout: tupl
 def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tuple, flip: str,
                 back_offset: tuple, plots: bool, allow_overflow: bool,
                 allow_missing_glyphs: bool) -> None:
-    from quizzer import flashcards as fc
-    from quizzer import terminal as t
+    from quizzer.render import flashcards as fc
+    from quizzer.render import terminal as t
 
     geometry = fc.Geometry(paper, layout[0], layout[1], flip, back_offset)
     cards = fc.print_cards(loaded, what, slugs, plots, workers=os.cpu_count() or 1)
@@ -740,10 +740,10 @@ def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tupl
 
     Example: quizzer export anki --topic cm --out cm.apkg
     """
-    from quizzer import anki_deck
-    from quizzer.card_content import chosen_items
-    from quizzer import terminal as t
-    from quizzer.export_file import ExportTargetError, check_target
+    from quizzer.engine.card_content import chosen_items
+    from quizzer.render import anki_deck
+    from quizzer.render import terminal as t
+    from quizzer.render.export_file import ExportTargetError, check_target
 
     loaded = _load_bank(bank)
     slugs = _resolve_topics(loaded, topic_names)

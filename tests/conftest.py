@@ -55,10 +55,10 @@ def utc_zone():
 @pytest.fixture
 def mini_bank(monkeypatch):
     """Make the built-in bank just tests/fixtures/bank (stable transcripts)."""
-    import quizzer.bank
+    import quizzer.content.bank
 
     files = sorted((FIXTURES / "bank").glob("*.yaml"))
-    monkeypatch.setattr(quizzer.bank, "builtin_files", lambda: files)
+    monkeypatch.setattr(quizzer.content.bank, "builtin_files", lambda: files)
     return files
 
 
@@ -66,7 +66,7 @@ def ticking_console(now=None, step: int = 2):
     """A Console whose stopwatch advances by exactly ``step`` seconds at every read; its
     wall clock is ``now`` (a callable) or the real one. A CLI test passes it as
     ``CliRunner().invoke(cli, args, obj=ticking_console())``: one per run, as one process."""
-    from quizzer.console import Clock, Console, utc_now
+    from quizzer.screens.console import Clock, Console, utc_now
 
     ticks = iter(range(0, 100_000, step))
     return Console(Clock(now=now or utc_now, elapsed=lambda: float(next(ticks))))

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizzer.anki_deck import NoteLedger, escape, stable_id, tag
-from quizzer.bank import load
-from quizzer.card_content import deck
 from quizzer.cli import cli
+from quizzer.content.bank import load
+from quizzer.engine.card_content import deck
+from quizzer.render.anki_deck import NoteLedger, escape, stable_id, tag
 
 anki_collection = pytest.importorskip(
     "anki.collection", reason="Anki's engine (the anki package) needs glibc 2.35 or newer")
@@ -157,9 +157,9 @@ def test_reimporting_after_an_edit_updates_that_note_only(tmp_path, anki, monkey
     edited = tmp_path / "edited.yaml"
     edited.write_text((FIXTURES / "bank" / "mini.yaml").read_text().replace(
         "Which formula gives precision?", "Which formula gives the precision?"))
-    import quizzer.bank
+    import quizzer.content.bank
 
-    monkeypatch.setattr(quizzer.bank, "builtin_files", lambda: [edited])
+    monkeypatch.setattr(quizzer.content.bank, "builtin_files", lambda: [edited])
     _, again = export(tmp_path, name="second.apkg", env={"SOURCE_DATE_EPOCH": "1700000600"})
     log = anki.import_(again)
     assert (len(log.new), [n.fields[0] for n in log.updated]) == (0, ["mini-single"])

@@ -5,8 +5,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from quizzer.bank import BankError, fill_placeholders, load
 from quizzer.cli import cli
+from quizzer.content.bank import BankError, fill_placeholders, load
 
 HEAD = """\
 topic: demo
@@ -219,7 +219,7 @@ def test_fill_placeholders():
 
 
 def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
-    import quizzer.bank as bank_module
+    import quizzer.content.bank as bank_module
 
     folder = tmp_path / "bank"
     folder.mkdir()
@@ -250,8 +250,8 @@ def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
         tmp_path, monkeypatch, tamper):
     """Whatever a snapshot says is rebuilt only if it holds exactly our records' fields and no
     character that could drive the terminal; otherwise the YAML is read again."""
-    import quizzer.bank as bank_module
-    from quizzer.cache import read_verified, write_verified
+    import quizzer.content.bank as bank_module
+    from quizzer.system.cache import read_verified, write_verified
 
     folder = tmp_path / "bank"
     folder.mkdir()

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from quizzer.bank import example_problems, load
+from quizzer.content.bank import example_problems, load
 
 BANK = load(check_simulations=True)
 TOPICS = ["instance-types", "learning-rate", "batch-size", "regularization", "gradients",
@@ -154,7 +154,7 @@ def test_no_text_refers_to_a_course_the_learner_does_not_have():
 
 def test_no_worked_example_finding_or_title_refers_to_a_course():
     import simulations
-    from quizzer.bank import example_for
+    from quizzer.content.bank import example_for
 
     seen, hits = set(), []
     for item in [*QUESTIONS, *BANK.cards]:

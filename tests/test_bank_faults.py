@@ -314,7 +314,7 @@ def test_a_file_name_with_an_escape_sequence_is_printed_escaped(tmp_path):
 # ------------------------------------------------------------------- sizes and aliases
 
 def test_only_five_megabytes_are_ever_read(tmp_path, monkeypatch):
-    import quizzer.bank_files as bank_files
+    import quizzer.content.bank_files as bank_files
 
     folder = bank(tmp_path, {"a.yaml": HEAD + TF})
     (folder / "big.yaml").write_bytes(b"#" * (6 * 2**20))
@@ -336,7 +336,7 @@ def test_only_five_megabytes_are_ever_read(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_a_legitimate_file_of_ten_thousand_questions_is_read(tmp_path):
     """Over 100,000 YAML nodes but no alias: only nodes built again through aliases count."""
-    from quizzer.bank_files import read
+    from quizzer.content.bank_files import read
 
     lines = [f"  - {{id: big-{i}, kind: true-false, answer: true, prompt: Statement number {i} "
              f"is true., explanation: It is.}}" for i in range(10_000)]

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizzer import cache, examples
-from quizzer.bank import load
+from quizzer.system import cache
+
 from quizzer.cli import cli
-from quizzer.home import cache_dir
+from quizzer.content.bank import load
+from quizzer.engine import run_cache
+from quizzer.system.home import cache_dir
 
 
 def explain(*args):
@@ -57,23 +59,23 @@ def test_an_entry_edited_into_other_valid_json_is_not_served():
 ], ids=["empty", "truncated", "deeply-nested", "mistyped", "binary"])
 @pytest.mark.parametrize("with_valid_checksum", [False, True])
 def test_a_bad_entry_is_run_again_whatever_is_wrong_with_it(content, with_valid_checksum):
-    first = examples.get("confusion_matrix.metrics", {}, 0)
+    first = run_cache.get("confusion_matrix.metrics", {}, 0)
     entry = kept_entry("confusion_matrix.metrics")
     if with_valid_checksum:  # even when someone took care to make the checksum match
         cache.write_verified(entry, content)
     else:
         entry.write_bytes(content)
-    again = examples.get("confusion_matrix.metrics", {}, 0)
+    again = run_cache.get("confusion_matrix.metrics", {}, 0)
     assert again.example.to_dict() == first.example.to_dict()
     assert json.loads(cache.read_verified(entry))["example"] == first.example.to_dict()
 
 
 def test_an_entry_of_another_scenario_under_this_name_is_not_served():
-    examples.get("confusion_matrix.metrics", {}, 0)
-    other = examples.get("confusion_matrix.roc_auc", {}, 0)
+    run_cache.get("confusion_matrix.metrics", {}, 0)
+    other = run_cache.get("confusion_matrix.roc_auc", {}, 0)
     entry = kept_entry("confusion_matrix.metrics")
     entry.write_bytes(kept_entry("confusion_matrix.roc_auc").read_bytes())
-    again = examples.get("confusion_matrix.metrics", {}, 0)
+    again = run_cache.get("confusion_matrix.metrics", {}, 0)
     assert again.example.name == "confusion_matrix.metrics" != other.example.name
 
 

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
-from quizzer.bank import load
-from quizzer.card_content import ROLES, CardContent, deck
+from quizzer.content.bank import load
+from quizzer.engine.card_content import ROLES, CardContent, deck
 
 
 @pytest.fixture(autouse=True)

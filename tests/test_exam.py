@@ -1,6 +1,7 @@
-"""The mock exam's rules and records (quizzer.exam) and their rows (quizzer.store): the
-estimate's arithmetic, the time limit, the draw, saving every step, submission feeding the
-scheduler exactly once. No terminal here: tests/test_exam_screen.py drives the screens."""
+"""The mock exam's rules and records (quizzer.engine.exam) and their rows
+(quizzer.engine.store): the estimate's arithmetic, the time limit, the draw, saving every step,
+submission feeding the scheduler exactly once. No terminal here: tests/test_exam_screen.py
+drives the screens."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from quizzer import exam as ex
-from quizzer.bank import load
-from quizzer.grading import present
-from quizzer.store import open_store
+from quizzer.content.bank import load
+from quizzer.engine import exam as ex
+from quizzer.engine.grading import present
+from quizzer.engine.store import open_store
 
 EXAM_BANK = Path(__file__).parent / "fixtures" / "exam"
 T0 = datetime(2026, 5, 4, 9, 0, tzinfo=timezone.utc)
@@ -212,7 +213,7 @@ def test_an_exam_fed_halfway_is_finished_without_doubles(store, bank):
     scored = ex.marks(exam, {q.id: q for q in bank.questions})
     store.submit_exam(exam.id, scored, 4, 4, 1000, False, T0)
     # The process died after one answer reached the scheduler:
-    from quizzer.asking import record_answer
+    from quizzer.engine.session import record_answer
 
     closed = store.exam(exam.id)
     question = next(q for q in bank.questions if q.id == closed.items[0].question_id)
@@ -251,11 +252,11 @@ def test_stats_lists_past_exams_with_the_trend(bank, monkeypatch):
 
     from click.testing import CliRunner
 
-    import quizzer.bank
     from quizzer.cli import cli
-    from quizzer.home import data_dir
+    import quizzer.content.bank
+    from quizzer.system.home import data_dir
 
-    monkeypatch.setattr(quizzer.bank, "builtin_files",
+    monkeypatch.setattr(quizzer.content.bank, "builtin_files",
                         lambda: sorted(EXAM_BANK.glob("*.yaml")))
     with open_store(data_dir() / "progress.db") as store:
         _submitted(store, bank, 1, T0)                        # 1/4: 100 + 225 = 325
@@ -276,7 +277,7 @@ def test_stats_lists_past_exams_with_the_trend(bank, monkeypatch):
 
 
 def test_the_stats_plot_has_the_exam_scores_and_the_pass_mark(bank, store):
-    from quizzer import stats
+    from quizzer.screens import stats
 
     exams = [_submitted(store, bank, 1, T0), _submitted(store, bank, 4, T0 + timedelta(1))]
     progress = stats.progress(bank, store.schedules(), store.answer_days(),
@@ -292,11 +293,11 @@ def test_the_stats_plot_has_the_exam_scores_and_the_pass_mark(bank, store):
 def test_review_after_submission_walks_the_wrong_or_flagged_questions(bank, monkeypatch):
     from click.testing import CliRunner
 
-    import quizzer.bank
     from quizzer.cli import cli
-    from quizzer.home import data_dir
+    import quizzer.content.bank
+    from quizzer.system.home import data_dir
 
-    monkeypatch.setattr(quizzer.bank, "builtin_files",
+    monkeypatch.setattr(quizzer.content.bank, "builtin_files",
                         lambda: sorted(EXAM_BANK.glob("*.yaml")))
     with open_store(data_dir() / "progress.db") as store:
         exam = _new_exam(store, bank)
@@ -335,7 +336,7 @@ def test_a_v4_database_gets_the_exam_tables(tmp_path):
     """Migration v5 adds the exam tables to a database that has progress already."""
     import sqlite3
 
-    from quizzer.store import MIGRATIONS
+    from quizzer.engine.store import MIGRATIONS
 
     path = tmp_path / "progress.db"
     with open_store(path) as store:
@@ -352,12 +353,12 @@ def test_a_v4_database_gets_the_exam_tables(tmp_path):
 def test_exam_command_errors_and_the_open_exam_question_through_a_pipe(monkeypatch):
     from click.testing import CliRunner
 
-    import quizzer.bank
     from quizzer.cli import cli
+    import quizzer.content.bank
 
-    monkeypatch.setattr(quizzer.bank, "builtin_files",
+    monkeypatch.setattr(quizzer.content.bank, "builtin_files",
                         lambda: sorted(EXAM_BANK.glob("*.yaml")))
-    from quizzer.console import Clock, Console
+    from quizzer.screens.console import Clock, Console
 
     def run(cli, args, input=None):  # a stopped clock: the time left reads exactly
         return CliRunner().invoke(cli, args, input=input,

@@ -29,10 +29,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizzer import exam_screen as es
-from quizzer.bank import load
-from quizzer.console import Clock, Console
-from quizzer.store import open_store
+from quizzer.content.bank import load
+from quizzer.engine.store import open_store
+from quizzer.screens import exam_screen as es
+from quizzer.screens.console import Clock, Console
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 

@@ -5,10 +5,10 @@ import shlex
 
 from click.testing import CliRunner
 
-from quizzer.bank import example_for, load
 from quizzer.cli import cli
-from quizzer.example_text import explain_command, worked_whole
-from quizzer.worked import compute
+from quizzer.content.bank import example_for, load
+from quizzer.render.example_text import explain_command, worked_whole
+from quizzer.screens.prefetch import compute
 
 
 def test_the_more_rows_hint_is_a_command_that_reproduces_the_example():
@@ -32,7 +32,7 @@ def test_the_more_rows_hint_is_a_command_that_reproduces_the_example():
 
 
 def test_the_compact_example_keeps_the_findings_that_quote_the_questions_numbers():
-    from quizzer.example_text import relevant_findings
+    from quizzer.render.example_text import relevant_findings
 
     findings = ["AUC is 0.960.", "Accuracy is 0.812.", "At 0.5, recall is 0.7.",
                 "At threshold 0.9, precision is 0.937 and recall 0.636."]

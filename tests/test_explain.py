@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 import simulations
-from quizzer import figures, preview
-from quizzer.bank import load
 from quizzer.cli import cli
+from quizzer.content.bank import load
+from quizzer.render import figures, preview
 
 BANK = load()
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quizzer.export_file import PARTIAL, write_atomically
+from quizzer.render.export_file import PARTIAL, write_atomically
 
 ROOT = Path(__file__).resolve().parent.parent
 

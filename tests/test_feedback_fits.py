@@ -10,10 +10,10 @@ import random
 import click
 import pytest
 
-from quizzer import examples
-from quizzer.asking import render_feedback
-from quizzer.bank import example_for, load
-from quizzer.grading import Response, answer_text, parse, present
+from quizzer.content.bank import example_for, load
+from quizzer.engine import run_cache
+from quizzer.engine.grading import Response, answer_text, parse, present
+from quizzer.screens.asking import render_feedback
 
 BANK = load([], builtin=True)
 
@@ -43,7 +43,7 @@ def wrong_response(question) -> Response:
 @pytest.mark.parametrize("question", BANK.questions, ids=lambda q: q.id)
 def test_feedback_fits_on_an_80x24_screen(question):
     ref = example_for(question, BANK)
-    values = dict(examples.get(ref.simulation, ref.params, ref.seed).example.values) \
+    values = dict(run_cache.get(ref.simulation, ref.params, ref.seed).example.values) \
         if ref else {}
     text = render_feedback(present(question, random.Random(0)), wrong_response(question),
                            False, values, cols=80)

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from quizzer.cli import cli
-from quizzer.flashcards import Geometry, Measure, wrap
+from quizzer.render.flashcards import Geometry, Measure, wrap
 
 POINTS = {"a4": (595.28, 841.89), "letter": (612.0, 792.0)}
 IDS = ["mini-card", "mini-single", "mini-multiple", "mini-tf", "mini-numeric"]
@@ -101,8 +101,8 @@ def test_each_back_lands_behind_its_front(tmp_path, flip):
 
 def first_lines() -> list:
     """(front, back) first paragraph of each fixture card, in export order (all short)."""
-    from quizzer.bank import load
-    from quizzer.card_content import deck
+    from quizzer.content.bank import load
+    from quizzer.engine.card_content import deck
 
     return [(c.front[0].text, c.back[0].text) for c in deck(load(), "all", None)]
 
@@ -122,7 +122,7 @@ def test_no_id_on_a_front_and_the_id_on_its_back(tmp_path):
 def test_backs_show_the_correct_choices_as_the_answer(tmp_path):
     """One card per sheet: the letters and texts the back gives are those of the correct
     choices on the front, in the shuffled order the front shows; no wrong choice is there."""
-    from quizzer.bank import load
+    from quizzer.content.bank import load
 
     result, out = export(tmp_path, "--layout", "1x1", "--what", "questions", "--no-plots")
     assert result.exit_code == 0, result.output
@@ -297,7 +297,7 @@ def test_cards_showing_the_same_chart_get_one_inset_size():
     """The chart is drawn once at one size: a card that had room for the bigger plot gets
     the size its neighbour needed, and the text keeps fitting."""
     import simulations
-    from quizzer.flashcards import Block, Face, PrintCard, lay_out
+    from quizzer.render.flashcards import Block, Face, PrintCard, lay_out
 
     chart = simulations.run("confusion_matrix.metrics").chart
 
@@ -318,8 +318,8 @@ def test_cards_showing_the_same_chart_get_one_inset_size():
 
 def test_parallel_progress_arrives_sheet_by_sheet(tmp_path, mini_bank):
     """Two workers, five sheets: the bar moves once per sheet, by that sheet's cards."""
-    from quizzer.bank import load
-    from quizzer.flashcards import lay_out, print_cards, write_pdf
+    from quizzer.content.bank import load
+    from quizzer.render.flashcards import lay_out, print_cards, write_pdf
 
     geometry = Geometry("a4", 1, 1, "long")
     laid = lay_out(print_cards(load(), "all", None, plots=True), geometry)[0]
@@ -380,7 +380,7 @@ def test_every_page_reads_without_errors(tmp_path, paper, layout):
     chosen inside one must be chosen again in the next, or readers find text with no font.
     Here each card ends in the header's font (6 pt regular), which the next card starts
     with."""
-    from quizzer.flashcards import Block, Face, PrintCard, lay_out, write_pdf
+    from quizzer.render.flashcards import Block, Face, PrintCard, lay_out, write_pdf
 
     def card(n):
         face = Face("Topic", f"card-{n}", (Block(f"Text of card {n} set at six points."),),
@@ -396,7 +396,7 @@ def test_every_page_reads_without_errors(tmp_path, paper, layout):
 
 
 def has_cjk_font() -> bool:
-    from quizzer.card_fonts import chain_for
+    from quizzer.render.card_fonts import chain_for
 
     return not chain_for({"学", "習"}).missing
 
@@ -417,11 +417,11 @@ def test_a_cjk_card_is_drawn_with_a_system_font(tmp_path):
 def test_a_character_no_font_has_is_reported_with_the_card_id(tmp_path, monkeypatch):
     """No font has U+10FFFD (private use); and with the system's fonts out of reach, CJK
     is reported the same way. Nothing is written unless --allow-missing-glyphs."""
-    import quizzer.card_fonts
+    import quizzer.render.card_fonts
 
-    monkeypatch.setattr(quizzer.card_fonts, "_fontconfig_candidates", lambda code: [])
-    monkeypatch.setattr(quizzer.card_fonts, "_matplotlib_candidates", lambda: [])
-    quizzer.flashcards._CHAINS.clear()
+    monkeypatch.setattr(quizzer.render.card_fonts, "_fontconfig_candidates", lambda code: [])
+    monkeypatch.setattr(quizzer.render.card_fonts, "_matplotlib_candidates", lambda: [])
+    quizzer.render.flashcards._CHAINS.clear()
     result, out = script_export(tmp_path, front="学 and \U0010fffd")
     assert result.exit_code == 1
     assert result.output == (
@@ -433,7 +433,7 @@ def test_a_character_no_font_has_is_reported_with_the_card_id(tmp_path, monkeypa
     result, out = script_export(tmp_path, "--allow-missing-glyphs", front="学 and \U0010fffd")
     assert result.exit_code == 0, result.output
     assert out.exists()
-    quizzer.flashcards._CHAINS.clear()
+    quizzer.render.flashcards._CHAINS.clear()
 
 
 def test_right_to_left_text_reads_in_logical_order(tmp_path):

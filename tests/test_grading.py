@@ -4,12 +4,12 @@ import random
 
 import pytest
 
-from quizzer.bank import Choice, Question
-from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, grade,
-                             instruction, parse, present)
-from quizzer.kinds.choices import Choices, correct_letters, letter_of
-from quizzer.kinds.numeric import Numeric
-from quizzer.kinds.true_false import TrueFalse
+from quizzer.content.bank import Choice, Question
+from quizzer.content.kinds.choices import Choices, correct_letters, letter_of
+from quizzer.content.kinds.numeric import Numeric
+from quizzer.content.kinds.true_false import TrueFalse
+from quizzer.engine.grading import (Command, Invalid, Presented, Response, answer_text, grade,
+                                    instruction, parse, present)
 
 
 def choices(*correct):

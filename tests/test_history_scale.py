@@ -11,11 +11,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-import quizzer.store
-from quizzer import scheduling as sch
 from quizzer.cli import cli
-from quizzer.console import Clock, Console
-from quizzer.store import MIGRATIONS, open_store
+from quizzer.engine import scheduling as sch
+import quizzer.engine.store
+from quizzer.engine.store import MIGRATIONS, open_store
+from quizzer.screens.console import Clock, Console
 
 pytestmark = pytest.mark.usefixtures("utc_zone", "mini_bank")
 
@@ -92,14 +92,14 @@ def test_migrating_an_older_database_fills_the_totals(isolated_home):
 def _statements(monkeypatch) -> list:
     """Every SQL statement the commands run on the progress database."""
     seen: list = []
-    real = quizzer.store.open_store
+    real = quizzer.engine.store.open_store
 
     def traced(*args, **kwargs):
         store = real(*args, **kwargs)
         store.db.set_trace_callback(seen.append)
         return store
 
-    monkeypatch.setattr(quizzer.store, "open_store", traced)
+    monkeypatch.setattr(quizzer.engine.store, "open_store", traced)
     return seen
 
 

@@ -33,7 +33,7 @@ def quizzer(env: dict, *args: str) -> subprocess.CompletedProcess:
 LEGACY = """
 import os, sys
 from pathlib import Path
-from quizzer.store import open_store
+from quizzer.engine.store import open_store
 store = open_store(Path(sys.argv[1]))
 session = store.start_session("practice", 1, ["t"])
 for i in range(5):

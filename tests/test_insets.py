@@ -2,8 +2,8 @@
 
 import pytest
 
-from quizzer import insets
-from quizzer.figures import power_of_ten_formatter
+from quizzer.render import insets
+from quizzer.render.figures import power_of_ten_formatter
 from simulations.example import Panel, Series
 
 W, H = 3.49, 0.99  # the inset size of a 2x4 A4 card with the smaller plot share
@@ -78,8 +78,8 @@ def test_every_text_lies_inside_the_inset_and_the_axes_keep_their_room(name):
 @pytest.mark.slow
 def test_every_inset_of_the_built_in_deck_fits():
     """All 130-odd distinct insets a whole-deck export draws, at their card sizes."""
-    from quizzer.bank import load
-    from quizzer.flashcards import Geometry, _inset_box, lay_out, print_cards
+    from quizzer.content.bank import load
+    from quizzer.render.flashcards import Geometry, _inset_box, lay_out, print_cards
 
     geometry = Geometry("a4", 2, 4, "long")
     laid = lay_out(print_cards(load(), "all", None, plots=True), geometry)[0]

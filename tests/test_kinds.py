@@ -7,13 +7,13 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from quizzer import kinds
-from quizzer.bank import Question, load
 from quizzer.cli import cli
-from quizzer.grading import (Command, Invalid, Presented, Response, answer_text, card_faces,
-                             feedback, grade, instruction, parse, present)
-from quizzer.kinds.matching import Matching, MatchPair
-from quizzer.kinds.ordering import OrderItem, Ordering
+from quizzer.content import kinds
+from quizzer.content.bank import Question, load
+from quizzer.content.kinds.matching import Matching, MatchPair
+from quizzer.content.kinds.ordering import OrderItem, Ordering
+from quizzer.engine.grading import (Command, Invalid, Presented, Response, answer_text, card_faces,
+                                    feedback, grade, instruction, parse, present)
 
 ORDER = Question("o", "t", "ordering", "Order them.", "e", answer=Ordering((
     OrderItem("forward", "first the predictions"), OrderItem("loss", "then the error"),

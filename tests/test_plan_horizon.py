@@ -8,11 +8,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from quizzer import scheduling as sch
-from quizzer.bank import Question
 from quizzer.cli import cli
-from quizzer.console import Clock, Console
-from quizzer.store import open_store
+from quizzer.content.bank import Question
+from quizzer.engine import scheduling as sch
+from quizzer.engine.store import open_store
+from quizzer.screens.console import Clock, Console
 
 NOW = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)
 TODAY = date(2025, 5, 12)
@@ -61,7 +61,7 @@ def test_a_far_date_saved_by_an_older_quizzer_is_refused_not_planned():
 
 
 def test_the_date_is_saved_only_after_its_plan_succeeds(monkeypatch):
-    from quizzer import stats
+    from quizzer.screens import stats
 
     def broken(*args, **kwargs):
         raise RuntimeError("the plan failed")

@@ -15,7 +15,7 @@ import stat
 
 import pytest
 
-from quizzer import plot_display as pd
+from quizzer.render import plot_display as pd
 
 
 def png(width: int, height: int, color=(200, 30, 30)) -> bytes:

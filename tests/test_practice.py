@@ -106,12 +106,12 @@ def test_ctrl_c_exits_130_with_the_summary():
 
 
 def test_ctrl_c_while_the_feedback_is_prepared_still_counts_the_saved_answer(monkeypatch):
-    import quizzer.worked
+    import quizzer.screens.prefetch
 
     def interrupted(self, question):
         raise KeyboardInterrupt  # the learner presses Ctrl-C while the example is computed
 
-    monkeypatch.setattr(quizzer.worked.Prefetcher, "get", interrupted)
+    monkeypatch.setattr(quizzer.screens.prefetch.Prefetcher, "get", interrupted)
     code, out = practice("--seed", "1", input="bd\n")
     assert code == 130
     assert "> bd\n\n\nSession summary\n  Score: 1/1 (100%), 3 not reached\n" in out
@@ -292,10 +292,10 @@ def test_skipped_answers_quote_the_worked_example_as_the_feedback_does():
 
 def test_a_skipped_answer_whose_example_failed_leaves_out_its_explanation(monkeypatch):
     def broken(ref, plots):
-        from quizzer.worked import Worked
-        return Worked(ref, error="the simulation failed: ZeroDivisionError")
+        from quizzer.screens.prefetch import PrefetchedRun
+        return PrefetchedRun(ref, error="the simulation failed: ZeroDivisionError")
 
-    monkeypatch.setattr("quizzer.worked.compute", broken)
+    monkeypatch.setattr("quizzer.screens.prefetch.compute", broken)
     code, out = practice("--seed", "1", input="s\ns\ns\ns\n")
     assert code == 0
     assert "undefined" not in out

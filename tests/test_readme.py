@@ -35,7 +35,7 @@ def test_the_bank_counts_the_readme_gives_are_the_bank_s():
     """The sentence that sizes the built-in bank is computed against it, so it cannot drift
     (a new user found it 57 questions behind)."""
     import simulations
-    from quizzer.bank import load
+    from quizzer.content.bank import load
 
     bank = load()
     said = re.search(r"The built-in bank: (\d+) topics, (\d+) questions .*?, (\d+) flashcards\s+"
@@ -49,7 +49,7 @@ def test_the_bank_counts_the_readme_gives_are_the_bank_s():
 def test_no_help_text_gives_a_date_that_goes_stale():
     """An example date in help (plan's was 2025-06-30) is refused once it has passed, or is
     more than the plan horizon away; the help says YYYY-MM-DD and the horizon instead."""
-    from quizzer.scheduling import PLAN_HORIZON_YEARS
+    from quizzer.engine.scheduling import PLAN_HORIZON_YEARS
 
     for name in cli.commands:
         text = CliRunner().invoke(cli, [name, "--help"]).output

@@ -11,13 +11,13 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-import quizzer.review
-from quizzer import scheduling as sch
-from quizzer.bank import load
 from quizzer.cli import cli
-from quizzer.grading import Presented
-from quizzer.store import open_store
-from quizzer.terminal import day_text
+from quizzer.content.bank import load
+from quizzer.engine import scheduling as sch
+from quizzer.engine.grading import Presented
+from quizzer.engine.store import open_store
+from quizzer.render.terminal import day_text
+import quizzer.screens.review
 
 from conftest import ticking_console
 
@@ -53,7 +53,7 @@ def clock(mini_bank):
 @pytest.fixture
 def unshuffled(monkeypatch):
     """Choices in bank order, so RIGHT holds whatever the queue order."""
-    monkeypatch.setattr(quizzer.review, "present",
+    monkeypatch.setattr(quizzer.screens.review, "present",
                         lambda q, rng: Presented(q, tuple(range(len(q.choices)))))
 
 
@@ -79,7 +79,7 @@ def headers(out: str) -> list[str]:
 def queue_now(**kw):
     bank = load([], builtin=True)
     with open_store() as store:
-        return quizzer.review.build_queue(bank, store.schedules(), WALL(),
+        return quizzer.screens.review.build_queue(bank, store.schedules(), WALL(),
                                           exam=store.exam_date(), **kw)
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from quizzer import scheduling as sch
-from quizzer import store as store_module
-from quizzer.bank import load
-from quizzer.store import open_store
+from quizzer.content.bank import load
+from quizzer.engine import scheduling as sch
+from quizzer.engine import store as store_module
+from quizzer.engine.store import open_store
 
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 DAY0 = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # a Monday
@@ -143,7 +143,7 @@ def test_due_items_come_most_overdue_first_then_lower_recall_then_id():
 
 
 def test_new_items_take_turns_by_topic_and_alternate_cards_and_questions(bank):
-    from quizzer.bank import Card, Question
+    from quizzer.content.bank import Card, Question
 
     def q(i, topic):
         return Question(id=i, topic=topic, kind="true-false", prompt="p", explanation="e")
@@ -260,7 +260,7 @@ def test_clearing_the_exam_or_the_exam_passing_brings_the_natural_dates_back():
 
 
 def test_plan_workload_projects_reviews_and_new_items_until_the_exam():
-    from quizzer.bank import Question
+    from quizzer.content.bank import Question
 
     today = date(2025, 5, 12)
     known = [make("due-today", today, date(2025, 5, 10), stability=2.3)]

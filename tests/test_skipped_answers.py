@@ -10,8 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from quizzer import kinds
-from quizzer.bank import load
+from quizzer.content import kinds
+from quizzer.content.bank import load
 
 ROOT = Path(__file__).resolve().parent.parent
 WORD = re.compile(r"\bundefined\b")

@@ -8,12 +8,12 @@ from datetime import date, datetime, timezone
 import pytest
 from click.testing import CliRunner
 
-from quizzer import scheduling as sch
-from quizzer import stats as st
-from quizzer.bank import load
 from quizzer.cli import cli
-from quizzer.console import Clock, Console
-from quizzer.store import open_store
+from quizzer.content.bank import load
+from quizzer.engine import scheduling as sch
+from quizzer.engine.store import open_store
+from quizzer.screens import stats as st
+from quizzer.screens.console import Clock, Console
 
 TODAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # Monday
 F = sch.SCHEDULER._FACTOR

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quizzer.bank import load
 from quizzer.cli import cli
-from quizzer.session import select_questions
-from quizzer.store import APPLICATION_ID, MIGRATIONS, StoreError, open_store
+from quizzer.content.bank import load
+from quizzer.engine.session import select_questions
+from quizzer.engine.store import APPLICATION_ID, MIGRATIONS, StoreError, open_store
 
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 

@@ -23,11 +23,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import quizzer.store
-from quizzer.bank import load
 from quizzer.cli import cli
-from quizzer.session import select_questions
-from quizzer.store import APPLICATION_ID, open_store
+from quizzer.content.bank import load
+from quizzer.engine.session import select_questions
+import quizzer.engine.store
+from quizzer.engine.store import APPLICATION_ID, open_store
 
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 ROOT = Path(__file__).parent.parent
@@ -123,7 +123,7 @@ from pathlib import Path
 go = Path(sys.argv[1])
 while not go.exists():
     time.sleep(0.001)
-from quizzer.store import open_store
+from quizzer.engine.store import open_store
 with open_store() as store:
     print(store.attempt_count())
 """
@@ -146,7 +146,8 @@ def test_processes_starting_together_on_a_new_home_all_find_a_whole_schema(tmp_p
             [(0, "0\n", "")] * 6
         db = sqlite3.connect(home / "progress.db")
         assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        assert db.execute("PRAGMA user_version").fetchone()[0] == len(quizzer.store.MIGRATIONS)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        assert version == len(quizzer.engine.store.MIGRATIONS)
         db.close()
 
 
@@ -170,11 +171,11 @@ def test_a_migration_runs_once_when_a_second_process_waits_for_it(isolated_home)
     with open_store():
         pass
     path = isolated_home / "progress.db"
-    latest = len(quizzer.store.MIGRATIONS)
+    latest = len(quizzer.engine.store.MIGRATIONS)
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db.execute(f"PRAGMA user_version = {latest - 1}")  # pretend: the last step not applied...
     first = sqlite3.connect(path, isolation_level=None)
-    original = quizzer.store.MIGRATIONS[-1]
+    original = quizzer.engine.store.MIGRATIONS[-1]
 
     def must_not_run(conn):
         raise AssertionError("the last step must not run again")
@@ -184,11 +185,11 @@ def test_a_migration_runs_once_when_a_second_process_waits_for_it(isolated_home)
     releaser = threading.Timer(0.5, lambda: (db.execute(f"PRAGMA user_version = {latest}"),
                                              db.execute("COMMIT")))
     releaser.start()
-    quizzer.store.MIGRATIONS[-1] = must_not_run
+    quizzer.engine.store.MIGRATIONS[-1] = must_not_run
     try:
-        quizzer.store._migrate(first, path)
+        quizzer.engine.store._migrate(first, path)
     finally:
-        quizzer.store.MIGRATIONS[-1] = original
+        quizzer.engine.store.MIGRATIONS[-1] = original
         releaser.join()
     assert first.execute("PRAGMA user_version").fetchone()[0] == latest
 
@@ -199,8 +200,8 @@ ANSWERER = """
 import sys, time
 from datetime import datetime, timezone
 from pathlib import Path
-from quizzer import scheduling
-from quizzer.store import open_store
+from quizzer.engine import scheduling
+from quizzer.engine.store import open_store
 ready, go = Path(sys.argv[1]), Path(sys.argv[2])
 with open_store() as store:
     session = store.start_session("practice", 1, ["t"])
@@ -233,7 +234,7 @@ def test_two_sessions_answering_one_item_at_once_both_count_in_its_schedule(isol
     with open_store() as store:
         reviews = store.reviews("shared-item")
         schedule = store.schedule("shared-item")
-    from quizzer import scheduling
+    from quizzer.engine import scheduling
 
     assert len(reviews) == 2
     assert schedule.reps == 2
@@ -278,7 +279,8 @@ def test_an_answer_typed_while_another_program_holds_the_lock_is_written_when_it
         time.sleep(1)
     run.wait_for("Session summary")
     assert run.finish() == 0
-    assert waited < quizzer.store.BUSY_TIMEOUT + 3  # told within seconds, not 20 s of silence
+    # told within seconds, not 20 s of silence
+    assert waited < quizzer.engine.store.BUSY_TIMEOUT + 3
     assert [qid for qid, _ in attempts(path)] == [question.id]
     assert run.text("err") == "progress.db is locked by another program; retrying…\n"
     assert "Score: " in run.text()
@@ -295,7 +297,7 @@ def test_a_lock_that_stays_ends_the_session_with_the_answer_reported_unsaved(iso
     err = run.text("err")
     assert code == 1
     waited = re.search(r"waited (\d+) s\)", err)
-    assert waited and 3 <= int(waited.group(1)) <= 3 + 2 * quizzer.store.BUSY_TIMEOUT, err
+    assert waited and 3 <= int(waited.group(1)) <= 3 + 2 * quizzer.engine.store.BUSY_TIMEOUT, err
     assert err.startswith("progress.db is locked by another program; retrying…\n"
                           f"Error: progress.db is still locked by another program ({path}, "
                           f"waited {waited.group(1)} s). ")
@@ -324,14 +326,14 @@ class FailingConnection:
 
 
 def failing_store(monkeypatch, table: str, error: Exception):
-    real = quizzer.store.open_store
+    real = quizzer.engine.store.open_store
 
     def opened(*args, **kwargs):
         store = real(*args, **kwargs)
         store.db = FailingConnection(store.db, table, error)
         return store
 
-    monkeypatch.setattr(quizzer.store, "open_store", opened)
+    monkeypatch.setattr(quizzer.engine.store, "open_store", opened)
 
 
 INJECTED = [

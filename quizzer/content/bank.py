@@ -1,0 +1,709 @@
+"""The question bank: records, and a loader that reports every problem with its file and line.
+
+A bank is a set of YAML files, one topic each. They are data only: a file can name a
+simulation and its parameters, never code. bank_files.py finds and reads the files (every
+way a file can be hostile or careless becomes a located problem there); this module checks
+the values against the bank's schema and builds the records.
+
+There is one loading path, :func:`load`, for every command: the same schema, placeholder and
+simulation checks run before practice, review, explain, export or validate use a bank. All
+problems in all files are collected and raised together as :class:`BankError`, in the spirit
+of a compiler: one run of ``quizzer validate`` shows the author everything to fix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from quizzer.content import kinds
+from quizzer.content.bank_files import (MAX_FILE_BYTES, LocatedMap, LocatedList, Location, Problem,
+                                        close_key, find_files, read, shown_path, whole_file)
+# Choice is a bank record, importable from here.
+from quizzer.content.kinds.choices import Choice  # noqa: F401
+from quizzer.content.printable import printable
+
+__all__ = ["MAX_FILE_BYTES", "Location", "Problem", "BankError", "load"]  # and the records
+
+KINDS = kinds.names()
+STYLES = ("scenario", "recall")
+EXAMS = ("MLA-C01", "MLS-C01")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
+# A format spec for a number (Python's mini-language without nesting): fill, align, sign,
+# z, #, 0, width (at most 2 digits), grouping, precision (at most 2 digits), type.
+FORMAT_SPEC = re.compile(r"^(?:[^{}]?[<>=^])?[-+ ]?z?#?0?(?P<width>\d{0,2})[,_]?"
+                         r"(?:\.(?P<precision>\d{1,2}))?[eEfFgGn%d]?$")
+# Bump when a record changes shape: old caches are then ignored (3: ExampleRef renamed
+# SimulationCall, and the snapshot names its records).
+CACHE_FORMAT = "3"
+
+
+# ----------------------------------------------------------------------------------- records
+
+class BankError(Exception):
+    """Every problem found in a bank, in file and line order."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.where.file, p.where.line,
+                                                        p.where.column))
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+@dataclass(frozen=True)
+class SimulationCall:
+    """Which worked example to show: a simulation NAME, its parameters and a seed (the
+    bank's ``example:`` key). Running it gives a :class:`simulations.example.Example`."""
+
+    simulation: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    seed: int = 0
+    where: Location | None = field(default=None, compare=False)
+
+    def key(self) -> tuple:
+        return (self.simulation, self.seed, tuple(sorted(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in self.params.items())))
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    kind: str
+    prompt: str
+    explanation: str
+    # The kind's answer record (quizzer.content.kinds): Choices, TrueFalse, Numeric, Ordering,
+    # Matching
+    answer: Any = None
+    example: SimulationCall | None = None
+    difficulty: int = 2
+    style: str = "recall"
+    tags: tuple = ()
+    where: Location | None = field(default=None, compare=False)
+
+    @property
+    def choices(self) -> tuple:
+        """A choice question's choices in bank order; () for other kinds."""
+        return getattr(self.answer, "choices", ())
+
+    @property
+    def correct_count(self) -> int:
+        return sum(c.correct for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    topic: str
+    front: str
+    back: str
+    example: SimulationCall | None = None
+    tags: tuple = ()
+    where: Location | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic: only slug, title and questions or cards are required (any subject will do)."""
+
+    slug: str
+    title: str
+    exam: Mapping[str, str] = field(default_factory=dict)  # exam name -> domain
+    summary: str = ""
+    key_points: tuple = ()
+    example: SimulationCall | None = None  # None: no worked example, plot or inset
+    questions: tuple = ()
+    cards: tuple = ()
+    aliases: tuple = ()
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Bank:
+    topics: tuple
+
+    @property
+    def questions(self) -> tuple:
+        return tuple(q for t in self.topics for q in t.questions)
+
+    @property
+    def cards(self) -> tuple:
+        return tuple(c for t in self.topics for c in t.cards)
+
+    def topic(self, slug: str) -> Topic:
+        for t in self.topics:
+            if t.slug == slug:
+                return t
+        raise KeyError(slug)
+
+    def question(self, qid: str) -> Question:
+        for q in self.questions:
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def resolve_topic(self, name: str) -> Topic | None:
+        """A topic by slug, title or alias, ignoring case and -/_/space differences."""
+        want = _fold(name)
+        for t in self.topics:
+            if want in {_fold(t.slug), _fold(t.title), *map(_fold, t.aliases)}:
+                return t
+        return None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.lower())
+
+
+def example_for(question: Question | Card, bank: Bank) -> SimulationCall | None:
+    """The question's own worked example, or its topic's; None when neither has one."""
+    return question.example or bank.topic(question.topic).example
+
+
+def format_value(value: Any, spec: str = "") -> str:
+    """``value`` as a placeholder shows it; a spec that does not suit the value (checked by
+    ``validate --run-examples``) falls back to the plain form rather than failing a screen."""
+    if spec:
+        try:
+            return format(value, spec)
+        except (ValueError, TypeError):
+            pass
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def fill_placeholders(text: str, values: Mapping[str, Any]) -> str:
+    """Replace ``{{name}}`` / ``{{name:.3f}}`` with the worked example's computed values.
+
+    Never raises: a value the example does not have (or has as None) reads "undefined",
+    which ``quizzer validate --run-examples`` reports before a learner can see it.
+    """
+
+    def one(match: re.Match) -> str:
+        value = values.get(match.group(1))
+        if value is None:
+            return "undefined"
+        return format_value(value, (match.group(2) or "").strip())
+
+    return PLACEHOLDER.sub(one, text)
+
+
+def spec_problem(spec: str) -> str | None:
+    """Why a placeholder's format spec cannot be used, or None if it can."""
+    if not FORMAT_SPEC.match(spec):
+        return ("is not a number format Python knows (e.g. .3f, .1%, ,d, >8.2f; widths "
+                "and precisions of at most 2 digits)")
+    return None
+
+
+def placeholders(text: str) -> list[str]:
+    return [m.group(1) for m in PLACEHOLDER.finditer(text)]
+
+
+# The located values bank_files.py builds (short names: the checks below use them a lot).
+_Map = LocatedMap
+_Seq = LocatedList
+
+
+# ---------------------------------------------------------------------------- schema checking
+
+class _Checker:
+    """Reads one topic file's values into records, noting each problem where it stands."""
+
+    def __init__(self, file: str, problems: list, flagged: set = frozenset()):
+        self.file = file
+        self.problems = problems
+        self.flagged = flagged  # where reading the file already found a bad value
+        self.names: list = []  # (what, name, Location) of the topic's slug, title, aliases
+
+    def problem(self, where: Location, message: str) -> None:
+        if where not in self.flagged:  # one fault, one message
+            self.problems.append(Problem(where, message))
+
+    def keys(self, data: _Map, what: str, required: set, optional: set) -> None:
+        for key in data:
+            if key not in required | optional:
+                close = close_key(key, required | optional)
+                hint = (f"did you mean {close!r}?" if close
+                        else f"allowed: {', '.join(sorted(required | optional))}")
+                self.problem(data.at[key], f"unknown key {key!r} in {what}; {hint}")
+        for key in sorted(required - set(data)):
+            self.problem(data.where, f"{what} is missing {key!r}")
+
+    def text(self, data: _Map, key: str, what: str, required: bool = True) -> str:
+        value = data.get(key)
+        if value is None:
+            if key in data and required:
+                self.problem(data.at[key], f"{what} {key!r} is empty")
+            return ""
+        if not isinstance(value, str):
+            self.problem(data.at[key], f"{what} {key!r} must be text, not {_type(value)}")
+            return ""
+        if not value.strip():
+            self.problem(data.at[key], f"{what} {key!r} is empty")
+        self.formats(value, data.at[key])
+        return value.strip()
+
+    def formats(self, text: str, where: Location) -> None:
+        """Check each ``{{name:spec}}`` now, not when a learner's screen formats it."""
+        for match in PLACEHOLDER.finditer(text):
+            spec = (match.group(2) or "").strip()
+            why = spec_problem(spec) if spec else None
+            if why:
+                self.problem(where, f"placeholder {match.group()} {why}")
+
+    def texts(self, data: _Map, key: str, what: str) -> tuple:
+        value = data.get(key, _Seq())
+        if not isinstance(value, list):
+            self.problem(data.at.get(key, data.where), f"{what} {key!r} must be a list")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                self.problem(value.at[i], f"{what} {key!r} item {i + 1} must be non-empty text")
+            else:
+                self.formats(item, value.at[i])
+                out.append(item.strip())
+        return tuple(out)
+
+    def mapping(self, value: Any, where: Location, what: str) -> _Map | None:
+        if not isinstance(value, _Map):
+            self.problem(where, f"{what} must be a mapping, not {_type(value)}")
+            return None
+        return value
+
+    def example(self, data: _Map, key: str = "example") -> SimulationCall | None:
+        if key not in data:
+            return None
+        ref = self.mapping(data[key], data.at[key], "example")
+        if ref is None:
+            return None
+        self.keys(ref, "example", {"simulation"}, {"params", "seed"})
+        name = self.text(ref, "simulation", "example")
+        params = ref.get("params") or {}
+        if not isinstance(params, dict):
+            self.problem(ref.at["params"], "example 'params' must be a mapping")
+            params = {}
+        seed = ref.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            self.problem(ref.at.get("seed", ref.where),
+                         "example 'seed' must be a whole number >= 0")
+            seed = 0
+        return SimulationCall(name, dict(params), seed, ref.at.get("simulation", ref.where)) \
+            if name else None
+
+    def ident(self, data: _Map, what: str) -> str:
+        qid = self.text(data, "id", what)
+        if qid and not ID_PATTERN.match(qid):
+            self.problem(data.at["id"], f"{what} id {qid!r} must be lower-case letters, digits "
+                                        "and dashes")
+        return qid
+
+    def topic(self, data: Any, where: Location) -> Topic | None:
+        data = self.mapping(data, where, "a topic file")
+        if data is None:
+            return None
+        self.keys(data, "topic", {"topic", "title"},
+                  {"exam", "summary", "key_points", "example", "aliases", "questions", "cards"})
+        slug = self.text(data, "topic", "topic")
+        if slug and not ID_PATTERN.match(slug):
+            self.problem(data.at["topic"], f"topic slug {slug!r} must be lower-case letters, "
+                                           "digits and dashes")
+        if not data.get("questions") and not data.get("cards") \
+                and isinstance(data.get("questions", []), list) \
+                and isinstance(data.get("cards", []), list):
+            self.problem(data.where, "topic has no questions or cards; give it 'questions:' "
+                                     "or 'cards:' (or both)")
+        exam = {}
+        if "exam" in data and self.mapping(data["exam"], data.at["exam"], "exam") is not None:
+            exam_map = data["exam"]  # any exams: a bank may be about any subject
+            exam = {str(k): self.text(exam_map, k, "exam") for k in exam_map}
+        topic_example = self.example(data)
+        questions = self.items(data, "questions", lambda d, w: self.question(d, w, slug))
+        cards = self.items(data, "cards", lambda d, w: self.card(d, w, slug))
+        title = self.text(data, "title", "topic")
+        aliases = self.texts(data, "aliases", "topic")
+        self.names = [("slug", slug, data.at.get("topic")), ("title", title, data.at.get("title"))]
+        self.names += [("alias", a, data["aliases"].at[i]) for i, a in enumerate(aliases)] \
+            if len(aliases) == len(data.get("aliases") or ()) else []
+        return Topic(slug=slug, title=title, exam=exam,
+                     summary=self.text(data, "summary", "topic"),
+                     key_points=self.texts(data, "key_points", "topic"),
+                     example=topic_example, questions=questions, cards=cards,
+                     aliases=aliases, file=self.file)
+
+    def items(self, data: _Map, key: str, read) -> tuple:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.problem(data.at[key], f"{key!r} must be a list")
+            return ()
+        return tuple(r for r in (read(item, value.at[i]) for i, item in enumerate(value)) if r)
+
+    def question(self, data: Any, where: Location, topic: str) -> Question | None:
+        data = self.mapping(data, where, "a question")
+        if data is None:
+            return None
+        name = data.get("kind")
+        kind = kinds.get(name)
+        common = {"id", "kind", "prompt"}
+        extra = {"example", "difficulty", "style", "tags"}
+        if kind is None:
+            self.problem(data.at.get("kind", data.where),
+                         f"question kind must be one of {', '.join(KINDS)}"
+                         + (f", not {name!r}" if "kind" in data else ""))
+            every = set().union(*(k.required | k.optional for k in kinds.REGISTRY.values()))
+            self.keys(data, "question", common - {"kind"} | {"explanation"},
+                      extra | {"kind"} | every)
+            return None
+        # The kind reads its own fields; an explanation is required unless the kind checks
+        # that its parts explain themselves (ordering and matching: a why on each).
+        explanation = {"explanation"}
+        self.keys(data, f"{name} question",
+                  common | kind.required | (explanation if kind.explanation_required else set()),
+                  extra | kind.optional | (set() if kind.explanation_required else explanation))
+        qid = self.ident(data, "question")
+        prompt = self.text(data, "prompt", "question")
+        explanation = self.text(data, "explanation", "question")
+        answer = kind.read(self, data)
+        difficulty = data.get("difficulty", 2)
+        if difficulty not in (1, 2, 3) or isinstance(difficulty, bool):
+            self.problem(data.at.get("difficulty", data.where), "difficulty must be 1, 2 or 3")
+            difficulty = 2
+        style = data.get("style", "recall")
+        if style not in STYLES:
+            self.problem(data.at.get("style", data.where),
+                         f"style must be one of {', '.join(STYLES)}")
+            style = "recall"
+        return Question(id=qid, topic=topic, kind=name, prompt=prompt, explanation=explanation,
+                        answer=answer, example=self.example(data), difficulty=difficulty,
+                        style=style, tags=self.texts(data, "tags", "question"),
+                        where=data.where)
+
+    def card(self, data: Any, where: Location, topic: str) -> Card | None:
+        data = self.mapping(data, where, "a card")
+        if data is None:
+            return None
+        self.keys(data, "card", {"id", "front", "back"}, {"example", "tags"})
+        return Card(id=self.ident(data, "card"), topic=topic,
+                    front=self.text(data, "front", "card"), back=self.text(data, "back", "card"),
+                    example=self.example(data), tags=self.texts(data, "tags", "card"),
+                    where=data.where)
+
+
+def _type(value: Any) -> str:
+    return {dict: "a mapping", _Map: "a mapping", list: "a list", _Seq: "a list",
+            str: "text", bool: "true/false", int: "a number", float: "a number",
+            type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+# ------------------------------------------------------------------------------------ loading
+
+def builtin_files() -> list[Path]:
+    """The YAML files of the built-in bank, wherever the package is installed."""
+    from importlib.resources import files
+
+    root = files("question_bank")
+    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml")),
+                  key=lambda p: p.name)
+
+
+def bank_files(paths: Iterable[str | os.PathLike] = ()) -> list[Path]:
+    """Expand files and folders (their top-level ``*.yaml``/``*.yml``) into a file list;
+    what cannot be read is left for :func:`load` to report."""
+    return find_files(paths, [])
+
+
+def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
+         check_simulations: bool = True, cache_dir: Path | None = None) -> Bank:
+    """Load the built-in bank plus ``paths``; raise BankError listing every problem.
+
+    This is the one loading path of every command: schema, placeholders, names and (unless
+    ``check_simulations`` is False, for tests of the schema alone) each example's simulation
+    and parameters are checked before a bank is used.
+
+    With ``cache_dir``, a bank that loaded cleanly before from files of the same size and
+    modification time (and the same simulation code) is read back from a JSON snapshot
+    instead of being parsed again: YAML parsing is most of the time before the first
+    practice question appears.
+    """
+    problems: list[Problem] = []
+    files = (builtin_files() if builtin else []) + find_files(paths, problems)
+    snapshot = _snapshot_path(files, cache_dir) \
+        if cache_dir and check_simulations and not problems else None
+    if snapshot is not None:
+        cached = _read_snapshot(snapshot)
+        if cached is not None:
+            return cached
+    # A built-in file named again on the command line is the same file: read it once.
+    unique = {}
+    for path in files:
+        unique.setdefault(os.path.realpath(path), path)  # realpath never raises on a loop
+    topics = []
+    names = []
+    for path in unique.values():
+        shown = shown_path(path)
+        before = len(problems)
+        data = read(path, shown, problems)
+        if data is None:
+            continue
+        checker = _Checker(shown, problems, {p.where for p in problems[before:]})
+        topic = checker.topic(data, Location(shown, 1, 1))
+        if topic is not None:
+            topics.append(topic)
+            names.append((topic, checker.names))
+    problems.extend(_duplicates(topics))
+    problems.extend(_name_collisions(names))
+    problems.extend(_without_example(topics))
+    if check_simulations:
+        problems.extend(simulation_problems(topics))
+    if problems:
+        raise BankError(problems)
+    bank = Bank(tuple(topics))
+    if snapshot is not None:
+        _write_snapshot(snapshot, bank)
+    return bank
+
+
+def _name_collisions(names: list) -> list[Problem]:
+    """A topic's slug, title or alias that another topic already answers to (both places):
+    ``quizzer explain NAME`` could only ever reach the first."""
+    problems = []
+    taken: dict[str, tuple] = {}
+    for topic, spots in names:
+        for what, name, where in spots:
+            if not name or where is None:
+                continue
+            key = _fold(name)
+            first = taken.get(key)
+            if first is None:
+                taken[key] = (topic, what, where)
+            elif first[0] is not topic:
+                problems.append(Problem(where, f"{what} {name!r} is also the {first[1]} of "
+                                               f"topic {first[0].slug!r} ({first[2]}); "
+                                               "choose another"))
+    return problems
+
+
+def _without_example(topics: list[Topic]) -> list[Problem]:
+    """Placeholders and answer_value need a worked example to take their numbers from."""
+    problems = []
+    for topic in topics:
+        items = [(topic.example, [topic.summary, *topic.key_points], Location(topic.file, 1, 1),
+                  None)]
+        items += [(q.example or topic.example,
+                   [q.prompt, q.explanation, *kinds.of(q).texts(q)], q.where, q)
+                  for q in topic.questions]
+        items += [(c.example or topic.example, [c.front, c.back], c.where, None)
+                  for c in topic.cards]
+        for ref, texts, where, question in items:
+            if ref is not None:
+                continue
+            used = [name for text in texts for name in placeholders(text)]
+            if used:
+                problems.append(Problem(where, f"placeholder {{{{{used[0]}}}}} needs a worked "
+                                               "example, and neither this item nor its topic "
+                                               "has one"))
+            if question is not None:  # e.g. a numeric answer_value
+                problems += [Problem(where, message) for message in
+                             kinds.of(question).example_problems(question, None, "")]
+    return problems
+
+
+# ------------------------------------------------------------------------------ the snapshot
+
+_RECORDS = {cls.__name__: cls for cls in (Location, SimulationCall, Question, Card, Topic, Bank,
+                                          *kinds.records())}
+_FIELDS = {cls: {f.name for f in dataclasses.fields(cls)} for cls in _RECORDS.values()}
+# The fields that hold tuples (JSON gives lists back): only these are converted.
+_TUPLES = {cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type) == "tuple")
+           for cls in _RECORDS.values()}
+
+
+def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
+    from quizzer import __version__
+    from quizzer.system.cache import code_key, stat_key
+
+    # The shown names are part of the key (problems quote them), and so is the simulation
+    # code, since a snapshot vouches for each example's simulation and parameters.
+    key = stat_key(files, CACHE_FORMAT, __version__, code_key() or "",
+                   *map(shown_path, files))
+    return Path(cache_dir) / f"bank-{key[:20]}.json" if key else None
+
+
+def _encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value):
+        return {"@": type(value).__name__,
+                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+# A control character inside a JSON string (the snapshot is written ASCII-only, so every one
+# is an escape): C0 but tab and newline, DEL, C1, and the bidirectional controls. A snapshot
+# holding one is not trusted (the YAML is read instead, and reports it): a cache file is data
+# too, and cannot be allowed to drive the terminal. One scan of the bytes, in C, instead of a
+# check of every string after decoding.
+_UNSAFE_JSON = re.compile(rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]"
+                          rb"|\\u202[a-eA-E]|\\u206[6-9]|\\[bfr]")
+
+
+def _tuple(values: list) -> tuple:
+    return tuple(_tuple(v) if type(v) is list else v for v in values)
+
+
+def _record(fields: dict) -> Any:
+    """json's object_hook: a record from its fields (lists as tuples), or a plain mapping.
+    Called for every JSON object, innermost first, by the C decoder.
+
+    A record is rebuilt the way pickle rebuilds one (a new object, its fields set in its
+    __dict__): the snapshot holds every field of a record that was built and checked when
+    the YAML was read, and a frozen dataclass's __init__ would set each field again through
+    object.__setattr__, which is most of the time a large bank takes to come back."""
+    tag = fields.pop("@", None)
+    if tag is None:  # a mapping (parameters, exam domains)
+        for key, value in fields.items():
+            if type(value) is list:
+                fields[key] = _tuple(value)
+        return fields
+    record = _RECORDS[tag]
+    if fields.keys() != _FIELDS[record]:
+        raise ValueError(f"a {tag} with other fields")  # not ours: read the YAML instead
+    for key in _TUPLES[record]:
+        value = fields[key]
+        if type(value) is list:
+            fields[key] = _tuple(value)
+    obj = object.__new__(record)
+    obj.__dict__.update(fields)
+    return obj
+
+
+def _read_snapshot(path: Path) -> Bank | None:
+    from quizzer.system.cache import read_verified
+
+    blob = read_verified(path)  # None: missing, cut short or edited
+    if blob is None or _UNSAFE_JSON.search(blob):
+        return None
+    try:
+        bank = json.loads(blob, object_hook=_record)
+    except Exception:  # noqa: BLE001 - any doubt (nesting, types): parse the YAML instead
+        return None
+    return bank if isinstance(bank, Bank) else None
+
+
+def _write_snapshot(path: Path, bank: Bank) -> None:
+    from quizzer.system.cache import write_verified
+
+    try:
+        # ASCII only: every character beyond it is an escape the reader can scan for.
+        write_verified(path, json.dumps(_encode(bank), separators=(",", ":"),
+                                        ensure_ascii=True).encode("ascii"))
+        for old in path.parent.glob("bank-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written only costs speed next time
+
+
+def _duplicates(topics: list[Topic]) -> list[Problem]:
+    """Ids used twice (progress is keyed by id); slugs are checked with the other names."""
+    problems = []
+    seen: dict[str, Location] = {}
+    for topic in topics:
+        for item in (*topic.questions, *topic.cards):
+            if not item.id:
+                continue
+            if item.id in seen:
+                problems.append(Problem(item.where, f"duplicate id {item.id!r} (first at "
+                                                    f"{seen[item.id]})"))
+            else:
+                seen[item.id] = item.where
+    return problems
+
+
+def simulation_problems(topics: Iterable[Topic]) -> list[Problem]:
+    """Check that each example names a real simulation with valid parameters (no running)."""
+    import simulations
+
+    problems = []
+    seen = set()
+    for topic in topics:
+        for ref in [topic.example, *(q.example for q in topic.questions),
+                    *(c.example for c in topic.cards)]:
+            if ref is None or id(ref) in seen:
+                continue
+            seen.add(id(ref))
+            try:
+                _, bad = simulations.check_params(ref.simulation, ref.params)
+            except simulations.SimulationError as err:
+                bad = [str(err)]
+            problems.extend(Problem(ref.where, msg) for msg in bad)
+    return problems
+
+
+def example_problems(bank: Bank) -> list[Problem]:
+    """Run every worked example once and check what the texts expect of it, exactly as the
+    screens will format it.
+
+    Each ``{{placeholder}}`` must name a value the example computes, that value must not be
+    None (a learner would read "undefined") and its format spec must suit it; a numeric
+    question's ``answer_value`` must agree with its answer within the tolerance. A scenario
+    that fails is reported at its reference, once.
+    """
+    import simulations
+
+    problems = []
+    failed: set = set()
+    for topic in bank.topics:
+        items = [(topic.example, [topic.summary, *topic.key_points], None,
+                  Location(topic.file, 1, 1))]
+        items += [(q.example or topic.example,
+                   [q.prompt, q.explanation, *kinds.of(q).texts(q)], q, q.where)
+                  for q in topic.questions]
+        items += [(c.example or topic.example, [c.front, c.back], None, c.where)
+                  for c in topic.cards]
+        for ref, texts, question, where in items:
+            if ref is None or ref.key() in failed:
+                continue
+            try:
+                example = simulations.run(ref.simulation, seed=ref.seed, **ref.params)
+            except Exception as err:  # noqa: BLE001 - a failing scenario is a finding here
+                failed.add(ref.key())
+                reason = str(err) if isinstance(err, simulations.SimulationError) \
+                    else f"the simulation failed: {type(err).__name__}: {err}"
+                problems.append(Problem(ref.where or where, reason))
+                continue
+            for text in texts:
+                problems += [Problem(where, message) for message in
+                             _placeholder_faults(text, example.values, ref.simulation)]
+            if question is not None:  # e.g. a numeric answer against its answer_value
+                problems += [Problem(where, message) for message in kinds.of(question)
+                             .example_problems(question, example.values, ref.simulation)]
+    return problems
+
+
+def _placeholder_faults(text: str, values: Mapping[str, Any], simulation: str) -> list[str]:
+    """What a screen would get wrong filling ``text`` from ``values`` (empty if nothing)."""
+    out = []
+    for match in PLACEHOLDER.finditer(text):
+        name, spec = match.group(1), (match.group(2) or "").strip()
+        if name not in values:
+            out.append(f"placeholder {{{{{name}}}}} is not a value of {simulation}; it has "
+                       f"{', '.join(values) or 'none'}")
+        elif values[name] is None:
+            out.append(f"placeholder {{{{{name}}}}} has no value with these parameters "
+                       f"({simulation} gives None); a learner would read 'undefined'")
+        elif spec:
+            try:
+                format(values[name], spec)
+            except (ValueError, TypeError) as err:
+                out.append(f"placeholder {match.group()} cannot format {values[name]!r}: {err}")
+    return out

@@ -1,0 +1,421 @@
+"""The bank as an Anki package (``.apkg``), written with genanki.
+
+Anki has no multiple-choice cards of its own, so questions get a note type of ours whose
+front shows the prompt and lettered choices and whose back shows the key, the why of every
+option, the explanation and the worked example with its plot. Flashcards are Basic-style
+notes (front, back, the worked example's findings and plot).
+
+Identity is what makes re-importing safe: every note's GUID is derived from its item id, and
+the note types and decks have ids derived from their names, so exporting again and importing
+*updates* the learner's notes (keeping their review history) instead of adding copies.
+
+With SOURCE_DATE_EPOCH set, the same bank gives the same bytes: genanki stamps notes with the
+timestamp we pass, and the zip container is written again with that date on every entry
+(``zipfile`` would stamp each entry with the time of writing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+PARENT_DECK = "quizzer"
+
+CSS = """\
+.card { font-family: -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; font-size: 18px;
+        text-align: left; color: #111; background: #fff; line-height: 1.4; }
+.nightMode .card, .card.nightMode { color: #eee; background: #222; }
+.topic { font-size: 13px; color: #777; margin-bottom: 0.6em; }
+.prompt { margin-bottom: 0.8em; }
+ol.choices { list-style: none; padding-left: 0; }
+ol.choices li { margin: 0.35em 0; padding: 0.3em 0.5em; border: 1px solid #ccc;
+                border-radius: 6px; }
+ol.choices li.picked { border-color: #0072B2; background: rgba(0, 114, 178, 0.12); }
+.instruction { font-size: 14px; color: #555; }
+.key { font-weight: bold; font-size: 20px; margin: 0.6em 0; }
+.reasons li { margin: 0.3em 0; }
+.reasons .right { color: #007a55; }
+.reasons .wrong { color: #b3401a; }
+.explanation { margin: 0.8em 0; }
+.example { font-size: 15px; color: #333; border-left: 3px solid #0072B2;
+           padding-left: 0.6em; margin: 0.8em 0; }
+.nightMode .example { color: #ccc; }
+.plot img { max-width: 100%; }
+.item { font-size: 11px; color: #999; margin-top: 1em; }
+"""
+
+# The front works as plain text wherever scripts are off (AnkiMobile and AnkiDroid may run
+# them, or not): the script only lets the learner tap choices to mark them, nothing depends
+# on it.
+QUESTION_FRONT = """\
+<div class="topic">{{Topic}}</div>
+<div class="prompt">{{Prompt}}</div>
+{{Choices}}
+<div class="instruction">{{Instruction}}</div>
+<script>
+(function () {
+  var items = document.querySelectorAll("ol.choices li");
+  for (var i = 0; i < items.length; i++) {
+    items[i].addEventListener("click", function () { this.classList.toggle("picked"); });
+  }
+})();
+</script>
+"""
+
+QUESTION_BACK = """\
+<div class="topic">{{Topic}}</div>
+<div class="prompt">{{Prompt}}</div>
+{{Choices}}
+<hr id="answer">
+<div class="key">{{Key}}</div>
+{{Reasons}}
+<div class="explanation">{{Explanation}}</div>
+{{#Example}}<div class="example">{{Example}}</div>{{/Example}}
+{{#Plot}}<div class="plot">{{Plot}}</div>{{/Plot}}
+<div class="item">{{Item}}</div>
+"""
+
+CARD_FRONT = """\
+<div class="topic">{{Topic}}</div>
+<div class="prompt">{{Front}}</div>
+"""
+
+CARD_BACK = """\
+{{FrontSide}}
+<hr id="answer">
+<div class="explanation">{{Back}}</div>
+{{#Example}}<div class="example">{{Example}}</div>{{/Example}}
+{{#Plot}}<div class="plot">{{Plot}}</div>{{/Plot}}
+<div class="item">{{Item}}</div>
+"""
+
+QUESTION_FIELDS = ("Item", "Topic", "Prompt", "Choices", "Instruction", "Key", "Reasons",
+                   "Explanation", "Example", "Plot")
+CARD_FIELDS = ("Item", "Topic", "Front", "Back", "Example", "Plot")
+
+
+def stable_id(name: str) -> int:
+    """A positive 63-bit id from a name: the same deck or note type gets the same id in every
+    export, which is how Anki recognises it again on re-import."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big") >> 2 | 1 << 40
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    notes: int
+    cards: int
+    media: int
+    decks: int
+    path: Path
+
+
+def tag(text: str) -> str:
+    """An Anki tag: no spaces (Anki splits on them), ``::`` kept as hierarchy."""
+    cleaned = "".join("_" if ch.isspace() else ch for ch in text.strip())
+    while "__" in cleaned:
+        cleaned = cleaned.replace("__", "_")
+    return cleaned.replace(":_", ":").strip("_")
+
+
+def escape(text: str) -> str:
+    """Plain bank text as HTML: ``<``, ``>``, ``&`` escaped, line breaks kept."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+# ------------------------------------------------------------------------------ the notes
+
+def _paragraphs(paragraphs, roles: Sequence[str]) -> str:
+    return "<br>".join(escape(p.text) for p in paragraphs if p.role in roles)
+
+
+def _choices_html(content) -> str:
+    items = [f"<li><b>{escape(p.label)})</b> {escape(p.text)}</li>"
+             for p in content.front if p.role == "choice"]
+    return f'<ol class="choices">{"".join(items)}</ol>' if items else ""
+
+
+def _reasons_html(content) -> str:
+    rows = []
+    for reason in content.reasons:
+        mark = "right" if reason.correct else "wrong"
+        verdict = "Correct" if reason.correct else "Wrong"
+        rows.append(f'<li class="{mark}"><b>{escape(reason.label)}) {verdict}.</b> '
+                    f"{escape(reason.why)}</li>")
+    return f'<ul class="reasons">{"".join(rows)}</ul>' if rows else ""
+
+
+def _example_html(content, findings: Sequence[str]) -> str:
+    if content.example is None or not findings:
+        return ""
+    head = escape(f"Worked example: {content.example.simulation}")
+    body = "".join(f"<li>{escape(line)}</li>" for line in findings)
+    return f"<b>{head}</b><ul>{body}</ul>"
+
+
+def note_tags(content, difficulty: int | None, exam: dict) -> list[str]:
+    """Topic, kind, difficulty and exam domain, as Anki tags (no spaces)."""
+    tags = [f"quizzer::topic::{content.topic}", f"quizzer::kind::{content.kind}"]
+    if difficulty is not None:
+        tags.append(f"quizzer::difficulty::{difficulty}")
+    tags += [tag(f"quizzer::{name}::{domain.split(':')[0]}") for name, domain in exam.items()]
+    return [tag(t) for t in tags]
+
+
+@dataclass(frozen=True)
+class ChartToDraw:
+    """What the PNG cache needs of a worked example to name and draw its chart."""
+
+    name: str
+    chart: object
+
+
+def _models():
+    import genanki
+
+    question = genanki.Model(
+        stable_id("quizzer question v1"), "quizzer question",
+        fields=[{"name": name} for name in QUESTION_FIELDS],
+        templates=[{"name": "Question", "qfmt": QUESTION_FRONT, "afmt": QUESTION_BACK}],
+        css=CSS, sort_field_index=2)
+    card = genanki.Model(
+        stable_id("quizzer basic v1"), "quizzer basic",
+        fields=[{"name": name} for name in CARD_FIELDS],
+        templates=[{"name": "Card", "qfmt": CARD_FRONT, "afmt": CARD_BACK}],
+        css=CSS, sort_field_index=2)
+    return question, card
+
+
+def _fields(content, plot_name: str | None) -> dict:
+    """A note's field values (HTML) for one card's content."""
+    plot = f'<img src="{html.escape(plot_name)}">' if plot_name else ""
+    example = _example_html(content, content.findings)
+    common = {"Item": escape(content.id), "Topic": escape(content.topic_title),
+              "Example": example, "Plot": plot}
+    if content.kind == "card":
+        return {**common, "Front": _paragraphs(content.front, ("front",)),
+                "Back": _paragraphs(content.back, ("back",))}
+    key = _paragraphs(content.back, ("answer",))
+    chosen = [p for p in content.back if p.role == "answer-choice"]
+    if chosen:
+        key += "<br>" + "<br>".join(f"{escape(p.label)}) {escape(p.text)}" for p in chosen)
+    return {**common, "Prompt": _paragraphs(content.front, ("prompt",)),
+            "Choices": _choices_html(content), "Instruction": escape(content.instruction),
+            "Key": key, "Reasons": _reasons_html(content),
+            "Explanation": _paragraphs(content.back, ("explanation",))}
+
+
+def build_package(bank, contents: Sequence, plots: dict, progress: Callable[[int], None]
+                  = lambda n: None, stamp: Callable[[str, str], float] | None = None):
+    """A genanki Package: one deck per topic under ``quizzer``, a note per card content.
+
+    ``plots`` maps a card id to its PNG (absent: no plot). Media files are named by the
+    PNG's own cache name, so a chart shared by several notes is stored once. ``times`` maps
+    ``stamp(card id, note version)`` gives a note's modification time (seconds), where the
+    version is a hash of what the note shows; without it every note gets the package's.
+    Returns (package, notes, media paths).
+    """
+    import genanki
+
+    class TimedNote(genanki.Note):
+        """A note stamped with its own modification time: Anki's importer updates a note
+        only when the incoming one is newer, so an unchanged note keeps its old time."""
+
+        mtime: float | None = None
+
+        def write_to_db(self, cursor, timestamp, deck_id, id_gen):
+            super().write_to_db(cursor, self.mtime or timestamp, deck_id, id_gen)
+
+    question_model, card_model = _models()
+    # One look-up table, not Bank.question per note (a scan of every question each time).
+    difficulties = {q.id: q.difficulty for q in bank.questions}
+    decks: dict[str, genanki.Deck] = {}
+    media: dict[str, Path] = {}
+    notes = 0
+    for content in contents:
+        topic = bank.topic(content.topic)
+        deck = decks.get(content.topic)
+        if deck is None:
+            name = f"{PARENT_DECK}::{topic.title}"
+            deck = decks[content.topic] = genanki.Deck(stable_id("deck " + content.topic),
+                                                       name, description=escape(topic.summary))
+        png = plots.get(content.id)
+        if png is not None:
+            media[png.name] = png
+        values = _fields(content, png.name if png is not None else None)
+        model = card_model if content.kind == "card" else question_model
+        difficulty = difficulties.get(content.id)  # None for a concept card
+        fields = [values[name] for name in (f["name"] for f in model.fields)]
+        tags = note_tags(content, difficulty, dict(topic.exam))
+        note = TimedNote(model=model, fields=fields, tags=tags,
+                         guid=genanki.guid_for("quizzer", content.id))
+        if stamp is not None:
+            note.mtime = stamp(content.id, note_version(model.model_id, fields, tags))
+        deck.add_note(note)
+        notes += 1
+        progress(1)
+    package = genanki.Package(list(decks.values()), media_files=[str(p) for p in
+                                                                 sorted(media.values())])
+    return package, notes, sorted(media.values())
+
+
+def write_apkg(package, target: Path, timestamp: float | None = None) -> None:
+    """Write ``package`` to ``target`` atomically, byte-identical for a fixed timestamp.
+
+    ``timestamp`` (seconds since the epoch) defaults to SOURCE_DATE_EPOCH, else now.
+    Raises OSError when the file cannot be written (nothing is left behind).
+    """
+    import tempfile
+
+    from quizzer.system.cache import write_atomically
+
+    if timestamp is None:
+        timestamp = export_time()
+    with tempfile.TemporaryDirectory(prefix="quizzer-anki-") as work:
+        raw = Path(work) / "deck.apkg"
+        package.write_to_file(str(raw), timestamp=timestamp)
+        stamped = _restamp(raw.read_bytes(), timestamp)
+    write_atomically(target, lambda handle: handle.write(stamped))
+
+
+def export_time() -> float:
+    """SOURCE_DATE_EPOCH if it is set to a number of seconds, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return float(epoch) if epoch.isdigit() else time.time()
+
+
+def note_version(model_id: int, fields: Sequence[str], tags: Sequence[str]) -> str:
+    """A hash of everything a note shows: its note type, fields (plots by file name, which
+    is a hash of the chart) and tags."""
+    import json
+
+    blob = json.dumps([model_id, list(fields), sorted(tags)])
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+class NoteLedger:
+    """When each exported note last changed, kept in the cache (``anki-notes.json``).
+
+    Anki updates an already imported note only if the incoming note is newer. Stamping every
+    note with the export time would mark all of them updated on each re-import; this ledger
+    keeps a note's old time until its content changes, so a re-import updates exactly the
+    notes that changed. Losing the file costs nothing but that precision.
+    """
+
+    FORMAT = 1
+
+    def __init__(self, path: Path | None, entries: dict):
+        self.path, self.entries = path, entries
+
+    @classmethod
+    def read(cls) -> "NoteLedger":
+        import json
+
+        from quizzer.system.home import cache_dir
+
+        path = cache_dir() / "anki-notes.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = data["notes"] if data.get("format") == cls.FORMAT else {}
+            entries = {k: (str(v[0]), int(v[1])) for k, v in entries.items()}
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                RecursionError):
+            entries = {}  # missing or not ours: every note counts as changed now
+        return cls(path, entries)
+
+    def time(self, ident: str, version: str, now: int) -> int:
+        """The note's modification time: the kept one if its version is unchanged, else
+        ``now`` (which is then kept)."""
+        kept = self.entries.get(ident)
+        if kept is None or kept[0] != version:
+            kept = self.entries[ident] = (version, now)
+        return kept[1]
+
+    def save(self) -> None:
+        """Write the ledger atomically; a cache that cannot be written only loses precision."""
+        import json
+
+        from quizzer.system.cache import write_atomically
+
+        blob = json.dumps({"format": self.FORMAT, "notes": self.entries}, sort_keys=True)
+        try:
+            write_atomically(self.path, lambda handle: handle.write(blob.encode()))
+        except OSError:
+            pass
+
+
+def _restamp(apkg: bytes, timestamp: float) -> bytes:
+    """The same zip with every entry dated ``timestamp`` (zip dates start in 1980)."""
+    date = time.gmtime(max(timestamp, 315532800))[:6]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(apkg)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=date)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def export(bank, what: str, topics: list[str] | None, target: Path, plots: bool = True,
+           workers: int = 1, progress: Callable[[int], None] = lambda n: None
+           ) -> ExportSummary:
+    """Write the chosen cards and questions of ``bank`` as an Anki package at ``target``.
+
+    Worked examples come from the same cache as ``explain`` and the PDF export, and every
+    plot is the PNG ``explain`` draws (drawn once, cached). ``progress(n)`` is called as
+    plots are drawn and notes are made. Raises OSError if the file cannot be written.
+    """
+    from quizzer.engine.card_content import deck
+
+    contents = deck(bank, what, topics, plots=plots, workers=workers)
+    pngs = chart_pngs(contents, workers, progress) if plots else {}
+    timestamp = export_time()
+    ledger = NoteLedger.read()
+    package, notes, media = build_package(
+        bank, contents, pngs, progress,
+        stamp=lambda ident, version: ledger.time(ident, version, int(timestamp)))
+    write_apkg(package, target, timestamp)
+    ledger.save()
+    cards = len(contents)  # one card per note: both note types have one template
+    return ExportSummary(notes, cards, len(media), len({c.topic for c in contents}), target)
+
+
+def chart_pngs(contents: Sequence, workers: int = 1,
+               progress: Callable[[int], None] = lambda n: None) -> dict:
+    """``{card id: PNG path}`` for every card with a chart. Each distinct chart is drawn once
+    into the PNG cache ``explain`` uses, on ``workers`` processes when many are missing (a
+    whole bank has about 110 charts; drawing one takes a few hundred milliseconds)."""
+    from quizzer.render import figures
+
+    charts: dict[str, ChartToDraw] = {}
+    keys = {}
+    for content in contents:
+        if content.chart is not None and content.example is not None:
+            drawable = ChartToDraw(content.example.simulation, content.chart)
+            keys[content.id] = key = figures.chart_key(drawable)
+            charts.setdefault(key, drawable)
+    progress(len(contents) - len(charts))
+    paths = {}
+    if workers > 1 and len(charts) > 8:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the workers inherit the imported renderer; each writes into the shared cache.
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for key, path in zip(charts, pool.map(figures.cached_png, charts.values())):
+                paths[key] = path
+                progress(1)
+    else:
+        for key, drawable in charts.items():
+            paths[key] = figures.cached_png(drawable)
+            progress(1)
+    return {ident: paths[key] for ident, key in keys.items()}

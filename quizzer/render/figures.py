@@ -1,0 +1,291 @@
+"""Example.chart -> matplotlib figure, and the PNG cache.
+
+One renderer for every chart description: the PNGs of ``explain`` and ``practice`` and the
+insets on printed cards all come from :func:`draw`. It uses the Figure API with the Agg
+canvas, never pyplot, so there is no global state and drawing is safe off the main thread.
+User and simulation text is drawn with ``parse_math=False``: a ``$`` stays a dollar.
+
+PNGs are cached in the cache folder by a hash of the chart description itself plus
+:data:`RENDERER_VERSION`, so a second request does no drawing and any change in the numbers
+(or in this renderer) makes a new file; a cached file is used only if it is a whole PNG.
+Files are written to a temporary name and renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import textwrap
+from pathlib import Path
+from typing import Any
+
+RENDERER_VERSION = "4"
+
+# Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky,
+# yellow, black): distinguishable under the common forms of colour blindness.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000")
+
+
+def _literal(text) -> str:
+    """Text for a matplotlib object whose mathtext cannot be switched off one by one (tick
+    labels, created lazily while saving; legend entries): "$5" must stay five dollars.
+    Titles, axis labels and annotations are drawn with parse_math=False instead; mathtext
+    stays on globally because log-scale tick labels (10^-6) are written in it."""
+    return str(text).replace("$", r"\$")
+
+LINESTYLES = {"line": "-", "dashed": "--", "dotted": ":", "steps": "-", "points": "none"}
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "\u207b\u2070\u00b9\u00b2\u00b3\u2074\u2075"
+                                            "\u2076\u2077\u2078\u2079")
+
+
+def power_of_ten_formatter():
+    """Log-axis labels as plain text, 10\u207b\u2076 rather than mathtext: one look in the PNGs and
+    on the cards, and no TeX-style parsing (a tenth of the time an inset takes)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value, _pos=None) -> str:
+        if value <= 0:
+            return ""
+        exponent = round(math.log10(value))
+        if math.isclose(value, 10.0 ** exponent, rel_tol=1e-9):
+            return "10" + str(exponent).translate(_SUPERSCRIPT)
+        return f"{value:g}"
+
+    return FuncFormatter(label)
+
+
+def _finite(xs, ys):
+    pairs = [(x, y) for x, y in zip(xs, ys)
+             if y is not None and isinstance(y, (int, float)) and math.isfinite(y)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _draw_lines(ax, panel, scatter: bool) -> None:
+    for i, series in enumerate(panel.series):
+        color = PALETTE[i % len(PALETTE)]
+        xs, ys = _finite(series.x, series.y)
+        if scatter or series.style == "points":
+            ax.scatter(xs, ys, s=14, color=color, label=_literal(series.label), alpha=0.8, zorder=3)
+        elif series.style == "steps":
+            ax.step(xs, ys, where="post", color=color, label=_literal(series.label), linewidth=1.8)
+        else:
+            ax.plot(xs, ys, linestyle=LINESTYLES.get(series.style, "-"), color=color,
+                    label=_literal(series.label), linewidth=1.8,
+                    marker="o" if len(xs) <= 12 else None, markersize=4)
+
+
+def _draw_bars(ax, panel, compact: bool = False) -> None:
+    categories: list = []
+    for series in panel.series:
+        for x in series.x:
+            if x not in categories:
+                categories.append(x)
+    n = max(1, len(panel.series))
+    width = 0.8 / n
+    for i, series in enumerate(panel.series):
+        lookup = dict(zip(series.x, series.y))
+        xs = [j + (i - (n - 1) / 2) * width for j in range(len(categories))]
+        heights = [lookup.get(c, float("nan")) for c in categories]
+        bars = ax.bar(xs, heights, width=width * 0.95, color=PALETTE[i % len(PALETTE)],
+                      label=_literal(series.label))
+        if len(categories) * n <= 16 and not compact:
+            ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
+    heights = [y for s in panel.series for y in s.y if y is not None and math.isfinite(y)]
+    if heights and min(heights) >= 0 and max(heights) == 0 and not panel.y_log:
+        ax.set_ylim(0, 1)  # all zero: show a zero baseline, not an axis around -0.05..0.05
+    ax.set_xticks(range(len(categories)), [_literal(c) for c in categories],
+                  rotation=30 if max((len(str(c)) for c in categories), default=0) > 6 else 0,
+                  ha="right" if max((len(str(c)) for c in categories), default=0) > 6 else "center")
+
+
+def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
+    import numpy as np
+
+    matrix = np.array([[float("nan") if v is None else v for v in row] for row in panel.matrix],
+                      dtype=float)
+    image = ax.imshow(matrix, cmap="Blues", aspect="auto")
+    if not compact:  # a card inset has no room for a colour bar; the cells carry numbers
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if panel.x_ticks:
+        ax.set_xticks(range(len(panel.x_ticks)), [_literal(t) for t in panel.x_ticks])
+    if panel.y_ticks:
+        ax.set_yticks(range(len(panel.y_ticks)), [_literal(t) for t in panel.y_ticks])
+    rows, cols = matrix.shape
+    if rows * cols <= (16 if compact else 144):
+        top = np.nanmax(matrix) if np.isfinite(matrix).any() else 1.0
+        for r in range(rows):
+            for c in range(cols):
+                value = matrix[r, c]
+                if math.isfinite(value):
+                    label = f"{value:,.0f}" if value.is_integer() else f"{value:.3g}"
+                    ax.text(c, r, label, ha="center", va="center",
+                            fontsize=5 if compact else 8,
+                            color="white" if value > 0.6 * top else "black", parse_math=False)
+
+
+def draw_panel(fig, ax, panel, compact: bool = False) -> None:
+    """Draw one Panel description on ``ax`` (which belongs to ``fig``)."""
+    if panel.kind in ("lines", "scatter"):
+        _draw_lines(ax, panel, scatter=panel.kind == "scatter")
+    elif panel.kind == "bars":
+        _draw_bars(ax, panel, compact)
+    else:
+        _draw_heatmap(fig, ax, panel, compact)
+    for value, label in panel.hlines:
+        ax.axhline(value, color="0.35", linestyle="--", linewidth=1, label=_literal(label) if label else None)
+    for value, label in panel.vlines:
+        ax.axvline(value, color="0.35", linestyle=":", linewidth=1.2, label=_literal(label) if label else None)
+    if panel.kind != "heatmap":
+        if panel.x_log:
+            ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(power_of_ten_formatter())
+        if panel.y_log:
+            ax.set_yscale("log")
+            ax.yaxis.set_major_formatter(power_of_ten_formatter())
+        ax.grid(True, alpha=0.3, linewidth=0.6)
+    categories = [c for s in panel.series for c in s.x] if panel.kind == "bars" else []
+    for note in () if compact else panel.annotations:  # too small to carry call-outs
+        if note.y is None or not math.isfinite(float(note.y)):
+            continue
+        x = note.x
+        if isinstance(x, str) and x in categories:  # bars sit at 0..n-1, not at their labels
+            x = list(dict.fromkeys(categories)).index(x)
+        # Point from the side with room: a call-out above a point near the top would run
+        # into the title, one right of a point near the right edge off the axes.
+        high, right = _share(ax.yaxis, note.y) > 0.7, _share(ax.xaxis, x) > 0.7
+        ax.annotate(note.text, xy=(x, note.y), xytext=(-12 if right else 12, -16 if high else 14),
+                    textcoords="offset points", ha="right" if right else "left",
+                    va="top" if high else "baseline", fontsize=7 if compact else 8,
+                    parse_math=False,
+                    arrowprops={"arrowstyle": "->", "color": "0.25", "linewidth": 0.8},
+                    bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "0.7",
+                          "alpha": 0.9})
+    size = 6 if compact else 10
+    # ~9 characters per inch at these sizes: wrap rather than let a long title run off the page
+    title_chars = max(20, int(ax.get_position().width * fig.get_figwidth() * 9.5))
+    ax.set_title(textwrap.fill(panel.title, title_chars), fontsize=size + 1, parse_math=False)
+    ax.set_xlabel(panel.x_label, fontsize=size, parse_math=False)
+    ax.set_ylabel(panel.y_label, fontsize=size - 0.5 if compact else size, parse_math=False)
+    ax.tick_params(labelsize=size - 1)
+    if compact:
+        _sparse_ticks(ax, panel)
+        return  # a card inset is a thumbnail: the card's text carries the numbers
+    labels = ax.get_legend_handles_labels()[1]
+    if labels and (len(labels) > 1 or panel.kind != "bars"):
+        if panel.kind == "bars":
+            # Bars fill the axes: make head-room and lay the legend out in one row there.
+            low, high = ax.get_ylim()
+            if high > 0 and not panel.y_log:
+                ax.set_ylim(low, high + (high - low) * 0.22)
+            elif high > low > 0:  # on a log axis the same share of height is a factor
+                ax.set_ylim(low, high * (high / low) ** 0.3)
+            ax.legend(fontsize=size - 2, framealpha=0.9, loc="upper center",
+                               handlelength=1.2 if compact else 2.0,
+                               ncol=min(len(labels), 3))
+        else:
+            ax.legend(fontsize=size - 2, framealpha=0.85,
+                               handlelength=1.2 if compact else 2.0)
+
+
+def _share(axis, value) -> float:
+    """Where ``value`` sits along ``axis``'s current view, 0 at the start and 1 at the end."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    low, high = axis.get_view_interval()
+    if axis.get_scale() == "log":
+        if min(value, low, high) <= 0:
+            return 0.0
+        value, low, high = math.log10(value), math.log10(low), math.log10(high)
+    return (value - low) / (high - low) if high != low else 0.0
+
+
+def _sparse_ticks(ax, panel) -> None:
+    """A few labelled ticks per axis: readable when small, and far cheaper to draw."""
+    from matplotlib.ticker import (FixedLocator, FormatStrFormatter, LogLocator, MaxNLocator,
+                                   NullLocator)
+
+    axes = [] if panel.kind == "heatmap" else [ax.yaxis]
+    if panel.kind in ("lines", "scatter"):
+        axes.append(ax.xaxis)
+    for axis in axes:
+        axis.set_minor_locator(NullLocator())
+        if axis.get_scale() != "log":
+            axis.set_major_locator(MaxNLocator(3))
+            continue
+        low, high = sorted(axis.get_view_interval())
+        decades = math.floor(math.log10(high)) - math.ceil(math.log10(low)) + 1 if low > 0 else 2
+        if decades >= 2:
+            axis.set_major_locator(LogLocator(numticks=5))
+            continue
+        # Fewer than two powers of ten in view: label 1-2-5 steps, at most four of them.
+        steps = [m * 10.0 ** e for e in range(math.floor(math.log10(low)),
+                                              math.ceil(math.log10(high)) + 1)
+                 for m in (1, 2, 5) if low <= m * 10.0 ** e <= high]
+        while len(steps) > 4:
+            steps = steps[::2]
+        axis.set_major_locator(FixedLocator(steps) if len(steps) >= 2 else MaxNLocator(3))
+        axis.set_major_formatter(FormatStrFormatter("%g"))
+
+
+def draw_into(fig, chart, compact: bool = False) -> None:
+    """Add the chart's panels, side by side, to a Figure or SubFigure."""
+    n = len(chart.panels)
+    axes = fig.subplots(1, n, squeeze=False)[0]
+    for ax, panel in zip(axes, chart.panels):
+        draw_panel(fig, ax, panel, compact=compact)
+    if chart.title and not compact:
+        fig.suptitle(textwrap.fill(chart.title, int(fig.get_figwidth() * 8.5)), fontsize=12,
+                     fontweight="bold", parse_math=False)
+
+
+def draw(chart):
+    """A new matplotlib Figure (Agg canvas) showing ``chart``."""
+    from matplotlib.figure import Figure
+
+    n = max(1, len(chart.panels))
+    fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
+    draw_into(fig, chart)
+    return fig
+
+
+def chart_key(example) -> str:
+    blob = json.dumps({"renderer": RENDERER_VERSION, "name": example.name,
+                       "chart": example.chart.to_dict()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def cached_png(example, directory: Path | None = None) -> Path:
+    """The PNG for ``example``'s chart, drawn unless a whole one is in the cache already.
+
+    A cached file that is not a complete PNG (empty, cut short, scribbled on: see
+    quizzer.system.cache.png_is_whole) is drawn again over it. Raises OSError if it must be drawn
+    and the cache cannot be written (the caller shows the screen without the plot).
+    """
+    from quizzer.system.cache import png_is_whole
+    from quizzer.system.home import cache_dir
+
+    directory = directory or cache_dir()
+    path = directory / f"{example.name}-{chart_key(example)}.png"
+    if not png_is_whole(path):
+        save_png(draw(example.chart), path)
+    return path
+
+
+def save_png(fig, path: Path) -> Path:
+    """Write ``fig`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    from quizzer.system.cache import write_atomically
+
+    return write_atomically(path, lambda handle: fig.savefig(handle, format="png",
+                                                             metadata={"Software": None}))
+
+
+def example_json(example, png: Path | None) -> dict[str, Any]:
+    data = example.to_dict()
+    data["figure"] = str(png) if png else None
+    return data

@@ -1,0 +1,125 @@
+"""The prefetcher: worked examples for the practice, review and exam screens, computed in
+the background.
+
+While the learner reads a question, a single worker thread runs its simulation (importing
+numpy on first use) and, with plots on, draws the PNG into the cache. By the time the answer
+is graded the example is usually ready, so feedback does not wait for either.
+
+The worker is a daemon thread: when the learner quits (q, Ctrl-D, Ctrl-C) the process ends
+at once instead of waiting for a simulation or a drawing it no longer needs. Nothing is lost
+by that: cache files are written under a temporary name and renamed into place.
+The text of a worked example is :mod:`quizzer.render.example_text`'s.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizzer.content.bank import Bank, SimulationCall, example_for
+
+
+@dataclass(frozen=True)
+class PrefetchedRun:
+    """What the prefetcher hands a screen for one question: the run's Example and its cached
+    PNG, or why there is none."""
+
+    ref: SimulationCall
+    example: object = None
+    png: Path | None = None
+    error: str = ""
+    plot_note: str = ""  # why there is no plot, when it could not be saved
+
+
+def compute(ref: SimulationCall, plots: bool) -> PrefetchedRun:
+    import simulations
+
+    from quizzer.engine import run_cache
+
+    try:
+        example = run_cache.get(ref.simulation, ref.params, ref.seed).example
+    except simulations.SimulationError as err:
+        return PrefetchedRun(ref, error=str(err))
+    except Exception as err:  # a broken scenario must not end the session; tests catch it
+        return PrefetchedRun(ref, error=f"the simulation failed: {type(err).__name__}: {err}")
+    png = None
+    if plots:
+        from quizzer.render.figures import cached_png
+
+        try:
+            png = cached_png(example)
+        except OSError as err:  # the example is still shown, without its plot
+            return PrefetchedRun(ref, example, plot_note="Plot: not drawn, the cache cannot be "
+                                                  f"written ({err.strerror or err}).")
+    return PrefetchedRun(ref, example, png)
+
+
+class _Job:
+    def __init__(self, ref: SimulationCall, plots: bool):
+        self.ref, self.plots = ref, plots
+        self.done = threading.Event()
+        self.result: PrefetchedRun | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = compute(self.ref, self.plots)
+        except BaseException as err:  # noqa: BLE001 - reported with the feedback instead
+            self.result = PrefetchedRun(self.ref, error=f"{type(err).__name__}: {err}")
+        finally:
+            self.done.set()
+
+
+class Prefetcher:
+    """Runs each question's worked example once, ahead of need, on one daemon thread."""
+
+    def __init__(self, bank: Bank, plots: bool = True):
+        self.bank = bank
+        self.plots = plots
+        self.jobs: dict[tuple, _Job] = {}
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.worker: threading.Thread | None = None
+
+    def _work(self) -> None:
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            job.run()
+
+    def ref_of(self, question) -> SimulationCall | None:
+        return example_for(question, self.bank)
+
+    def prefetch(self, question) -> None:
+        ref = example_for(question, self.bank)
+        if ref is not None and ref.key() not in self.jobs:
+            job = self.jobs[ref.key()] = _Job(ref, self.plots)
+            if self.worker is None:
+                self.worker = threading.Thread(target=self._work, name="quizzer-example",
+                                               daemon=True)
+                self.worker.start()
+            self.queue.put(job)
+
+    def get(self, question) -> PrefetchedRun | None:
+        """The item's worked example, waiting for it if needed (Ctrl-C interrupts); None if
+        neither it nor its topic has one."""
+        self.prefetch(question)
+        ref = example_for(question, self.bank)
+        if ref is None:
+            return None
+        job = self.jobs[ref.key()]
+        while not job.done.wait(0.1):  # a timed wait, so Ctrl-C is seen while waiting
+            pass
+        return job.result
+
+    @property
+    def busy(self) -> bool:
+        """True while a worked example is still being run or drawn."""
+        return any(not job.done.is_set() for job in self.jobs.values())
+
+    def __enter__(self) -> "Prefetcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.queue.put(None)  # the worker stops after its current job; nobody waits for it

@@ -1,0 +1,341 @@
+"""``quizzer stats``: progress per topic as numbers, JSON, and a two-panel plot.
+
+Definitions (all days are the learner's local calendar days):
+
+- attempts / accuracy: graded question answers (practice and review); flashcards are rated by
+  the learner, not graded, so they count in the schedule columns only.
+- last 7 days: today and the six days before it.
+- new: bank items (questions and cards) never reviewed; mastered: in review with a stability
+  of at least 21 days (FSRS predicts 90 % recall three weeks on); learning: the rest.
+- due today / this week: effective due date (exam cap included) on or before today /
+  today + 6; overdue items count as due today.
+- predicted recall: the mean of FSRS's retrievability today over the reviewed items.
+
+The numbers are computed by :func:`progress` from plain inputs (schedules, attempts, ``now``)
+so they are tested against a hand-built history. The plot is a
+:class:`simulations.example.Chart` drawn by :func:`quizzer.render.figures.draw`, the same renderer
+as every worked example.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Sequence
+
+from quizzer.content.bank import Bank
+from quizzer.engine import scheduling as sch
+
+WINDOW_DAYS = 7
+FORECAST_DAYS = 30
+MIN_POINT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: str
+    attempts: int = 0
+    correct: int = 0
+    attempts_7d: int = 0
+    correct_7d: int = 0
+    mastered: int = 0
+    learning: int = 0
+    new: int = 0
+    due_today: int = 0
+    due_week: int = 0
+    recall: float | None = None  # mean predicted recall of the reviewed items, today
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.attempts if self.attempts else None
+
+    @property
+    def accuracy_7d(self) -> float | None:
+        return self.correct_7d / self.attempts_7d if self.attempts_7d else None
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.update(accuracy=_round(self.accuracy), accuracy_7d=_round(self.accuracy_7d),
+                    recall=_round(self.recall))
+        return data
+
+
+@dataclass(frozen=True)
+class Progress:
+    today: date
+    exam: date | None
+    topics: tuple          # TopicProgress per bank topic, in bank order
+    total: TopicProgress
+    forecast: tuple        # reviews due on each of the next FORECAST_DAYS days (0 = today)
+    history: dict          # topic -> ((day, accuracy over the 7 days to it, attempts), ...)
+
+    def to_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "exam_date": self.exam.isoformat() if self.exam else None,
+            "topics": [p.to_dict() for p in self.topics],
+            "total": self.total.to_dict(),
+            "forecast": [{"date": (self.today + timedelta(days=i)).isoformat(), "due": n}
+                         for i, n in enumerate(self.forecast)],
+            "accuracy_history": {topic: [{"date": d.isoformat(), "accuracy": _round(a),
+                                          "attempts": n} for d, a, n in points]
+                                 for topic, points in self.history.items()},
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
+             exam: date | None = None) -> Progress:
+    """Everything ``quizzer stats`` shows.
+
+    ``schedules``: item id -> Schedule; ``days``: (topic, local day, answers, right answers)
+    rows as :meth:`quizzer.engine.store.Store.answer_days` returns them, oldest first. The cost is
+    one pass over those rows (a row per topic and day) and the schedules: a long history
+    adds rows only for the days it covers, never a pass per answer.
+    """
+    today = sch.local_day(now)
+    week_start = today - timedelta(days=WINDOW_DAYS - 1)
+    slugs = [t.slug for t in bank.topics]
+    by_topic: dict[str, list] = {slug: [] for slug in slugs}
+    for topic, day, answers, right in days:
+        if topic in by_topic:  # answers to topics no longer in the bank are not shown
+            by_topic[topic].append((day, answers, right))
+    rows = [_topic_progress(topic.slug, [i.id for i in (*topic.questions, *topic.cards)],
+                            schedules, by_topic[topic.slug], today, week_start, exam)
+            for topic in bank.topics]
+    all_ids = [i.id for i in (*bank.questions, *bank.cards)]
+    total = _topic_progress("all", all_ids, schedules,
+                            [row for slug in slugs for row in by_topic[slug]],
+                            today, week_start, exam)
+    known = [schedules[i] for i in all_ids if i in schedules]
+    return Progress(today, exam, tuple(rows), total,
+                    tuple(sch.forecast(known, today, FORECAST_DAYS, exam)),
+                    {slug: points for slug in slugs if (points := _history(by_topic[slug]))})
+
+
+def _topic_progress(name: str, ids: Sequence[str], schedules: dict, days: list,
+                    today: date, week_start: date, exam: date | None) -> TopicProgress:
+    recent = [(n, c) for day, n, c in days if week_start <= day <= today]
+    known = [schedules[i] for i in ids if i in schedules]
+    dues = [sch.effective_due(s, today, exam) for s in known]
+    return TopicProgress(
+        topic=name, attempts=sum(n for _, n, _ in days), correct=sum(c for _, _, c in days),
+        attempts_7d=sum(n for n, _ in recent), correct_7d=sum(c for _, c in recent),
+        mastered=sum(1 for s in known if s.mastered),
+        learning=sum(1 for s in known if not s.mastered),
+        new=len(ids) - len(known),
+        due_today=sum(1 for d in dues if d <= today),
+        due_week=sum(1 for d in dues if d <= today + timedelta(days=WINDOW_DAYS - 1)),
+        recall=(sum(s.retrievability(today) for s in known) / len(known)) if known else None)
+
+
+def _history(days: list) -> tuple:
+    """For each day with answers: accuracy over the 7 days ending that day, and the number
+    of answers in them. ``days``: (day, answers, right) in day order. One pass: a sliding
+    window adds each day once and drops it once."""
+    points = []
+    window: list = []  # (day, answers, right) inside the current 7 days
+    answers = right = 0
+    start = 0
+    for day, n, c in days:
+        window.append((day, n, c))
+        answers, right = answers + n, right + c
+        while window[start][0] < day - timedelta(days=WINDOW_DAYS - 1):
+            answers, right = answers - window[start][1], right - window[start][2]
+            start += 1
+        points.append((day, right / answers, answers))
+    return tuple(points)
+
+
+# ---------------------------------------------------------------------------------- text
+
+def render(progress: Progress) -> str:
+    from quizzer.render import terminal as t
+    from quizzer.render.terminal import day_text
+
+    def pct(value: float | None, column: str) -> str:
+        # Padded to the column's width, so the table (which left-aligns text) aligns right.
+        return f"{'-' if value is None else f'{100 * value:.0f}%':>{len(column)}}"
+
+    everything = (*progress.topics, progress.total)
+    answers = _with_total_rule(t.table(
+        ("topic", "answered", "accuracy", "last 7 days", "predicted recall"),
+        [(p.topic, p.attempts, pct(p.accuracy, "accuracy"), pct(p.accuracy_7d, "last 7 days"),
+          pct(p.recall, "predicted recall"))
+         for p in everything], indent="  "))
+    schedule = _with_total_rule(t.table(
+        ("topic", "mastered", "learning", "new", "due today", "due in 7 days"),
+        [(p.topic, p.mastered, p.learning, p.new, p.due_today, p.due_week)
+         for p in everything], indent="  "))
+    today = progress.today
+    lines = [t.heading(f"Progress on {today:%a} {today.day} {today:%b} {today.year}"), "",
+             answers, "", schedule, "",
+             t.dim(t.wrap("Accuracy counts graded answers. Predicted recall is the "
+                          "scheduler's chance that you recall a reviewed item today. "
+                          "Mastered: a stability of 21 days or more. Flashcards count in the "
+                          "schedule only."))]
+    if progress.exam:
+        lines.append(f"Exam: {day_text(progress.exam, progress.today)}.")
+    week = progress.forecast[:WINDOW_DAYS]
+    lines.append(f"Due: {progress.forecast[0]} today, {sum(week)} in the next 7 days, "
+                 f"{sum(progress.forecast)} in the next {FORECAST_DAYS}.")
+    return "\n".join(lines)
+
+
+def _with_total_rule(table: str) -> str:
+    lines = table.splitlines()
+    rule = next(line for line in lines if line.strip() and not line.strip(" -"))
+    lines.insert(len(lines) - 1, rule)  # a rule above the "all" row
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------- plot
+
+def chart(progress: Progress, exams: Sequence = ()):
+    """The plot as a chart description: accuracy over time, and the 30-day due forecast;
+    with ``exams`` (submitted :class:`quizzer.engine.exam.Exam` records), a third panel of their
+    score estimates over time with the pass mark.
+
+    An accuracy point needs at least :data:`MIN_POINT_ATTEMPTS` answers in its 7-day window:
+    "100 %" from one answer says nothing. (The JSON keeps every point.)
+    """
+    from simulations.example import Chart, Panel, Series
+
+    lines = []
+    for topic, points in progress.history.items():
+        kept = [(d, a) for d, a, n in points if n >= MIN_POINT_ATTEMPTS]
+        if kept:
+            lines.append(Series.of(topic, [(d - progress.today).days for d, _ in kept],
+                                   [100 * a for _, a in kept]))
+    accuracy = Panel("lines", "Accuracy over the previous 7 days, per topic",
+                     "days from today (0 = today)", "accuracy (%)", tuple(lines),
+                     hlines=((100 * sch.DESIRED_RETENTION, "90%"),) if lines else ())
+    days = [progress.today + timedelta(days=i) for i in range(FORECAST_DAYS)]
+    exam_offset = (progress.exam - progress.today).days if progress.exam else -1
+    due = Panel("bars", f"Reviews due in the next {FORECAST_DAYS} days",
+                "day (today includes anything overdue)", "items due",
+                (Series.of("due", [_day_label(d) for d in days], list(progress.forecast)),),
+                vlines=((exam_offset, "exam day"),) if 0 <= exam_offset < FORECAST_DAYS
+                else ())
+    panels = (accuracy, due)
+    if exams:
+        from quizzer.engine.exam import PASS_MARK
+
+        days = [(sch.local_day(e.submitted_at) - progress.today).days for e in exams]
+        panels += (Panel("lines", "Mock exams: scaled score (our estimate)",
+                         "days from today (0 = today)", "estimated score (100-1000)",
+                         (Series.of("exam", days, [e.scaled for e in exams]),),
+                         hlines=((PASS_MARK, f"pass mark {PASS_MARK}"),)),)
+    return Chart(f"quizzer progress on {progress.today.day} {progress.today:%b %Y}", panels)
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def save_plot(progress: Progress, path, exams: Sequence = ()):
+    """Draw :func:`chart` with the shared renderer and write the PNG atomically."""
+    from quizzer.render.figures import draw, save_png
+
+    fig = draw(chart(progress, exams))
+    # Accuracy on its full 0-100 scale, legend below the lines rather than over them.
+    from matplotlib.ticker import MaxNLocator
+
+    accuracy_axes = fig.axes[0]
+    accuracy_axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole days
+    if accuracy_axes.get_legend() is not None:
+        accuracy_axes.set_ylim(0, 104)
+        legend = accuracy_axes.legend(fontsize=8, framealpha=0.85, loc="lower left",
+                                      ncol=2)
+        for text in legend.get_texts():
+            text.set_parse_math(False)
+    # Thirty dated bars: label one day a week (today, +7, ...) so the labels can be read.
+    forecast_axes = fig.axes[1]
+    for i, label in enumerate(forecast_axes.get_xticklabels()):
+        label.set_visible(i % 7 == 0)
+        label.set_rotation(0)
+        label.set_horizontalalignment("center")
+    if exams:  # the whole score scale, whole days
+        exam_axes = fig.axes[2]
+        exam_axes.set_ylim(100, 1000)
+        low, high = exam_axes.dataLim.intervalx
+        if high - low < 2:  # one day of exams: a day either side, not fractions of one
+            exam_axes.set_xlim(low - 1, high + 1)
+        exam_axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return save_png(fig, path)
+
+
+# ---------------------------------------------------------------------------------- plan
+
+@dataclass(frozen=True)
+class ExamPlan:
+    today: date
+    exam: date
+    days: tuple            # scheduling.DayLoad from today to the exam day
+    new_total: int         # bank items never reviewed
+    unseen_at_exam: int    # of those, how many the projection does not reach
+    new_per_day: int
+    pace: int              # new items a day that would reach them all before the exam day
+
+
+def exam_plan(bank: Bank, schedules: dict, now: datetime, exam: date,
+              new_per_day: int = sch.NEW_PER_DAY) -> ExamPlan:
+    """The projected daily workload until ``exam`` (see scheduling.plan_workload)."""
+
+    today = sch.local_day(now)
+    ids = [i.id for i in (*bank.questions, *bank.cards)]
+    known = [schedules[i] for i in ids if i in schedules]
+    fresh = sch.new_items(sch.bank_order(bank), schedules)  # in the order review starts them
+    loads, unseen = sch.plan_workload(known, fresh, today, exam, new_per_day)
+    return ExamPlan(today, exam, tuple(loads), len(fresh), unseen, new_per_day,
+                    sch.pace_needed(len(fresh), today, exam))
+
+
+def render_plan(plan: ExamPlan) -> str:
+    from quizzer.render import terminal as t
+    from quizzer.render.terminal import day_text
+
+    lines = [t.heading(f"Exam {day_text(plan.exam, plan.today)}."),
+             t.wrap("Until then, a review that would fall on or after the exam day comes "
+                    f"in the {sch.RUN_UP_DAYS} days before it instead (spread over them, so "
+                    "the exam day stays light); afterwards normal scheduling returns."),
+             ""]
+    if len(plan.days) <= 28:
+        rows = [(_day_label(d.day) + (" (exam)" if d.day == plan.exam else ""),
+                 d.reviews, d.new, d.total) for d in plan.days]
+        lines.append(t.table(("day", "reviews", "new", "total"), rows, indent="  "))
+    elif len(plan.days) <= 26 * 7:
+        rows = []
+        for start in range(0, len(plan.days), 7):
+            week = plan.days[start:start + 7]
+            rows.append((f"{_day_label(week[0].day)} - {_day_label(week[-1].day)}",
+                         sum(d.reviews for d in week), sum(d.new for d in week),
+                         sum(d.total for d in week), max(d.total for d in week)))
+        lines.append(t.table(("week", "reviews", "new", "total", "busiest day"), rows,
+                             indent="  "))
+    else:  # more than half a year: a row a month keeps the table on a screen or two
+        months: dict = {}
+        for d in plan.days:
+            months.setdefault((d.day.year, d.day.month), []).append(d)
+        rows = [(f"{month[0].day:%b %Y}", sum(d.reviews for d in month),
+                 sum(d.new for d in month), sum(d.total for d in month),
+                 max(d.total for d in month)) for month in months.values()]
+        lines.append(t.table(("month", "reviews", "new", "total", "busiest day"), rows,
+                             indent="  "))
+    lines += ["", t.wrap(f"A projection assuming every review is answered right and "
+                         f"{plan.new_per_day} new items a day (quizzer review starts "
+                         f"{sch.NEW_CARDS_PER_DAY} flashcards and "
+                         f"{sch.NEW_QUESTIONS_PER_DAY} questions; plan --new N to change).")]
+    if plan.new_total and plan.unseen_at_exam:
+        lines.append(t.wrap(f"{plan.unseen_at_exam} of {plan.new_total} new items would still "
+                            f"be unseen on the exam day: {plan.pace} new a day would reach "
+                            "them all (quizzer review --new-cards and --new-questions set "
+                            "how many start a day)."))
+    elif plan.new_total:
+        last = [d.day for d in plan.days if d.new][-1]
+        lines.append(f"The last of the {plan.new_total} new items is started "
+                     f"{day_text(last, plan.today)}.")
+    return "\n".join(lines)
