@@ -347,6 +347,9 @@ def gradient_noise(*, seed, batch_sizes, n_samples, epochs):
     values["loglog_slope"] = slope
     values["grad_std_smallest"] = values[f"grad_std_b{sizes[0]}"]
     values["grad_std_largest"] = values[f"grad_std_b{sizes[-1]}"]
+    # What the largest batch's spread would be if noise fell like 1/B instead of 1/sqrt(B):
+    # the wrong scaling a learner might assume.
+    values["one_over_b_std_largest"] = sigma / sizes[-1]
 
     findings = [
         f"One sample's gradient scatters with std {sigma:.3f} around the full-data gradient "

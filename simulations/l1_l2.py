@@ -305,15 +305,20 @@ def sparsity(*, seed, n_samples, n_features, n_informative, noise, l1_alpha, l2_
         ("The L1 penalty is so strong that every coefficient is 0, informative ones "
          "included: the model just predicts the mean and underfits."
          if l1_nonzero == 0 else
+         # every feature informative: there is nothing to weed out, so say only what was kept
+         f"L1 kept {l1_kept} of the {n_informative} features, all of them informative here."
+         if n_uninf == 0 else
          f"L1 kept {l1_kept} of the {n_informative} informative features and {l1_false} of "
          f"the {n_uninf} uninformative ones"
          + (": automatic feature selection." if 2 * l1_false < n_uninf else
             "; this alpha is too weak to weed out most of them.")),
-        f"The smallest L2 coefficient is {l2_smallest:.2g}: small, but not zero; the "
-        f"uninformative ones average {values['l2_uninformative_mean_abs'] or 0:.3f} in size.",
+        f"The smallest L2 coefficient is {l2_smallest:.2g}: small, but not zero"
+        + (f"; the uninformative ones average {values['l2_uninformative_mean_abs']:.3f} in size."
+           if n_uninf else "."),
         f"Validation MSE: L1 (alpha {l1_alpha:g}) {l1_mse:.3f}, L2 (alpha {l2_alpha:g}) "
-        f"{l2_mse:.3f}; {better} is lower here, where {n_informative} of {n_features} "
-        f"features really matter.",
+        f"{l2_mse:.3f}; {better} is lower here"
+        + ("" if l1_nonzero else ", because the L1 model has no feature left")
+        + f", with {n_informative} of {n_features} features informative.",
         f"Without any penalty, least squares has training MSE {ols_train:.3f} and validation "
         f"MSE {ols_val:.3f} (gap {ols_val - ols_train:.3f}); the train-validation gap is "
         f"{l1_mse - l1_train:.3f} with L1 and {l2_mse - l2_train:.3f} with L2; "
@@ -597,7 +602,10 @@ def loss_outliers(*, seed, n_samples, n_outliers, outlier_size, slope, intercept
         f"(shift {mae_fit[0] - mae_clean[0]:+.3f}). True slope: {slope:g}.",
         f"For a constant fit the outliers move the mean (the MSE minimiser) by "
         f"{values['mean_y_shift']:+.3f} but the median (the MAE minimiser) by "
-        f"{values['median_y_shift']:+.3f}.",
+        f"{values['median_y_shift']:+.3f}"
+        # a zero shift reads like a rounding artefact unless its reason is given
+        + (": the pushed points already lay above the median, so the middle value stays."
+           if values["median_y_shift"] == 0 else "."),
     ]
     if mse_share is not None and mae_share is not None:
         findings.append(

@@ -733,6 +733,15 @@ def schedules(*, seed, rate, low_rate, noise, steps, warmup):
     values["best_schedule_final"] = float(final[best])
     decayed = min(final[2], final[3])
     values["decay_gain"] = float(final[0] / decayed) if decayed > 0 else None
+    # The cosine's shape in numbers: how far its rate falls over the first, middle and last
+    # tenth of the decay (flat near the peak, steepest halfway, flat again near zero).
+    span = max((steps - warmup) // 10, 1)
+    mid = warmup + (steps - warmup) // 2
+    cos = etas[3]
+    for name, start in (("first", warmup), ("middle", mid - span // 2), ("last", steps - 1 - span)):
+        stop = min(start + span, steps - 1)
+        values[f"cosine_drop_{name}_tenth"] = float(cos[start] - cos[stop])
+    values["cosine_tenth_steps"] = span
     half = steps // 4
     values["const_high_quarter"] = float(losses[0, half])
     values["const_low_quarter"] = float(losses[1, half])
