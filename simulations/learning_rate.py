@@ -122,7 +122,8 @@ def _rates_title(runs: list, fastest: dict | None, first_div: dict | None, c: fl
     converged = [r for r in runs if r["steps"] is not None]
     over = [r for r in runs if -1 < r["factor"] < 0]
     if len(converged) > 1:
-        parts.append(f"rate {_fmt(fastest['rate'])} is fastest ({fastest['steps']} steps)")
+        parts.append(f"rate {_fmt(fastest['rate'])} is fastest ({fastest['steps']} step"
+                     + ("s)" if fastest["steps"] != 1 else ")"))
     elif converged and not over:
         parts.append(f"rate {_fmt(fastest['rate'])} converges in {fastest['steps']} steps")
     if over:
@@ -145,8 +146,9 @@ def _rates_title(runs: list, fastest: dict | None, first_div: dict | None, c: fl
     steps=Param("int", 400, "maximum number of update steps", low=5, high=5000),
     tol=Param("float", 1e-4, "converged once the loss is at or below this", low=1e-12,
               high=1.0),
-    path_rate=Param("float", 0.9, "the rate whose path over the curve is drawn",
-                    low=1e-4, high=5.0),
+    path_rate=Param("float", 0.9, "the rate whose path over the curve is drawn, if it is one "
+                    "of the rates (otherwise an overshooting rate of the run, else a "
+                    "diverging one, else its fastest)", low=1e-4, high=5.0),
     check_step=Param("int", 10, "report every run's loss after this many steps (a tuning "
                      "job's early look)", low=1, high=5000),
 )
@@ -260,6 +262,13 @@ def rates(*, seed, rates, curvature, w0, steps, tol, path_rate, check_step):
                        "update step", "loss (log scale)", tuple(series), y_log=True,
                        hlines=((tol, "tolerance"),), annotations=tuple(annotations))
 
+    # Draw only a rate the run has: a path of a rate no curve shows would be a chart about
+    # something else (a path of 0.9 under a question about rates 0.0001 to 0.1).
+    if not any(math.isclose(r["rate"], path_rate) for r in runs):
+        over = [r for r in runs if -1 < r["factor"] < 0]
+        pick = (over[0] if over else first_div if first_div is not None
+                else fastest if fastest is not None else runs[-1])
+        path_rate = pick["rate"]
     pfactor = 1.0 - path_rate * c
     path = [w0]
     for _ in range(10):

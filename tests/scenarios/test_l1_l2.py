@@ -207,6 +207,26 @@ def test_loss_outliers_claim_mse_pulled_mae_robust(seed):
         > v["outlier_fraction"]
 
 
+def test_loss_outliers_median_stays_because_the_outliers_were_already_above_it():
+    """l1l2-mean-median explains the zero shift this way: the pushed points lie above the
+    median before they are pushed, so the middle of the sorted targets is unchanged."""
+    ex = run("loss_outliers")
+    v = ex.values
+    assert v["median_y_shift"] == 0.0
+    assert any("already lay above the median" in f for f in ex.findings)
+    # the outliers are the points at the largest x, on a rising line: above the middle
+    rows = {r[0]: r for r in ex.table.rows}
+    clean_median = rows["median of y (MAE constant)"][1]
+    x = np.sort(np.random.default_rng(0).uniform(0.0, 10.0, 40))
+    assert (1.0 + 2.0 * x[-4:] - 3.0 > clean_median).all()  # even 3 noise sds low
+
+
+def test_sparsity_findings_name_no_uninformative_features_when_there_are_none():
+    ex = run("sparsity", n_features=12, n_informative=12)
+    text = " ".join(ex.findings)
+    assert "uninformative" not in text and "all of them informative" in text
+
+
 def test_lad_line_is_optimal_among_nearby_lines():
     rng = np.random.default_rng(5)
     x = rng.uniform(0, 10, 30)

@@ -70,6 +70,22 @@ def test_rates_title_names_only_the_runs_drawn():
     assert "diverges" in run("rates").chart.title
 
 
+@pytest.mark.parametrize("rates, drawn", [
+    ((0.0001, 0.001, 0.01, 0.1), "0.1"),   # nothing overshoots or diverges: the fastest
+    ((0.1, 1.1), "1.1"),                    # the diverging one
+    ((0.1, 0.3, 0.5, 0.8, 1.2), "0.8"),     # the overshooting one
+    ((0.01, 0.1, 0.4, 0.9, 1.1), "0.9"),    # the chosen path_rate, since the run has it
+])
+def test_rates_path_panel_draws_a_rate_the_run_has(rates, drawn):
+    ex = run("rates", rates=list(rates))
+    panel = ex.chart.panels[1]
+    assert panel.title.startswith(f"Path of rate {drawn} ")
+    # the path's first step is that rate's own factor (1 - rate * c) times the start
+    path = next(s for s in panel.series if s.label == f"rate {drawn}")
+    assert_allclose(path.x[1], (1 - float(drawn) * 2.0) * path.x[0])
+    assert float(drawn) in rates
+
+
 def test_rates_loss_at_check_step_is_read_off_the_curve():
     ex = run("rates", rates=[0.0001, 0.1], check_step=10)
     curve = next(s for s in ex.chart.panels[0].series if s.label == "rate 0.0001")
@@ -179,6 +195,18 @@ def test_schedules_decay_beats_constant_rates(seed):
     assert_allclose(v["const_high_final"], v["high_floor"], rtol=0.25)
     # early on, the high rate is far ahead of the low one
     assert v["const_high_quarter"] < v["const_low_quarter"] / 5
+
+
+def test_schedules_cosine_is_flat_at_both_ends_and_steepest_halfway():
+    """The warm-up/cosine ordering item rests on this shape, measured on the drawn rates."""
+    ex = run("schedules", warmup=20)
+    v = ex.values
+    cosine = next(s for s in ex.chart.panels[1].series if s.label == "cosine")
+    assert list(cosine.y[:20]) == sorted(cosine.y[:20]) and max(cosine.y) == v["rate"]
+    assert v["cosine_drop_middle_tenth"] > 5 * v["cosine_drop_first_tenth"]
+    assert v["cosine_drop_middle_tenth"] > 5 * v["cosine_drop_last_tenth"]
+    span = v["cosine_tenth_steps"]
+    assert_allclose(v["cosine_drop_first_tenth"], cosine.y[20] - cosine.y[20 + span])
 
 
 def test_schedules_without_noise_have_no_floor():
