@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from quizzer.cli import cli
 from quizzer.content.bank import load
 from quizzer.engine.session import select_questions
-from quizzer.engine.store import APPLICATION_ID, MIGRATIONS, StoreError, open_store
+from quizzer.engine.store import APPLICATION_ID, MIGRATIONS, Session, StoreError, open_store
 
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 
@@ -33,6 +33,65 @@ def test_new_database_is_versioned_marked_and_in_wal_mode(isolated_home):
         stats = store.topic_stats()["mini"]
         assert (stats.attempts, stats.correct) == (3, 1)
         assert store.wrong_last_time() == {"q1", "q2"}
+
+
+def _session_rows(home: Path) -> list:
+    db = sqlite3.connect(home / "progress.db")
+    try:
+        return db.execute("SELECT kind, started_at, seed, topics, ended_at FROM sessions "
+                          "ORDER BY id").fetchall()
+    finally:
+        db.close()
+
+
+def test_a_session_is_written_with_its_first_answer_and_only_then(isolated_home):
+    from datetime import datetime, timezone
+
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+    with open_store() as store:
+        quit_early = Session("practice", start, 3, ("mini",))
+        store.end_session(quit_early)  # quit at the first question: nothing to keep
+        assert quit_early.id is None
+        answered = Session("review", start, 4, ("a", "b"))
+        store.record_skip(answered, "q1", "mini")
+        first_id = answered.id
+        store.record_attempt(answered, "q2", "mini", "0", True, 1.0)
+        store.end_session(answered, start.replace(hour=10))
+        assert answered.id == first_id  # one row for the whole session
+    assert _session_rows(isolated_home) == [
+        ("review", start.isoformat(), 4, "a,b", start.replace(hour=10).isoformat())]
+    db = sqlite3.connect(isolated_home / "progress.db")
+    assert db.execute("SELECT session_id FROM attempts UNION ALL "
+                      "SELECT session_id FROM skips").fetchall() == [(first_id,), (first_id,)]
+    db.close()
+
+
+def test_a_first_answer_that_cannot_be_saved_leaves_no_session_behind(isolated_home):
+    from datetime import datetime, timezone
+
+    class FullDisk:
+        """The connection, except that inserting an answer fails as on a full disk."""
+
+        def __init__(self, db):
+            self.db = db
+
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT INTO attempts"):
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(self.db, name)
+
+    session = Session("practice", datetime(2026, 3, 1, tzinfo=timezone.utc))
+    with open_store() as store:
+        healthy, store.db = store.db, FullDisk(store.db)
+        with pytest.raises(StoreError, match="Your answer to q1 was NOT saved"):
+            store.record_attempt(session, "q1", "mini", "0", True, 1.0)
+        assert session.id is None  # rolled back with the answer: the next answer writes it
+        store.db = healthy
+        store.record_attempt(session, "q1", "mini", "0", True, 1.0)
+    assert [row[0] for row in _session_rows(isolated_home)] == ["practice"]
 
 
 def test_wrong_last_time_uses_the_latest_attempt(isolated_home):

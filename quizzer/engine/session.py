@@ -100,11 +100,13 @@ class Score:
         return out
 
 
-def record_answer(store, session_id: int, question: Question, response, seconds: float,
+def record_answer(store, session, question: Question, response, seconds: float,
                   at) -> Result:
     """Grade ``response`` (a :class:`quizzer.engine.grading.Response`) and save it with the
     item's new schedule in one transaction, at ``at`` (an aware datetime), ``seconds`` on
-    screen. Raises what :meth:`Store.record_attempt` raises (a locked or full database)."""
+    screen. ``session`` is a :class:`quizzer.engine.store.Session` (its row is written with
+    its first answer) or the id of a session already written (the exam's). Raises what
+    :meth:`Store.record_attempt` raises (a locked or full database)."""
     from quizzer.engine.grading import grade
 
     correct = grade(question, response)
@@ -113,6 +115,6 @@ def record_answer(store, session_id: int, question: Question, response, seconds:
 
     outcome = scheduling.after_answer(store.schedule(question.id), question, correct,
                                       seconds, at)
-    store.record_attempt(session_id, question.id, question.topic, response.to_text(),
+    store.record_attempt(session, question.id, question.topic, response.to_text(),
                          correct, seconds, now=at, outcome=outcome)
     return Result(question.id, question.topic, correct, seconds)

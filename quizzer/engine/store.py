@@ -279,6 +279,23 @@ def _v5(db: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2, _v3, _v4, _v5]
 
 
+@dataclass
+class Session:
+    """A practice or review session not written until it has something to keep.
+
+    Its row goes into ``sessions`` in the same transaction as its first answer or skip, so a
+    session quit at its first question writes nothing, and the first question reaches the
+    screen without waiting for a commit (each commit waits for the disk: synchronous=FULL).
+    ``id`` is the row's id once written, else None.
+    """
+
+    kind: str
+    started_at: datetime
+    seed: int | None = None
+    topics: tuple = ()
+    id: int | None = None
+
+
 @dataclass(frozen=True)
 class TopicStats:
     topic: str
@@ -376,30 +393,56 @@ class Store:
                           (kind, (now or utc_now()).isoformat(), seed, ",".join(topics)))
         return int(cur.lastrowid)
 
-    def record_attempt(self, session_id: int, question_id: str, topic: str, response: str,
-                       correct: bool, seconds: float, now: datetime | None = None,
-                       outcome=None) -> None:
+    def _session_row(self, session: int | Session) -> int:
+        """The row id of ``session``: an id as given, or a :class:`Session`'s, inserting its
+        row first (inside the caller's transaction) if it has none yet."""
+        if isinstance(session, int):
+            return session
+        if session.id is not None:
+            return session.id
+        cur = self.db.execute("INSERT INTO sessions (kind, started_at, seed, topics) "
+                              "VALUES (?, ?, ?, ?)",
+                              (session.kind, session.started_at.isoformat(), session.seed,
+                               ",".join(session.topics)))
+        return int(cur.lastrowid)
+
+    @staticmethod
+    def _written(session: int | Session, row: int) -> None:
+        # Only after the commit: a rolled-back first answer leaves the session unwritten.
+        if isinstance(session, Session):
+            session.id = row
+
+    def record_attempt(self, session: int | Session, question_id: str, topic: str,
+                       response: str, correct: bool, seconds: float,
+                       now: datetime | None = None, outcome=None) -> None:
         """Save one graded answer and, given the scheduler's ``outcome``, the item's new
-        schedule and review, all in one transaction. Raises StoreError (naming the answer as
-        not saved) if it cannot be written."""
-        def run() -> None:
+        schedule and review, all in one transaction (with the session's row, if this is its
+        first answer). Raises StoreError (naming the answer as not saved) if it cannot be
+        written."""
+        def run() -> int:
             with self._transaction():
+                row = self._session_row(session)
                 cur = self.db.execute(
                     "INSERT INTO attempts (session_id, question_id, topic, response, correct, "
                     "seconds, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (session_id, question_id, topic, response, int(correct), round(seconds, 3),
+                    (row, question_id, topic, response, int(correct), round(seconds, 3),
                      (now or utc_now()).isoformat()))
                 if outcome is not None:
                     self._write_outcome(outcome, attempt_id=cur.lastrowid)
-        self._retrying(run, f"your answer to {question_id}")
+            return row
+        self._written(session, self._retrying(run, f"your answer to {question_id}"))
 
-    def record_skip(self, session_id: int, question_id: str, topic: str,
+    def record_skip(self, session: int | Session, question_id: str, topic: str,
                     now: datetime | None = None) -> None:
         """Note that a question was skipped (it comes back with ``practice --wrong``)."""
-        self._write(f"your skip of {question_id}",
-                    "INSERT INTO skips (session_id, question_id, topic, skipped_at) "
-                    "VALUES (?, ?, ?, ?)", (session_id, question_id, topic,
-                                           (now or utc_now()).isoformat()))
+        def run() -> int:
+            with self._transaction():
+                row = self._session_row(session)
+                self.db.execute("INSERT INTO skips (session_id, question_id, topic, "
+                                "skipped_at) VALUES (?, ?, ?, ?)",
+                                (row, question_id, topic, (now or utc_now()).isoformat()))
+            return row
+        self._written(session, self._retrying(run, f"your skip of {question_id}"))
 
     def record_review(self, outcome) -> None:
         """Save a rating that is not a graded answer (a flashcard) and its new schedule."""
@@ -440,13 +483,17 @@ class Store:
                         "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                         (key, value))
 
-    def end_session(self, session_id: int, now: datetime | None = None) -> None:
+    def end_session(self, session: int | Session, now: datetime | None = None) -> None:
         """Note when the session ended: one try, no retries, no error. The end time is a
         convenience; every answer was committed already, and a session ending because the
-        file could not be written must not wait or fail again here."""
+        file could not be written must not wait or fail again here. A :class:`Session` with
+        nothing written leaves nothing to note."""
+        row = session.id if isinstance(session, Session) else session
+        if row is None:
+            return
         try:
             self.db.execute("UPDATE sessions SET ended_at = ? WHERE id = ?",
-                            ((now or utc_now()).isoformat(), session_id))
+                            ((now or utc_now()).isoformat(), row))
         except sqlite3.Error:
             pass
 

@@ -16,7 +16,7 @@ from quizzer.content.bank import Bank, Question
 from quizzer.content.printable import printable
 from quizzer.engine.grading import Presented, present
 from quizzer.engine.session import Result, Score, record_answer
-from quizzer.engine.store import Store
+from quizzer.engine.store import Session, Store
 from quizzer.render import terminal as t
 from quizzer.screens import asking
 from quizzer.screens.console import Console, Quit
@@ -113,7 +113,7 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
     prepared, so an interrupt during the feedback still counts it.
     """
     topics = sorted({q.topic for q in questions})
-    session_id = store.start_session("practice", options.seed, topics, console.now())
+    session = Session("practice", console.now(), options.seed, tuple(topics))  # kept once answered
     score = Score(len(questions))
     skipped: list = []  # (presented, values) of each skipped question, for the summary
     rng = random.Random(options.seed)
@@ -130,13 +130,13 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
             if response is None:
                 console.write(t.dim("Skipped."))
                 score.add(Result(question.id, question.topic, None, seconds))
-                store.record_skip(session_id, question.id, question.topic, console.now())
+                store.record_skip(session, question.id, question.topic, console.now())
                 skipped.append((presented, values))
                 # The summary's answer key quotes the example as the feedback would.
                 skipped[-1] = (presented, asking.answer_key_values(examples, question,
                                                                    values))
                 continue
-            score.add(record_answer(store, session_id, question, response, seconds,
+            score.add(record_answer(store, session, question, response, seconds,
                                            console.now()))
             feedback = asking.show_feedback(console, presented, response,
                                             score.results[-1].correct, examples,
@@ -148,7 +148,7 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
         console.write("")
         code = 130
     finally:
-        store.end_session(session_id, console.now())
+        store.end_session(session, console.now())
     console.write(render_summary(score, console.elapsed() - started, options.seed, skipped,
                                  cols=console.width, options=options))
     return code

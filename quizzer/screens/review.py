@@ -23,7 +23,7 @@ from quizzer.content.bank import Bank, Card, Question, fill_placeholders, placeh
 from quizzer.engine import scheduling as sch
 from quizzer.engine.grading import command, present
 from quizzer.engine.session import Result, Score, record_answer
-from quizzer.engine.store import Store
+from quizzer.engine.store import Session, Store
 from quizzer.render import terminal as t
 from quizzer.screens import asking
 from quizzer.screens.console import Console, Quit
@@ -184,8 +184,8 @@ def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
         console.write(render_next(store.schedules(), today, exam, topics))
         return 0
     console.write(render_start(queue, exam, today))
-    session_id = store.start_session("review", options.seed, sorted({i.topic for i in
-                                                                      queue.items}), now)
+    session = Session("review", now, options.seed,  # written with its first answer
+                      tuple(sorted({i.topic for i in queue.items})))
     rng = random.Random(options.seed)
     score = Score(len(queue.items))
     started = console.elapsed()
@@ -194,7 +194,7 @@ def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
         total = len(queue.items)
         for index, item in enumerate(queue.items, 1):
             if isinstance(item, Question):
-                _review_question(console, item, index, total, store, session_id, options,
+                _review_question(console, item, index, total, store, session, options,
                                  rng, examples, score, exam)
             else:
                 _review_card(console, item, index, total, store, score, examples, exam)
@@ -204,7 +204,7 @@ def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
         console.write("")
         code = 130
     finally:
-        store.end_session(session_id, console.now())
+        store.end_session(session, console.now())
     now = console.now()
     console.write("\n" + t.heading("Review summary"))
     console.write(render_tally(score))
@@ -214,7 +214,7 @@ def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
 
 
 def _review_question(console: Console, question: Question, index: int, total: int,
-                     store: Store, session_id: int, options: ReviewOptions, rng, examples,
+                     store: Store, session: Session, options: ReviewOptions, rng, examples,
                      score: Score, exam: date | None) -> None:
     presented = present(question, rng)
     values = {}
@@ -232,7 +232,7 @@ def _review_question(console: Console, question: Question, index: int, total: in
         console.write(t.dim(f"Skipped ({question.id})."))
         score.add(Result(question.id, question.topic, None, seconds))
         return
-    result = record_answer(store, session_id, question, response, seconds,
+    result = record_answer(store, session, question, response, seconds,
                                   console.now())
     score.add(result)
     feedback = asking.show_feedback(console, presented, response, result.correct, examples,
