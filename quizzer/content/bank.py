@@ -405,11 +405,15 @@ def _type(value: Any) -> str:
 # ------------------------------------------------------------------------------------ loading
 
 def builtin_files() -> list[Path]:
-    """The YAML files of the built-in bank, wherever the package is installed."""
-    from importlib.resources import files
+    """The YAML files of the built-in bank, wherever the package is installed.
 
-    root = files("question_bank")
-    return sorted((Path(str(p)) for p in root.iterdir() if p.name.endswith(".yaml")),
+    pip installs the package as plain files, so its folder is listed directly (as the
+    worked-example cache's code key does): importlib.resources would add a few milliseconds
+    of imports before every first question."""
+    from importlib.util import find_spec
+
+    root = Path(find_spec("question_bank").submodule_search_locations[0])
+    return sorted((p for p in root.iterdir() if p.name.endswith(".yaml")),
                   key=lambda p: p.name)
 
 
