@@ -126,3 +126,32 @@ def test_closed_stdout_and_a_closed_pipe_stay_quiet(isolated_home, args):
     os.close(read)  # the reader went away (`| head -0`)
     err = proc.stderr.read().decode()
     assert (proc.wait(60), err) == (1, "")
+
+
+SIZE_PROBE = "from quizzer.render.terminal import size; print(*size())"
+
+
+@pytest.mark.parametrize("variables, in_pty, expected", [
+    ({}, True, "100 30"),                               # the pty's own size
+    ({"COLUMNS": "45", "LINES": "12"}, True, "45 12"),  # the variables win, as in shutil
+    ({"COLUMNS": "0", "LINES": "junk"}, True, "100 30"),  # unusable variables are ignored
+    ({}, False, "80 24"),                               # a pipe: the usual default
+])
+def test_terminal_size_follows_shutils_rule(variables, in_pty, expected):
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(variables, PYTHONPATH=str(ROOT))
+    if not in_pty:
+        out = subprocess.run([sys.executable, "-c", SIZE_PROBE], env=env, cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+        assert out.split() == expected.split()
+        return
+    master, slave = os.openpty()  # a terminal of 100x30, sized before the child asks
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    try:
+        subprocess.run([sys.executable, "-c", SIZE_PROBE], env=env, cwd=ROOT, stdin=slave,
+                       stdout=slave, check=True, timeout=30)
+        out = os.read(master, 1024)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert out.decode().split() == expected.split()

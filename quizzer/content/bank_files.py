@@ -20,7 +20,6 @@ date; each of those is reported with what to write instead.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -476,5 +475,7 @@ def close_key(key: Any, allowed: Iterable[str]) -> str | None:
     """The allowed key a mistyped one most likely meant (difflib), if any is close."""
     if not isinstance(key, str):
         return None
+    import difflib  # only for a mistyped key: not on every start
+
     found = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.7)
     return found[0] if found else None

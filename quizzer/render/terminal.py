@@ -8,7 +8,6 @@ terminal. :func:`configure_streams` makes the standard streams safe on any termi
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import textwrap
 from datetime import date
@@ -19,9 +18,30 @@ import click
 MIN_WIDTH, MAX_WIDTH = 30, 100
 
 
+def size() -> tuple[int, int]:
+    """The terminal's (columns, lines): COLUMNS and LINES first, then the terminal on
+    stdout, else 80x24.
+
+    shutil.get_terminal_size's rule, asked of os directly: importing shutil loads its
+    compression modules, a few milliseconds before every first question."""
+    found = []
+    for name, index in (("COLUMNS", 0), ("LINES", 1)):
+        try:
+            value = int(os.environ.get(name, "0"))
+        except ValueError:
+            value = 0
+        if value <= 0:
+            try:
+                value = os.get_terminal_size(sys.__stdout__.fileno())[index]
+            except (AttributeError, ValueError, OSError):  # no stdout, or not a terminal
+                value = 0
+        found.append(value or (80, 24)[index])
+    return found[0], found[1]
+
+
 def width() -> int:
     """Columns to wrap to: the terminal's (COLUMNS first), at least 30 and at most 100."""
-    return max(MIN_WIDTH, min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+    return max(MIN_WIDTH, min(MAX_WIDTH, size()[0]))
 
 
 def color_enabled() -> bool | None:

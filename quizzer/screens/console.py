@@ -20,7 +20,7 @@ from typing import Callable, TextIO
 
 import click
 
-from quizzer.render.terminal import MAX_WIDTH, MIN_WIDTH, color_enabled, width
+from quizzer.render.terminal import MAX_WIDTH, MIN_WIDTH, color_enabled, size, width
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -110,9 +110,7 @@ class Console:
         """The terminal's height in rows (24 when it cannot be told)."""
         if self.lines is not None:
             return self.lines
-        import shutil
-
-        return shutil.get_terminal_size((80, 24)).lines
+        return size()[1]
 
     def write(self, text: str = "", nl: bool = True) -> None:
         click.echo(text, nl=nl, file=self.output, color=color_enabled())
