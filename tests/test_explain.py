@@ -131,6 +131,43 @@ def test_preview_is_off_when_piped_and_on_when_asked():
     assert "█" in explain("cm", "--no-plot", "--preview")[1]
 
 
+def _two_clouds(y_log=False):
+    from simulations.example import Chart, Panel, Series
+
+    wide = Series.of("hold-out", range(1, 11), [0.05, 0.2, 0.1, 0.15, 0.08, 0.22, 0.12, 0.06,
+                                                 0.18, 0.11], "points")
+    narrow = Series.of("5-fold", range(1, 11), [0.12, 0.125, 0.118, 0.122, 0.121, 0.119,
+                                                 0.124, 0.12, 0.123, 0.117], "points")
+    return Chart("t", (Panel("scatter", "Estimates", "reshuffle", "MSE (log scale)",
+                             (wide, narrow), y_log=y_log),))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+def test_scatter_preview_keeps_each_cloud_apart_and_shows_its_range(encoding):
+    text = preview.render(_two_clouds(), encoding, width=40)
+    lines = text.splitlines()
+    marks = preview.charset(encoding)["marks"]
+    grid = [line.split("|", 1)[1] for line in lines if "|" in line]
+    assert len(grid) == 8 and all(len(line) <= 40 for line in lines)
+    # The y range is the data's, on the top and bottom rows of the grid.
+    assert lines[1].split("|")[0].strip() == "0.22" and \
+        lines[8].split("|")[0].strip() == "0.05"
+    # Each series has its own marker, the narrow cloud only in the middle rows (it spans
+    # 0.117..0.125 of 0.05..0.22) and the wide one reaching the top and the bottom.
+    rows_of = {m: {i for i, row in enumerate(grid) if m in row} for m in marks[:2]}
+    assert {0, 7} <= rows_of[marks[0]]
+    assert rows_of[marks[1]] and rows_of[marks[1]] <= {3, 4}
+    assert lines[-1].split() == [marks[0], "hold-out", marks[1], "5-fold"]
+    assert "x: reshuffle (1 .. 10); y: MSE (log scale)" in " ".join(text.split())
+    assert text.isascii() == (encoding == "ascii")
+
+
+def test_scatter_preview_says_log_scale_once_and_wraps_to_the_width():
+    text = preview.render(_two_clouds(y_log=True), "utf-8", width=40)
+    assert text.count("log scale") == 1  # the label says it already
+    assert all(len(line) <= 40 for line in text.splitlines())
+
+
 def test_sparkline_shape():
     chars = preview.UNICODE
     assert preview.sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8, chars) == "▁▂▃▄▅▆▇█"

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import math
 
-UNICODE = {"spark": "▁▂▃▄▅▆▇█", "bar": "█", "half": "▌", "shade": " ░▒▓█", "dot": "•",
+# "marks": one point marker per series of a scatter plot, in series order, so two clouds
+# drawn on the same axes stay apart (a legend line names them).
+UNICODE = {"spark": "▁▂▃▄▅▆▇█", "bar": "█", "half": "▌", "shade": " ░▒▓█", "marks": "•×+◦",
            "gap": " "}
-ASCII = {"spark": "_.-:=+*#", "bar": "#", "half": "", "shade": " .:*#", "dot": "o",
+ASCII = {"spark": "_.-:=+*#", "bar": "#", "half": "", "shade": " .:*#", "marks": "ox+*",
          "gap": " "}
 
 
@@ -128,24 +130,59 @@ def _heatmap(panel, chars, width) -> list[str]:
     return out
 
 
+def _log_note(log: bool, label: str) -> str:
+    return ", log scale" if log and "log" not in label.lower() else ""
+
+
+def _wrapped(text: str, indent: int, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width, initial_indent=" " * indent,
+                         subsequent_indent=" " * (indent + 2), break_on_hyphens=False)
+
+
 def _scatter(panel, chars, width, height: int = 8) -> list[str]:
-    points = [(x, y) for s in panel.series for x, y in zip(s.x, s.y)
-              if isinstance(x, (int, float)) and isinstance(y, (int, float))
-              and math.isfinite(x) and math.isfinite(y)]
-    if not points:
+    """A dot grid with the y range on its left edge; each series its own marker, named in
+    a legend line when there are several (later series are drawn over earlier ones)."""
+    series = []
+    for s in panel.series:
+        points = [(x, y) for x, y in zip(s.x, s.y)
+                  if isinstance(x, (int, float)) and isinstance(y, (int, float))
+                  and math.isfinite(x) and math.isfinite(y)
+                  and (x > 0 or not panel.x_log) and (y > 0 or not panel.y_log)]
+        if points:
+            series.append((s.label, points))
+    if not series:
         return []
-    xs = [_scale(x, panel.x_log) for x, _ in points]
-    ys = [_scale(y, panel.y_log) for _, y in points]
-    cols = width - 4
-    grid = [[" "] * cols for _ in range(height)]
+    marks = chars["marks"]
+    xs = [_scale(x, panel.x_log) for _, points in series for x, _ in points]
+    ys = [_scale(y, panel.y_log) for _, points in series for _, y in points]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    for x, y in zip(xs, ys):
-        c = 0 if x1 == x0 else round((x - x0) / (x1 - x0) * (cols - 1))
-        r = 0 if y1 == y0 else round((y1 - y) / (y1 - y0) * (height - 1))
-        grid[r][c] = chars["dot"]
-    out = ["  |" + "".join(row).rstrip() for row in grid]
-    out.append(f"  +{'-' * (cols - 1)}")
-    out.append(f"   x: {panel.x_label}; y: {panel.y_label}")
+    unscale_y = (lambda v: 10 ** v) if panel.y_log else (lambda v: v)
+    unscale_x = (lambda v: 10 ** v) if panel.x_log else (lambda v: v)
+    top, bottom = _num(unscale_y(y1)), _num(unscale_y(y0))
+    tick = max(len(top), len(bottom))
+    cols = max(8, width - 4 - tick)
+    grid = [[" "] * cols for _ in range(height)]
+    for index, (_, points) in enumerate(series):
+        mark = marks[index % len(marks)]
+        for x, y in points:
+            x, y = _scale(x, panel.x_log), _scale(y, panel.y_log)
+            c = 0 if x1 == x0 else round((x - x0) / (x1 - x0) * (cols - 1))
+            r = 0 if y1 == y0 else round((y1 - y) / (y1 - y0) * (height - 1))
+            grid[r][c] = mark
+    labels = [top] + [""] * (height - 2) + [bottom] if height > 1 else [top]
+    out = [f"  {label.rjust(tick)} |" + "".join(row).rstrip()
+           for label, row in zip(labels, grid)]
+    out.append(f"  {'':{tick}} +{'-' * (cols - 1)}")
+    axes = (f"x: {panel.x_label} ({_num(unscale_x(x0))} .. {_num(unscale_x(x1))}"
+            f"{_log_note(panel.x_log, panel.x_label)}); y: {panel.y_label}"
+            f"{_log_note(panel.y_log, panel.y_label)}")
+    out.extend(_wrapped(axes, tick + 4, width))
+    if len(series) > 1:
+        out.extend(_wrapped("   ".join(f"{marks[i % len(marks)]} {label}"
+                                       for i, (label, _) in enumerate(series)), tick + 4,
+                            width))
     return out
 
 
