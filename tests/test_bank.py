@@ -218,6 +218,14 @@ def test_fill_placeholders():
         "p = 0.909, r = undefined, x = 2"
 
 
+def entries_of(cache, source) -> list:
+    """The snapshot entries kept for the bank file ``source``."""
+    from quizzer.content.bank_snapshot import entry_path
+
+    prefix = entry_path(source, "", cache).name.rsplit("-", 1)[0]
+    return sorted(cache.glob(f"{prefix}-*.json"))
+
+
 def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
     import quizzer.content.bank as bank_module
 
@@ -225,31 +233,91 @@ def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
     folder.mkdir()
     source = folder / "demo.yaml"
     source.write_text(HEAD + "questions:\n" + GOOD_QUESTION)
+    other = folder / "other.yaml"
+    other.write_text(HEAD.replace("demo", "other").replace("Demo", "Other")
+                     + "questions:\n" + GOOD_QUESTION.replace("demo-ok", "other-ok"))
     cache = tmp_path / "cache"
     first = load([folder], cache_dir=cache)
-    assert len(list(cache.glob("bank-*.json"))) == 1
+    assert len(entries_of(cache, source)) == 1
 
-    def no_parsing(*args):
-        raise AssertionError("parsed YAML although the snapshot was fresh")
-
-    monkeypatch.setattr(bank_module, "read", no_parsing)
+    parsed = []
+    real = bank_module.read
+    monkeypatch.setattr(bank_module, "read", lambda path, *a: parsed.append(path.name)
+                        or real(path, *a))
     assert load([folder], cache_dir=cache) == first
-    monkeypatch.undo()
+    assert parsed == []  # every file kept: no YAML parsed
     source.write_text(HEAD.replace("title: Demo", "title: Demo, edited") + "questions:\n"
                       + GOOD_QUESTION)
     assert load([folder], cache_dir=cache).topic("demo").title == "Demo, edited"
-    assert len(list(cache.glob("bank-*.json"))) == 1  # the stale snapshot was replaced
+    assert parsed == ["demo.yaml"]  # only the edited file is read again
+    assert len(entries_of(cache, source)) == 1  # its stale entry was replaced
+    assert len(entries_of(cache, other)) == 1
+
+
+def test_a_kept_bank_decodes_only_the_records_used(tmp_path, monkeypatch):
+    """The first question of a large bank needs every id but one question: the others stay
+    undecoded, and checks across files (duplicate ids) still see every id."""
+    import quizzer.content.bank_snapshot as snapshot
+    from quizzer.engine.session import select_questions
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    questions = "".join(GOOD_QUESTION.replace("demo-ok", f"demo-{i}") for i in range(50))
+    (folder / "demo.yaml").write_text(HEAD + "questions:\n" + questions)
+    cache = tmp_path / "cache"
+    parsed = load([folder], cache_dir=cache)
+    decoded = []
+    real = snapshot._record
+    monkeypatch.setattr(snapshot, "_record",
+                        lambda fields: decoded.append(fields.get("@")) or real(fields))
+    kept = load([folder], cache_dir=cache)
+    at_load = decoded.count("Question")
+    [chosen] = select_questions(kept, topics=["demo"], count=1, seed=3)
+    assert at_load == 0 and decoded.count("Question") == 1
+    assert chosen == select_questions(parsed, topics=["demo"], count=1, seed=3)[0]
+    assert kept.question("demo-7") == parsed.question("demo-7")
+    assert kept == parsed  # every record, decoded, is what the YAML gave
+
+    (folder / "copy.yaml").write_text(HEAD.replace("demo", "copy").replace("Demo", "Copy")
+                                      + "questions:\n"
+                                      + GOOD_QUESTION.replace("demo-ok", "demo-7"))
+    with pytest.raises(BankError, match="duplicate id 'demo-7'"):
+        load([folder], cache_dir=cache)
+
+
+def test_a_kept_record_that_is_not_what_its_index_says_is_read_from_yaml(tmp_path):
+    """A forged body (a valid checksum, another question's id) is never used: the file is
+    read again from YAML and its entry deleted."""
+    from quizzer.system.cache import read_verified, write_verified
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    source = folder / "demo.yaml"
+    source.write_text(HEAD + "questions:\n" + GOOD_QUESTION
+                      + GOOD_QUESTION.replace("demo-ok", "demo-ab"))
+    cache = tmp_path / "cache"
+    first = load([folder], cache_dir=cache)
+    [entry] = entries_of(cache, source)
+    body = read_verified(entry)
+    write_verified(entry, body.replace(b'"id":"demo-ab"', b'"id":"demo-ok"'))
+    again = load([folder], cache_dir=cache)
+    assert again.question("demo-ab").id == "demo-ab"
+    assert again == first
+    assert not entry.exists()
 
 
 @pytest.mark.parametrize("tamper", [
     lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo\\u001b]0;owned\\u0007"'),
     lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo\\u009b2J"'),
     lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo","colour":"red"'),
+    lambda body: body.replace(b'"prompt":"p"', b'"prompt":"p\\u001b[2J"'),
+    lambda body: body.replace(b'"cards":[]', b'"cards":[["demo-x",1,1,0,999999]]'),
 ])
 def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
         tmp_path, monkeypatch, tamper):
-    """Whatever a snapshot says is rebuilt only if it holds exactly our records' fields and no
-    character that could drive the terminal; otherwise the YAML is read again."""
+    """Whatever a snapshot says is rebuilt only if it holds exactly our records' fields,
+    spans inside it and no character that could drive the terminal; otherwise the YAML is
+    read again."""
     import quizzer.content.bank as bank_module
     from quizzer.system.cache import read_verified, write_verified
 
@@ -258,9 +326,9 @@ def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
     (folder / "demo.yaml").write_text(HEAD + "questions:\n" + GOOD_QUESTION)
     cache = tmp_path / "cache"
     first = load([folder], cache_dir=cache)
-    [snapshot] = cache.glob("bank-*.json")
+    [snapshot] = entries_of(cache, folder / "demo.yaml")
     body = read_verified(snapshot)
-    assert b'"title":"Demo"' in body
+    assert tamper(body) != body
     write_verified(snapshot, tamper(body))  # a valid checksum: only the content says no
     parsed = []
     real = bank_module.read

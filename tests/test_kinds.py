@@ -351,7 +351,7 @@ def test_the_snapshot_round_trips_every_kinds_answer_record(tmp_path, mini_bank)
 
     folder = Path(__file__).parent / "fixtures" / "kinds"
     parsed = load([folder], cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("bank-*.json"))) == 1
+    assert len(list(tmp_path.glob("bank-*.json"))) == 2  # an entry per file: mini, steps
     cached = load([folder], cache_dir=tmp_path)
     assert cached == parsed
     by_kind = {q.kind: q for q in cached.questions}

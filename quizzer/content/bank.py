@@ -13,11 +13,10 @@ of a compiler: one run of ``quizzer validate`` shows the author everything to fi
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -39,9 +38,6 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::([^}]*))?\}\}")
 # z, #, 0, width (at most 2 digits), grouping, precision (at most 2 digits), type.
 FORMAT_SPEC = re.compile(r"^(?:[^{}]?[<>=^])?[-+ ]?z?#?0?(?P<width>\d{0,2})[,_]?"
                          r"(?:\.(?P<precision>\d{1,2}))?[eEfFgGn%d]?$")
-# Bump when a record changes shape: old caches are then ignored (3: ExampleRef renamed
-# SimulationCall, and the snapshot names its records).
-CACHE_FORMAT = "3"
 
 
 # ----------------------------------------------------------------------------------- records
@@ -142,10 +138,17 @@ class Bank:
         raise KeyError(slug)
 
     def question(self, qid: str) -> Question:
-        for q in self.questions:
-            if q.id == qid:
-                return q
-        raise KeyError(qid)
+        """The question with id ``qid`` (KeyError if none); decodes no other kept record."""
+        topic, position = self._question_places[qid]
+        return self.topics[topic].questions[position]
+
+    @cached_property
+    def _question_places(self) -> dict:
+        """question id -> (index of its topic, its position there)."""
+        from quizzer.content.bank_snapshot import record_ids
+
+        return {qid: (t, i) for t, topic in enumerate(self.topics)
+                for i, qid in enumerate(record_ids(topic.questions))}
 
     def resolve_topic(self, name: str) -> Topic | None:
         """A topic by slug, title or alias, ignoring case and -/_/space differences."""
@@ -431,19 +434,17 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     ``check_simulations`` is False, for tests of the schema alone) each example's simulation
     and parameters are checked before a bank is used.
 
-    With ``cache_dir``, a bank that loaded cleanly before from files of the same size and
-    modification time (and the same simulation code) is read back from a JSON snapshot
-    instead of being parsed again: YAML parsing is most of the time before the first
-    practice question appears.
+    With ``cache_dir``, a file that loaded cleanly before with the same size and modification
+    time (and the same simulation code) is read back from its snapshot entry
+    (quizzer.content.bank_snapshot) instead of being parsed again, its records decoded when first
+    used: YAML parsing is most of the time before the first practice question appears. The
+    checks across files (ids, topic names) run on every load.
     """
     problems: list[Problem] = []
     files = (builtin_files() if builtin else []) + find_files(paths, problems)
-    snapshot = _snapshot_path(files, cache_dir) \
-        if cache_dir and check_simulations and not problems else None
-    if snapshot is not None:
-        cached = _read_snapshot(snapshot)
-        if cached is not None:
-            return cached
+    keep = cache_dir is not None and check_simulations  # an entry vouches for simulations
+    if keep:
+        from quizzer.content import bank_snapshot
     # A built-in file named again on the command line is the same file: read it once.
     unique = {}
     for path in files:
@@ -452,26 +453,54 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     names = []
     for path in unique.values():
         shown = shown_path(path)
+        if keep:
+            kept = bank_snapshot.read(path, shown, cache_dir,
+                                      lambda path=path, shown=shown: _read_again(path, shown))
+            if kept is not None:
+                topics.append(kept.topic)
+                names.append((kept.topic, kept.names))
+                continue
         before = len(problems)
-        data = read(path, shown, problems)
-        if data is None:
+        topic, spots = _read_topic(path, shown, problems, check_simulations)
+        if topic is None:
             continue
-        checker = _Checker(shown, problems, {p.where for p in problems[before:]})
-        topic = checker.topic(data, Location(shown, 1, 1))
-        if topic is not None:
-            topics.append(topic)
-            names.append((topic, checker.names))
+        topics.append(topic)
+        names.append((topic, spots))
+        if keep and len(problems) == before:
+            bank_snapshot.write(path, shown, cache_dir, topic, spots)
     problems.extend(_duplicates(topics))
     problems.extend(_name_collisions(names))
-    problems.extend(_without_example(topics))
-    if check_simulations:
-        problems.extend(simulation_problems(topics))
     if problems:
         raise BankError(problems)
-    bank = Bank(tuple(topics))
-    if snapshot is not None:
-        _write_snapshot(snapshot, bank)
-    return bank
+    return Bank(tuple(topics))
+
+
+def _read_topic(path: Path, shown: str, problems: list,
+                check_simulations: bool = True) -> tuple[Topic | None, list]:
+    """One file's topic and the names it answers to, checked on its own (everything but
+    the checks across files); its problems are added to ``problems``."""
+    before = len(problems)
+    data = read(path, shown, problems)
+    if data is None:
+        return None, []
+    checker = _Checker(shown, problems, {p.where for p in problems[before:]})
+    topic = checker.topic(data, Location(shown, 1, 1))
+    if topic is None:
+        return None, []
+    problems.extend(_without_example([topic]))
+    if check_simulations:
+        problems.extend(simulation_problems([topic]))
+    return topic, checker.names
+
+
+def _read_again(path: Path, shown: str) -> Topic:
+    """A kept file's topic read from its YAML, when its snapshot entry is in doubt;
+    BankError if the file no longer loads cleanly."""
+    problems: list[Problem] = []
+    topic, _ = _read_topic(path, shown, problems)
+    if problems or topic is None:
+        raise BankError(problems or [Problem(whole_file(shown), "cannot be read again")])
+    return topic
 
 
 def _name_collisions(names: list) -> list[Problem]:
@@ -519,117 +548,23 @@ def _without_example(topics: list[Topic]) -> list[Problem]:
     return problems
 
 
-# ------------------------------------------------------------------------------ the snapshot
-
-_RECORDS = {cls.__name__: cls for cls in (Location, SimulationCall, Question, Card, Topic, Bank,
-                                          *kinds.records())}
-_FIELDS = {cls: {f.name for f in dataclasses.fields(cls)} for cls in _RECORDS.values()}
-# The fields that hold tuples (JSON gives lists back): only these are converted.
-_TUPLES = {cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type) == "tuple")
-           for cls in _RECORDS.values()}
-
-
-def _snapshot_path(files: list[Path], cache_dir: Path) -> Path | None:
-    from quizzer import __version__
-    from quizzer.system.cache import code_key, stat_key
-
-    # The shown names are part of the key (problems quote them), and so is the simulation
-    # code, since a snapshot vouches for each example's simulation and parameters.
-    key = stat_key(files, CACHE_FORMAT, __version__, code_key() or "",
-                   *map(shown_path, files))
-    return Path(cache_dir) / f"bank-{key[:20]}.json" if key else None
-
-
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {"@": type(value).__name__,
-                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if isinstance(value, (list, tuple)):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    return value
-
-
-# A control character inside a JSON string (the snapshot is written ASCII-only, so every one
-# is an escape): C0 but tab and newline, DEL, C1, and the bidirectional controls. A snapshot
-# holding one is not trusted (the YAML is read instead, and reports it): a cache file is data
-# too, and cannot be allowed to drive the terminal. One scan of the bytes, in C, instead of a
-# check of every string after decoding.
-_UNSAFE_JSON = re.compile(rb"\\u00[01][0-9a-fA-F]|\\u007[fF]|\\u00[89][0-9a-fA-F]"
-                          rb"|\\u202[a-eA-E]|\\u206[6-9]|\\[bfr]")
-
-
-def _tuple(values: list) -> tuple:
-    return tuple(_tuple(v) if type(v) is list else v for v in values)
-
-
-def _record(fields: dict) -> Any:
-    """json's object_hook: a record from its fields (lists as tuples), or a plain mapping.
-    Called for every JSON object, innermost first, by the C decoder.
-
-    A record is rebuilt the way pickle rebuilds one (a new object, its fields set in its
-    __dict__): the snapshot holds every field of a record that was built and checked when
-    the YAML was read, and a frozen dataclass's __init__ would set each field again through
-    object.__setattr__, which is most of the time a large bank takes to come back."""
-    tag = fields.pop("@", None)
-    if tag is None:  # a mapping (parameters, exam domains)
-        for key, value in fields.items():
-            if type(value) is list:
-                fields[key] = _tuple(value)
-        return fields
-    record = _RECORDS[tag]
-    if fields.keys() != _FIELDS[record]:
-        raise ValueError(f"a {tag} with other fields")  # not ours: read the YAML instead
-    for key in _TUPLES[record]:
-        value = fields[key]
-        if type(value) is list:
-            fields[key] = _tuple(value)
-    obj = object.__new__(record)
-    obj.__dict__.update(fields)
-    return obj
-
-
-def _read_snapshot(path: Path) -> Bank | None:
-    from quizzer.system.cache import read_verified
-
-    blob = read_verified(path)  # None: missing, cut short or edited
-    if blob is None or _UNSAFE_JSON.search(blob):
-        return None
-    try:
-        bank = json.loads(blob, object_hook=_record)
-    except Exception:  # noqa: BLE001 - any doubt (nesting, types): parse the YAML instead
-        return None
-    return bank if isinstance(bank, Bank) else None
-
-
-def _write_snapshot(path: Path, bank: Bank) -> None:
-    from quizzer.system.cache import write_verified
-
-    try:
-        # ASCII only: every character beyond it is an escape the reader can scan for.
-        write_verified(path, json.dumps(_encode(bank), separators=(",", ":"),
-                                        ensure_ascii=True).encode("ascii"))
-        for old in path.parent.glob("bank-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache that cannot be written only costs speed next time
-
-
 def _duplicates(topics: list[Topic]) -> list[Problem]:
-    """Ids used twice (progress is keyed by id); slugs are checked with the other names."""
+    """Ids used twice (progress is keyed by id); slugs are checked with the other names.
+    Reads only ids (and the places of duplicates), so no kept record is decoded for it."""
+    from quizzer.content.bank_snapshot import record_ids, record_place
+
     problems = []
-    seen: dict[str, Location] = {}
+    seen: dict[str, tuple] = {}  # id -> (records, position) where it is first used
     for topic in topics:
-        for item in (*topic.questions, *topic.cards):
-            if not item.id:
-                continue
-            if item.id in seen:
-                problems.append(Problem(item.where, f"duplicate id {item.id!r} (first at "
-                                                    f"{seen[item.id]})"))
-            else:
-                seen[item.id] = item.where
+        for records in (topic.questions, topic.cards):
+            for position, item_id in enumerate(record_ids(records)):
+                if not item_id:
+                    continue
+                first = seen.setdefault(item_id, (records, position))
+                if first[0] is not records or first[1] != position:
+                    problems.append(Problem(record_place(records, position),
+                                            f"duplicate id {item_id!r} (first at "
+                                            f"{record_place(*first)})"))
     return problems
 
 

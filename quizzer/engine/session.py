@@ -7,10 +7,10 @@ in and renders what these functions return, so selection and scoring are tested 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from quizzer.content.bank import Bank, Question
+from quizzer.content.bank_snapshot import record_ids
 
 
 def select_questions(bank: Bank, *, topics: list[str] | None = None, count: int = 10,
@@ -18,21 +18,27 @@ def select_questions(bank: Bank, *, topics: list[str] | None = None, count: int 
     """Up to ``count`` questions, topics interleaved so a short session still covers several.
 
     Within each topic the order is shuffled by ``seed``; topics take turns in a shuffled order.
+    Chooses by id, so of a bank kept in a snapshot only the chosen questions are decoded.
     """
     rng = random.Random(seed)
-    by_topic: dict[str, list[Question]] = defaultdict(list)
-    for q in bank.questions:
-        if (not topics or q.topic in topics) and (only_ids is None or q.id in only_ids):
-            by_topic[q.topic].append(q)
+    by_topic: dict[str, tuple] = {}  # slug -> (its questions, the positions that qualify)
+    for topic in bank.topics:
+        if topics and topic.slug not in topics:
+            continue
+        ids = record_ids(topic.questions)
+        positions = list(range(len(ids))) if only_ids is None \
+            else [i for i, qid in enumerate(ids) if qid in only_ids]
+        if positions:
+            by_topic[topic.slug] = (topic.questions, positions)
     pools = [by_topic[t] for t in sorted(by_topic)]
-    for pool in pools:
+    for _, pool in pools:
         rng.shuffle(pool)
     rng.shuffle(pools)
-    chosen: list[Question] = []
-    while len(chosen) < count and any(pools):
-        for pool in pools:
+    chosen: list = []
+    while len(chosen) < count and any(pool for _, pool in pools):
+        for questions, pool in pools:
             if pool and len(chosen) < count:
-                chosen.append(pool.pop())
+                chosen.append(questions[pool.pop()])
     return chosen
 
 
