@@ -153,8 +153,12 @@ def read(path: Path, shown: str, problems: list) -> Any:
     node = _compose(text, data, shown, problems)
     if node is None:
         return None
+    # Scalars hold only the file's characters (line breaks made newlines) unless a
+    # double-quoted one spells an escape: with neither a control character nor a backslash
+    # in the file, no value can hold one, and the check of each value is skipped.
+    plain = "\\" not in text and not control_characters(text.replace("\r", ""))
     try:
-        return _Builder(shown, problems).build(node)
+        return _Builder(shown, problems, check_controls=not plain).build(node)
     except _Stop:
         return None
     except RecursionError:  # only if Python's stack is far smaller than usual
@@ -294,16 +298,66 @@ def explain_syntax(err: yaml.MarkedYAMLError, shown: str) -> Problem:
 
 # ------------------------------------------------------------------------------ YAML → values
 
-class LocatedMap(dict):
-    """A YAML mapping that remembers where it and each of its values stand."""
+class _Places(dict):
+    """key -> where its value stands. Holds YAML marks and makes a :class:`Location` only
+    when one is asked for: a file of 10,000 questions has 350,000 values, and only the
+    records' own places and the problems' are ever read."""
 
-    where: Location
-    at: dict
+    __slots__ = ("file",)
+
+    def __getitem__(self, key) -> Location:
+        mark = dict.__getitem__(self, key)
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+
+class _ListPlaces(list):
+    """Position -> where that item stands; like :class:`_Places`, marks made Locations when
+    asked for."""
+
+    __slots__ = ("file",)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        mark = list.__getitem__(self, index)
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+class LocatedMap(dict):
+    """A YAML mapping that remembers where it and each of its values stand (``where``,
+    ``at[key]``: Locations)."""
+
+    _file: str
+    _mark: Any
+    at: _Places
+
+    @property
+    def where(self) -> Location:
+        return Location(self._file, self._mark.line + 1, self._mark.column + 1)
 
 
 class LocatedList(list):
-    where: Location
-    at: list
+    """A YAML list that remembers where it and each item stand (``where``, ``at[i]``)."""
+
+    _file: str
+    _mark: Any
+    at: _ListPlaces
+
+    @property
+    def where(self) -> Location:
+        return Location(self._file, self._mark.line + 1, self._mark.column + 1)
 
 
 class _Stop(Exception):
@@ -321,9 +375,10 @@ class _Builder:
     a value whose problem was said here (one fault, one message).
     """
 
-    def __init__(self, file: str, problems: list):
+    def __init__(self, file: str, problems: list, check_controls: bool = True):
         import yaml
 
+        self.check_controls = check_controls
         self.yaml = yaml
         self.file = file
         self.problems = problems
@@ -338,14 +393,17 @@ class _Builder:
         self.problems.append(Problem(_mark(self.file, node), message))
 
 
-    def build(self, node: yaml.Node, depth: int = 0, slot: Location | None = None) -> Any:
-        """``slot``: where the node is written (an alias's node only knows its anchor's place)."""
+    def build(self, node: yaml.Node, depth: int = 0, slot: Any = None) -> Any:
+        """``slot``: what the node is written in, a key's node or a located list (an alias's
+        node only knows its anchor's place); its place is made when an alias needs it."""
         key = id(node)
         outer = False
         if key in self.built:  # reached again: through an alias
             self.again += 1
             if self.alias is None:
-                self.alias, self.at_alias, outer = node, slot or _mark(self.file, node), True
+                self.alias, outer = node, True
+                self.at_alias = (slot.where if isinstance(slot, LocatedList)
+                                 else _mark(self.file, slot or node))
             if self.again > MAX_ALIAS_NODES:
                 self.problems.append(Problem(self.at_alias, (
                     f"aliases expand to more than {MAX_ALIAS_NODES} copied values (an alias "
@@ -376,17 +434,21 @@ class _Builder:
             if isinstance(node, yaml.MappingNode):
                 return self.mapping(node, depth)
             seq = LocatedList()
-            seq.where, seq.at = _mark(self.file, node), []
+            seq._file, seq._mark = self.file, node.start_mark
+            seq.at = at = _ListPlaces()
+            at.file = self.file
             for item in node.value:
-                seq.append(self.build(item, depth + 1, seq.where))
-                seq.at.append(_mark(self.file, item))
+                seq.append(self.build(item, depth + 1, seq))
+                list.append(at, item.start_mark)
             return seq
         finally:
             self.active.discard(key)
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> LocatedMap:
         out = LocatedMap()
-        out.where, out.at = _mark(self.file, node), {}
+        out._file, out._mark = self.file, node.start_mark
+        out.at = at = _Places()
+        at.file = self.file
         merged: list = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
@@ -398,13 +460,13 @@ class _Builder:
                 continue
             if key in out:
                 self.note(key_node, f"duplicate key {key!r}")
-            out[key] = self.build(value_node, depth + 1, _mark(self.file, key_node))
-            out.at[key] = _mark(self.file, value_node)
+            out[key] = self.build(value_node, depth + 1, key_node)
+            dict.__setitem__(at, key, value_node.start_mark)
         for source in merged:  # YAML merge keys: keys written here win over merged ones
             for key, value in source.items():
                 if key not in out:
                     out[key] = value
-                    out.at[key] = source.at[key]
+                    dict.__setitem__(at, key, dict.__getitem__(source.at, key))
         return out
 
     def merge_sources(self, node: yaml.Node, depth: int) -> list:
@@ -423,7 +485,7 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag == _STR:  # most scalars: skip the generic constructor
-            bad = control_characters(node.value)
+            bad = self.check_controls and control_characters(node.value)
             if bad:
                 self.note(node, f"text holds the control character {_char_name(ord(bad[0]))}, "
                                 "which could change the terminal; remove it")

@@ -53,6 +53,7 @@ FORMAT = "4"
 _RECORDS = {cls.__name__: cls for cls in (Location, SimulationCall, Question, Card, Topic, Bank,
                                           *kinds.records())}
 _FIELDS = {cls: {f.name for f in dataclasses.fields(cls)} for cls in _RECORDS.values()}
+_NAMES = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS.values()}
 # The fields that hold tuples (JSON gives lists back): only these are converted.
 _TUPLES = {cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type) == "tuple")
            for cls in _RECORDS.values()}
@@ -248,7 +249,7 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
     def index(records: Sequence) -> list:
         ids, lines, columns, ends = [], [], [], [offsets[-1]]
         for record in records:
-            body = _dumps(_encode(record))
+            body = _dumps(record)
             ids.append(record.id)
             lines.append(record.where.line if record.where else 0)
             columns.append(record.where.column if record.where else 0)
@@ -257,7 +258,7 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
             ends.append(offsets[-1])
         return [ids, lines, columns, ends]
 
-    head = _encode(topic)
+    head = _fields(topic)
     head["questions"], head["cards"] = [], []
     parts = [_dumps({"questions": index(topic.questions), "cards": index(topic.cards)}),
              _dumps({"topic": head,
@@ -276,18 +277,20 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    """``value`` as compact ASCII JSON, records as objects tagged with their class (``@``);
+    everything else is encoded by json's C encoder, which asks :func:`_fields` only for
+    records."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=True,
+                      default=_fields).encode("ascii")
 
 
-def _encode(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {"@": type(value).__name__,
-                **{f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
-    if isinstance(value, (list, tuple, KeptRecords)):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _encode(v) for k, v in value.items()}
-    return value
+def _fields(record: Any) -> dict | list:
+    if isinstance(record, KeptRecords):
+        return list(record)
+    names = _NAMES.get(type(record))
+    if names is None:
+        raise TypeError(f"{type(record).__name__} is not a bank record")
+    return {"@": type(record).__name__, **{name: getattr(record, name) for name in names}}
 
 
 def _tuple(values: list) -> tuple:
