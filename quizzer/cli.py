@@ -514,10 +514,8 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
             raise click.ClickException(printable(f"cannot write the plot {plot_path}: "
                                                  f"{err.strerror or err}")) from None
     if as_json:
-        import json
-
-        click.echo(json.dumps({**progress.to_dict(), "exams": es.history_json(exams),
-                               "plot": str(png) if png else None}, indent=2))
+        click.echo(st.json_text({**progress.to_dict(), "exams": es.history_json(exams),
+                                 "plot": str(png) if png else None}))
         return
     t.echo(st.render(progress))
     if exams:

@@ -180,3 +180,18 @@ def test_days_are_local_in_what_is_printed(monkeypatch, history):
     time.tzset()
     out = stats(now=utc(12, hour=20)).output
     assert out.startswith("Progress on Tue 13 May 2025\n")  # 05:00 on the 13th in Tokyo
+
+
+def test_stats_json_is_the_same_data_with_one_line_per_history_point(history):
+    """The history points are written by json's C encoder, one to a line; the document
+    reads back as exactly what the indenting encoder would have written."""
+    bank = load([], builtin=True)
+    p = st.progress(bank, history.schedules(), history.answer_days(), TODAY)
+    data = {**p.to_dict(), "exams": [], "plot": None}
+    text = st.json_text(data)
+    assert json.loads(text) == data
+    points = [line.strip().rstrip(",") for line in text.splitlines() if '"date"' in line
+              and '"accuracy"' in line]
+    assert [json.loads(line) for line in points] == data["accuracy_history"]["mini"]
+    assert text.startswith('{\n  "today": "2025-05-12",\n')
+    assert st.json_text({"accuracy_history": {}}) == '{\n  "accuracy_history": {}\n}'
