@@ -134,7 +134,10 @@ def families() -> tuple:
         rows.append({**raw, "slug": _slug(raw["family"]), "legacy": raw["status"] != "current",
                      "accelerators": int(raw["accelerators"]),
                      "memory_gib_each": float(raw["memory_gib_each"]),
-                     "peak_tflops": float(raw["peak_tflops"])})
+                     # null where no vendor publishes a peak for the chip (G5's A10G):
+                     # such a family is left out of every job-time estimate
+                     "peak_tflops": (None if raw["peak_tflops"] is None
+                                     else float(raw["peak_tflops"]))})
     return tuple(rows)
 
 
@@ -305,9 +308,11 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
              price_ratio_p3_over_p2: float, group: str):
     del seed
     picked = _select(group)
-    # A training job: families built for inference only are not candidates.
-    rows = [f for f in picked if f["purpose"] != "inference"]
+    # A training job: families built for inference only are not candidates, and a family
+    # without a published peak cannot be timed from one.
+    rows = [f for f in picked if f["purpose"] != "inference" and f["peak_tflops"] is not None]
     left_out = [f for f in picked if f["purpose"] == "inference"]
+    unpublished = [f for f in picked if f["purpose"] != "inference" and f["peak_tflops"] is None]
     index = _by_slug()
     work = total_exaflop * 1e18
 
@@ -317,6 +322,8 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
     values: dict = {}
     for f in families():
         values[f"accelerators_{f['slug']}"] = f["accelerators"]
+        if f["peak_tflops"] is None:
+            continue
         values[f"peak_tflops_{f['slug']}"] = f["peak_tflops"]
         if f["purpose"] != "inference":
             values[f"hours_{f['slug']}"] = hours(f)
@@ -346,6 +353,9 @@ def job_time(*, seed: int, total_exaflop: float, utilisation: float, deadline_ho
     ]
     if left_out:
         findings.append(f"Left out: {_names(left_out)}, built for inference, not training.")
+    if unpublished:
+        findings.append(f"Also left out: {_names(unpublished)}, whose accelerator has no "
+                        "published peak to estimate from.")
     shown = {f["slug"] for f in rows}
     if {"p2", "p3"} <= shown:
         speedup = values["hours_p2"] / values["hours_p3"]

@@ -151,6 +151,17 @@ def test_job_time_never_trains_on_an_inference_chip():
     assert any("Inf2" in f and "inference" in f for f in run("job_time").findings)
 
 
+def test_job_time_times_no_family_without_a_published_peak():
+    """G5's A10G has no vendor peak: its row is left out and the example says so, rather
+    than timing it from the A10's datasheet figure."""
+    no_peak = [f["family"] for f in it.families() if f["peak_tflops"] is None]
+    assert no_peak == ["G5"]
+    ex = run("job_time", group="current")
+    assert "G5" not in [row[0] for row in ex.table.rows] and "hours_g5" not in ex.values
+    assert any("G5" in f and "no published peak" in f for f in ex.findings)
+    assert ex.values["n_shown"] == len(ex.table.rows)
+
+
 def test_job_time_title_names_only_rows_shown():
     ex = run("job_time", group="legacy")
     assert "p5.48xlarge" not in ex.chart.title and "p3.16xlarge" in ex.chart.title
