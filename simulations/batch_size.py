@@ -123,9 +123,12 @@ def _batch_means(shuffled_cumsum: np.ndarray, batch: int, n_samples: int) -> np.
                    choices=("linear-decay", "constant")),
     compare_rate=Param("float", 0.0, "a second learning rate run on the same shuffles "
                        "(0 = none)", low=0.0, high=0.5),
+    test_shift=Param("float", 0.15, "the test loss is the training loss moved this far in w "
+                     "(new data puts each minimum slightly elsewhere); a narrow minimum "
+                     "loses more under the move than a wide one", low=0.0, high=1.0),
 )
 def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, schedule,
-           compare_rate):
+           compare_rate, test_shift):
     sizes = _batches(batch_sizes, n_samples)
     if epochs * n_samples > 60_000:
         raise SimulationError(f"epochs x n_samples = {epochs * n_samples} is more than 60000 "
@@ -177,6 +180,9 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
     w_cmp = train(compare_rate) if compare_rate > 0 else None
 
     final = _landscape(w)
+    # Generalisation in this toy: test data move the landscape by test_shift, and the gap
+    # (test minus training loss) at a run's final weight is what it loses on new data.
+    test_gap = _landscape(w - test_shift) - final
     escaped = (w > barrier).mean(axis=1)
     std = final.std(axis=1)
     mean = final.mean(axis=1)
@@ -188,12 +194,18 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
               "poor_min_loss": round(float(_landscape(np.array(poor))), 4),
               "better_min_loss": round(float(_landscape(np.array(better))), 4),
               "barrier_height": round(float(_landscape(np.array(barrier))
-                                            - _landscape(np.array(poor))), 4)}
+                                            - _landscape(np.array(poor))), 4),
+              "test_shift": test_shift,
+              "test_gap_poor_min": round(float(_landscape(np.array(poor - test_shift))
+                                               - _landscape(np.array(poor))), 4),
+              "test_gap_better_min": round(float(_landscape(np.array(better - test_shift))
+                                                 - _landscape(np.array(better))), 4)}
     rows = []
     for k, b in enumerate(sizes):
         values[f"escape_share_b{b}"] = round(float(escaped[k]), 4)
         values[f"loss_std_b{b}"] = round(float(std[k]), 4)
         values[f"updates_per_epoch_b{b}"] = math.ceil(n_samples / b)
+        values[f"test_gap_b{b}"] = round(float(test_gap[k].mean()), 4)
         rows.append([_label(b, n_samples), math.ceil(n_samples / b), steps[k],
                      round(100 * float(escaped[k]), 1), round(float(mean[k]), 4),
                      round(float(std[k]), 4)])
@@ -251,8 +263,16 @@ def escape(*, seed, batch_sizes, n_samples, epochs, learning_rate, noise, runs, 
     if schedule == "constant":
         findings.append("With a constant learning rate small batches keep jittering at the end, "
                         "which adds to their final-loss spread.")
-    if len(findings) > 5:   # the barrier height is the least needed line
-        findings = [f for f in findings if not f.startswith("The barrier")]
+    if test_shift > 0:
+        findings.append(
+            f"On test data (the landscape moved by {test_shift:g}) the narrow poor minimum "
+            f"loses {values['test_gap_poor_min']:.3f} and the wide better one "
+            f"{values['test_gap_better_min']:.3f}: batch {sizes[0]} runs lose "
+            f"{values[f'test_gap_b{sizes[0]}']:.3f} on average, batch "
+            f"{_label(sizes[-1], n_samples)} runs {values[f'test_gap_b{sizes[-1]}']:.3f}.")
+    for least_needed in ("The barrier", "On test data"):   # the lines most easily spared
+        if len(findings) > 5:
+            findings = [f for f in findings if not f.startswith(least_needed)]
 
     labels = [_label(b, n_samples) for b in sizes]
     grid = np.round(np.linspace(-1.2, 3.8, 201), 3)

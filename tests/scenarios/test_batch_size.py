@@ -49,6 +49,19 @@ def test_escape_small_batches_escape_large_batches_stay(escape):
     assert v["escape_share_largest"] == 0.0
 
 
+def test_escape_narrow_minimum_loses_more_on_moved_test_data(escape):
+    """bs-sharp-minima-gap and bs-regularising-effect quote this: with new data modelled as
+    the landscape moved by test_shift, the narrow (poor) minimum loses more than the wide one,
+    so the batch sizes that stay in it lose more on test data."""
+    v = escape.values
+    assert v["test_gap_poor_min"] > 2 * v["test_gap_better_min"] > 0
+    assert v["test_gap_b128"] > 2 * v["test_gap_b1"]
+    assert v["test_gap_b64"] > 2 * v["test_gap_b2"]
+    # no shift, no gap: the effect comes only from the modelled move of the data
+    still = fresh(ESCAPE, test_shift=0.0, runs=20)
+    assert all(still.values[f"test_gap_b{b}"] == 0 for b in SIZES)
+
+
 def test_escape_full_batch_is_deterministic(escape):
     # No sampling noise at B = N: every run follows the same path, whatever its shuffle.
     assert escape.values["loss_std_largest"] == 0.0
