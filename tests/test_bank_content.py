@@ -220,3 +220,53 @@ def test_retirement_dates_in_the_text_are_the_data_files_dates():
               for topic in BANK.topics for where, _, text in _texts(topic)
               if re.search(r"retire|migrat", text, re.I) for m in DATE.finditer(text)}
     assert quoted and {where for where, day in quoted if day not in known} == set()
+
+
+# A numeric question's answer must not be printed where a learner reads first: its topic's
+# key points and every card (blind reviews A and B found 1,875 updates, L1 = 7 and 0.25^10
+# there). Small whole numbers (GPU counts, epochs) and a few round values (0.5 as a rate or a
+# random AUC, 100 as a count or a share) are too common to tell apart, so they are skipped.
+TOO_COMMON = {"0.5", "100"}
+def _filled(text, ref):
+    import simulations
+    from quizzer.content.bank import fill_placeholders
+
+    if ref is None:
+        return text
+    ex = simulations.run(ref.simulation, seed=ref.seed, **dict(ref.params))
+    return fill_placeholders(text, ex.values)
+
+
+EXPONENT = re.compile(r"e([+-])0*(\d)")
+
+
+def _answer_forms(value):
+    """The ways a text may print the answer: 9.54e-07 also as 9.54e-7 and 9.5e-7."""
+    forms = {f"{value:g}", f"{value:.3g}"}
+    if value == int(value):
+        forms |= {f"{int(value):,}", str(int(value))}
+    if "e" in f"{value:.3g}":
+        forms.add(f"{value:.2g}")
+    return {EXPONENT.sub(r"e\1\2", f) for f in forms if f.strip("-")}
+
+
+def test_numeric_answers_are_not_printed_in_key_points_or_cards():
+    from quizzer.content.bank import example_for
+
+    read_first = []
+    for topic in BANK.topics:
+        read_first += [(topic.slug, _filled(p, topic.example)) for p in topic.key_points]
+        read_first += [(c.id, _filled(f"{c.front} {c.back}", example_for(c, BANK)))
+                       for c in topic.cards]
+    hits = []
+    for q in QUESTIONS:
+        if q.kind != "numeric":
+            continue
+        value = q.answer.value
+        if value == int(value) and abs(value) < 100:
+            continue
+        for form in _answer_forms(value) - TOO_COMMON:
+            pattern = re.compile(r"(?<![\d.])" + re.escape(form) + r"(?![\d])")
+            hits += [(q.id, form, where) for where, text in read_first
+                     if pattern.search(EXPONENT.sub(r"e\1\2", text))]
+    assert hits == []
