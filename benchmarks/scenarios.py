@@ -14,7 +14,7 @@ import time
 def main() -> int:
     import numpy  # noqa: F401  (the floor every scenario shares; not counted)
 
-    import simulations
+    from quizzer import simulations
 
     worst = 0.0
     print("Scenario run time with defaults (median of 5, fresh memo each run)")

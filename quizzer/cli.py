@@ -324,7 +324,7 @@ def explain(topic: str | None, scenario: str | None, assignments: tuple, as_json
     except ex.ExplainError as err:
         click.echo(f"Error: {err}", err=True)
         sys.exit(2)
-    import simulations
+    from quizzer import simulations
 
     try:
         worked = ex.run(req)

@@ -11,7 +11,7 @@ Contract (stable; the CLI, the bank validator and the renderers build on it):
 - ``check_params(name, params)``: the list of problems with a parameter set, without running,
   including the scenario's work budget (each parameter in range can still add up to a run
   of many seconds; a scenario declares ``budget=`` to refuse such sets with a clear message).
-- ``run(name, seed=0, **params)``: an :class:`~simulations.example.Example`; same name, params
+- ``run(name, seed=0, **params)``: an :class:`~quizzer.simulations.example.Example`; same name, params
   and seed give the same numbers, always.
 - Unknown names and bad parameters raise :class:`SimulationError`, which lists what is valid.
 
@@ -154,7 +154,7 @@ def scenario(purpose: str, budget: Callable[..., str | None] | None = None,
     """Register ``function`` as ``<module>.<function name>``.
 
     The function is called as ``function(seed=..., **params)`` with every parameter filled in
-    and checked, and returns an Example built with :func:`simulations.example.worked`.
+    and checked, and returns an Example built with :func:`quizzer.simulations.example.worked`.
     ``budget``, if given, is called with the same parameters before any run (and by the bank
     loader) and returns a message when they would cost more work than a worked example may.
     """

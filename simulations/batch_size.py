@@ -51,8 +51,8 @@ import math
 
 import numpy as np
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
 # The 1-D landscape of ``escape``: a small quadratic bowl with two Gaussian wells carved in it.
 # Poor well: shallow and narrow, at 0. Better well: deeper and wide, at 2.

@@ -59,8 +59,8 @@ import math
 
 import numpy as np
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
 _COUNT_MAX = 10_000_000
 

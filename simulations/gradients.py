@@ -66,8 +66,8 @@ import math
 
 import numpy as np
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
 SIGMOID_DERIVATIVE_MAX = 0.25
 FLOAT32_MAX = float(np.finfo(np.float32).max)

@@ -57,8 +57,8 @@ import math
 
 import numpy as np
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
 GROUPS = ("overview", "legacy", "current", "nvidia", "training")
 STATUSES = ("current", "previous generation", "retired")
@@ -105,7 +105,7 @@ def _document() -> dict:
 
     import yaml
 
-    text = (files("question_bank") / "data" / "instances.yaml").read_text(encoding="utf-8")
+    text = (files("quizzer.question_bank") / "data" / "instances.yaml").read_text(encoding="utf-8")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 

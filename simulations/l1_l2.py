@@ -41,8 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, worked
 
 # ----------------------------------------------------------------------------------- helpers
 

@@ -58,8 +58,8 @@ import math
 
 import numpy as np
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, short, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, short, worked
 
 # A diverging run is cut once its loss passes this multiple of the starting loss, well before
 # floats overflow; the charts and values never hold inf or NaN.

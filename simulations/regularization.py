@@ -58,8 +58,8 @@ import math
 import numpy as np
 from numpy.polynomial import legendre
 
-from simulations import Param, SimulationError, scenario
-from simulations.example import Annotation, Chart, Panel, Series, Table, short, worked
+from quizzer.simulations import Param, SimulationError, scenario
+from quizzer.simulations.example import Annotation, Chart, Panel, Series, Table, short, worked
 
 # A polynomial's error far outside the data can be astronomically large; charts cap there.
 CAP = 1e6

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import simulations
-from simulations import Param, scenario
-from simulations.example import Chart, Panel, Series, Table, worked
+from quizzer import simulations
+from quizzer.simulations import Param, scenario
+from quizzer.simulations.example import Chart, Panel, Series, Table, worked
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -153,7 +153,7 @@ def test_no_text_refers_to_a_course_the_learner_does_not_have():
 
 
 def test_no_worked_example_finding_or_title_refers_to_a_course():
-    import simulations
+    from quizzer import simulations
     from quizzer.content.bank import example_for
 
     seen, hits = set(), []
@@ -186,7 +186,7 @@ def _instance_rows():
 
     import yaml
 
-    text = (files("question_bank") / "data" / "instances.yaml").read_text(encoding="utf-8")
+    text = (files("quizzer.question_bank") / "data" / "instances.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)["families"]
 
 

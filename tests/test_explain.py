@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import simulations
+from quizzer import simulations
 from quizzer.cli import cli
 from quizzer.content.bank import load
 from quizzer.render import figures, preview
@@ -184,7 +184,7 @@ def test_index_lists_topics_and_scenarios():
 
 
 def test_dollar_signs_are_not_mathtext(tmp_path):
-    from simulations.example import Chart, Panel, Series
+    from quizzer.simulations.example import Chart, Panel, Series
 
     chart = Chart("Costs in $ and $$", (Panel("bars", "Price $3 vs $5", "instance", "$ per hour",
                                               (Series.of("$", ["a $", "b"], [3.0, 5.0]),)),))

@@ -296,7 +296,7 @@ def test_a_chart_shared_by_many_cards_is_embedded_once(tmp_path):
 def test_cards_showing_the_same_chart_get_one_inset_size():
     """The chart is drawn once at one size: a card that had room for the bigger plot gets
     the size its neighbour needed, and the text keeps fitting."""
-    import simulations
+    from quizzer import simulations
     from quizzer.render.flashcards import Block, Face, PrintCard, lay_out
 
     chart = simulations.run("confusion_matrix.metrics").chart

@@ -27,7 +27,7 @@ def test_help_loads_no_numpy_or_matplotlib():
 
 
 def test_importing_simulations_loads_no_matplotlib():
-    loaded = loaded_after("import simulations; simulations.names()")
+    loaded = loaded_after("from quizzer import simulations; simulations.names()")
     assert (loaded["numpy"], loaded["matplotlib"]) == (True, False)
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from quizzer.render import insets
 from quizzer.render.figures import power_of_ten_formatter
-from simulations.example import Panel, Series
+from quizzer.simulations.example import Panel, Series
 
 W, H = 3.49, 0.99  # the inset size of a 2x4 A4 card with the smaller plot share
 

@@ -34,7 +34,7 @@ def test_every_command_has_help_and_is_in_the_readme():
 def test_the_bank_counts_the_readme_gives_are_the_bank_s():
     """The sentence that sizes the built-in bank is computed against it, so it cannot drift
     (a new user found it 57 questions behind)."""
-    import simulations
+    from quizzer import simulations
     from quizzer.content.bank import load
 
     bank = load()

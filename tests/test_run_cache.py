@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
-import simulations
+from quizzer import simulations
 from quizzer.engine import run_cache
 from quizzer.system.cache import stat_key
 from quizzer.system.home import cache_dir
-from simulations.example import Example
+from quizzer.simulations.example import Example
 
 
 @pytest.mark.parametrize("name", simulations.names())

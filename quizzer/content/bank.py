@@ -54,7 +54,7 @@ class BankError(Exception):
 @dataclass(frozen=True)
 class SimulationCall:
     """Which worked example to show: a simulation NAME, its parameters and a seed (the
-    bank's ``example:`` key). Running it gives a :class:`simulations.example.Example`."""
+    bank's ``example:`` key). Running it gives a :class:`quizzer.simulations.example.Example`."""
 
     simulation: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -415,7 +415,7 @@ def builtin_files() -> list[Path]:
     of imports before every first question."""
     from importlib.util import find_spec
 
-    root = Path(find_spec("question_bank").submodule_search_locations[0])
+    root = Path(find_spec("quizzer.question_bank").submodule_search_locations[0])
     return sorted((p for p in root.iterdir() if p.name.endswith(".yaml")),
                   key=lambda p: p.name)
 
@@ -570,7 +570,7 @@ def _duplicates(topics: list[Topic]) -> list[Problem]:
 
 def simulation_problems(topics: Iterable[Topic]) -> list[Problem]:
     """Check that each example names a real simulation with valid parameters (no running)."""
-    import simulations
+    from quizzer import simulations
 
     problems = []
     seen = set()
@@ -597,7 +597,7 @@ def example_problems(bank: Bank) -> list[Problem]:
     question's ``answer_value`` must agree with its answer within the tolerance. A scenario
     that fails is reported at its reference, once.
     """
-    import simulations
+    from quizzer import simulations
 
     problems = []
     failed: set = set()

@@ -36,7 +36,7 @@ class CardContent:
 
     ``answer`` is the answer as the learner gives it ("A and C", "False", "0.909"), empty
     for a concept card. ``chart`` is the worked example's chart description
-    (``simulations.example.Chart``), or None when there is no example or plots are off.
+    (``quizzer.simulations.example.Chart``), or None when there is no example or plots are off.
     """
 
     id: str

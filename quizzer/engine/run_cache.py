@@ -27,7 +27,7 @@ class ScenarioRun:
     """One run of a scenario, as the run cache keeps it: the Example it returned and what
     ``explain`` says about the scenario itself."""
 
-    example: Any  # simulations.example.Example
+    example: Any  # quizzer.simulations.example.Example
     purpose: str
     siblings: tuple  # every scenario of the same module, this one included
 
@@ -91,7 +91,7 @@ def call_key(call: tuple) -> str:
 
 
 def _run_or_error(call: tuple):
-    import simulations
+    from quizzer import simulations
 
     try:
         return _run(*call)
@@ -110,7 +110,7 @@ def _read(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun | None
         return None  # not kept yet, cut short or edited: run it
     try:
         data = json.loads(blob)
-        from simulations.example import Example
+        from quizzer.simulations.example import Example
 
         kept = ScenarioRun(Example.from_dict(data["example"]), str(data["purpose"]),
                                tuple(str(s) for s in data["siblings"]))
@@ -120,7 +120,7 @@ def _read(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun | None
 
 
 def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun:
-    import simulations
+    from quizzer import simulations
 
     example = simulations.run(name, seed=seed, **params)
     worked = ScenarioRun(example, simulations.describe(name).purpose,

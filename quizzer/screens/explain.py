@@ -34,13 +34,13 @@ def module_of(topic: Topic) -> str:
 
 def scenarios(topic: Topic) -> list[str]:
     """The scenarios of the topic's simulation module; none for a topic without an example."""
-    import simulations
+    from quizzer import simulations
 
     return simulations.names(module_of(topic)) if topic.example is not None else []
 
 
 def parameter_help(name: str) -> str:
-    import simulations
+    from quizzer import simulations
 
     spec = simulations.describe(name)
     rows = [(key, p.kind, param_text(p.default), p.describe_range(), p.help)
@@ -58,7 +58,7 @@ def request(topic: Topic, scenario: str | None, assignments: tuple) -> Request:
     if not scenario and not assignments:  # the bank's own example, checked when it loaded
         ref = topic.example
         return Request(topic, ref.simulation, dict(ref.params), ref.seed)
-    import simulations
+    from quizzer import simulations
 
     if scenario:
         known = scenarios(topic)
@@ -157,7 +157,7 @@ def _what_it_has(topic: Topic) -> list[str]:
 
 def render_index(bank) -> str:
     """Every topic with its aliases and scenarios, for ``quizzer explain`` with no topic."""
-    import simulations
+    from quizzer import simulations
 
     lines = [t.heading("Topics") + " (quizzer explain TOPIC [--scenario NAME])", ""]
     for topic in bank.topics:

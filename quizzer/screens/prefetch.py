@@ -34,7 +34,7 @@ class PrefetchedRun:
 
 
 def compute(ref: SimulationCall, plots: bool) -> PrefetchedRun:
-    import simulations
+    from quizzer import simulations
 
     from quizzer.engine import run_cache
 

@@ -13,7 +13,7 @@ Definitions (all days are the learner's local calendar days):
 
 The numbers are computed by :func:`progress` from plain inputs (schedules, attempts, ``now``)
 so they are tested against a hand-built history. The plot is a
-:class:`simulations.example.Chart` drawn by :func:`quizzer.render.figures.draw`, the same renderer
+:class:`quizzer.simulations.example.Chart` drawn by :func:`quizzer.render.figures.draw`, the same renderer
 as every worked example.
 """
 
@@ -223,7 +223,7 @@ def chart(progress: Progress, exams: Sequence = ()):
     An accuracy point needs at least :data:`MIN_POINT_ATTEMPTS` answers in its 7-day window:
     "100 %" from one answer says nothing. (The JSON keeps every point.)
     """
-    from simulations.example import Chart, Panel, Series
+    from quizzer.simulations.example import Chart, Panel, Series
 
     lines = []
     for topic, points in progress.history.items():

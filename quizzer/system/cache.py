@@ -63,7 +63,7 @@ def code_key() -> str | None:
     from quizzer import __version__
 
     folders = [Path(find_spec(name).submodule_search_locations[0])
-               for name in ("simulations", "question_bank")]
+               for name in ("quizzer.simulations", "quizzer.question_bank")]
     files = sorted(folders[0].glob("*.py")) + sorted((folders[1] / "data").glob("*"))
     return stat_key(files, CODE_FORMAT, __version__)
 

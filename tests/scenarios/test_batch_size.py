@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
+from quizzer import simulations
+from quizzer.simulations import SimulationError
 
 ESCAPE = "batch_size.escape"
 NOISE = "batch_size.gradient_noise"

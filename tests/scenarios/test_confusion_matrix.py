@@ -7,8 +7,8 @@ import math
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
+from quizzer import simulations
+from quizzer.simulations import SimulationError
 
 SCENARIOS = ("metrics", "orientation", "accuracy_paradox", "digits", "roc_auc")
 

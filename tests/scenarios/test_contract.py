@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-import simulations
+from quizzer import simulations
 
 # (tests/conftest.py registers a test-only scenario; the contract is about the package)
 NAMES = [n for n in simulations.names() if n.split(".")[0] in simulations.modules()]

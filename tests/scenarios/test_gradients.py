@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
-from simulations import gradients as grad
+from quizzer import simulations
+from quizzer.simulations import SimulationError
+from quizzer.simulations import gradients as grad
 
 SCENARIOS = ["gradients.layer_norms", "gradients.exploding", "gradients.clipping",
              "gradients.gradient_check"]

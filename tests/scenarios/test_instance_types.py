@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
-from simulations import instance_types as it
+from quizzer import simulations
+from quizzer.simulations import SimulationError
+from quizzer.simulations import instance_types as it
 
 SCENARIOS = ("catalog", "job_time", "memory_fit", "emr_mxnet_releases", "billing")
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
-from simulations import l1_l2 as m
+from quizzer import simulations
+from quizzer.simulations import SimulationError
+from quizzer.simulations import l1_l2 as m
 
 
 def run(scenario, **params):

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
+from quizzer import simulations
+from quizzer.simulations import SimulationError
 
 NAMES = ("rates", "lopsided", "ill_conditioned", "momentum", "schedules", "warmup")
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-import simulations
-from simulations import SimulationError
+from quizzer import simulations
+from quizzer.simulations import SimulationError
 
 NAMES = ("capacity", "early_stopping", "dropout", "kfold", "amt_early_stopping")
 
@@ -225,7 +225,7 @@ def test_amt_early_stopping_claim_saves_compute_and_keeps_the_best_result(seed):
 
 
 def test_median_stopping_rule_by_hand():
-    from simulations.regularization import _median_stopping
+    from quizzer.simulations.regularization import _median_stopping
     curves = np.array([[4.0, 2.0, 1.0],     # running averages at epoch 2: 3.0
                        [4.0, 3.0, 2.0],     # 3.5
                        [5.0, 4.0, 3.0],     # 4.5   -> median 3.5 at epoch 2
