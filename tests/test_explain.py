@@ -132,7 +132,7 @@ def test_preview_is_off_when_piped_and_on_when_asked():
 
 
 def _two_clouds(y_log=False):
-    from simulations.example import Chart, Panel, Series
+    from quizzer.simulations.example import Chart, Panel, Series
 
     wide = Series.of("hold-out", range(1, 11), [0.05, 0.2, 0.1, 0.15, 0.08, 0.22, 0.12, 0.06,
                                                  0.18, 0.11], "points")

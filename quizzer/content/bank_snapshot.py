@@ -159,14 +159,14 @@ def entry_path(path: Path, shown: str, cache_dir: Path) -> Path | None:
     """Where ``path``'s entry is kept: ``bank-<source>-<content key>.json``; None when the
     file cannot be stat'ed (reading it reports why)."""
     from quizzer import __version__
-    from quizzer.system.cache import code_key, stat_key
+    from quizzer.system.cache import code_key, snapshot_path, stat_key
 
     # The shown name is part of the key (records' places quote it), and so is the simulation
     # code, since an entry vouches for each example's simulation and parameters.
     key = stat_key([path], FORMAT, __version__, code_key() or "", shown)
     if key is None:
         return None
-    return Path(cache_dir) / f"bank-{_source(path)}-{key[:20]}.json"
+    return snapshot_path(cache_dir, _source(path), key)
 
 
 def _source(path: Path) -> str:
@@ -177,7 +177,7 @@ def read(path: Path, shown: str, cache_dir: Path,
          again: Callable[[], Topic]) -> Kept | None:
     """``path``'s topic from its entry, or None if there is none to trust. ``again`` reads the
     file from YAML: used if a record's body turns out not to be what its index says."""
-    from quizzer.system.cache import read_verified
+    from quizzer.system.cache import read_verified, used
 
     where = entry_path(path, shown, cache_dir)
     if where is None:
@@ -214,6 +214,7 @@ def read(path: Path, shown: str, cache_dir: Path,
                                                 lambda field=field: reread(field))
     except Exception:  # noqa: BLE001 - any doubt (nesting, types): parse the YAML instead
         return None
+    used(where)  # a hit: evicted last (quizzer.system.cache.BANK)
     return Kept(topic, names)
 
 
@@ -238,7 +239,7 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
     """Keep ``topic`` (read from ``path`` and checked clean) as ``path``'s entry, replacing
     the entries of the file's earlier contents. A cache that cannot be written only costs
     speed next time."""
-    from quizzer.system.cache import write_verified
+    from quizzer.system.cache import snapshot_written, write_verified
 
     where = entry_path(path, shown, cache_dir)
     if where is None:
@@ -267,11 +268,8 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
     try:
         # ASCII only: every character beyond it is an escape the reader can scan for.
         write_verified(where, b"\n".join(parts) + b"\n" + b"".join(bodies))
-        for old in where.parent.glob(f"bank-{_source(path)}-*.json"):
-            if old != where:
-                old.unlink(missing_ok=True)
-        for old in where.parent.glob("bank-" + "?" * 20 + ".json"):  # one whole-bank file:
-            old.unlink(missing_ok=True)  # how quizzer kept the bank before entries per file
+        # The file's older entries and the bound: quizzer.system.cache owns the folder.
+        snapshot_written(where, _source(path))
     except OSError:
         pass
 

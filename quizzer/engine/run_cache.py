@@ -33,12 +33,11 @@ class ScenarioRun:
 
 
 def _folder() -> Path | None:
-    """This code's folder of entries: ``examples-<code key>``. Entries made by other code
-    can never be read again, so the first entry written here removes their folders."""
-    from quizzer.system.home import cache_dir
+    """This code's folder of entries (quizzer.system.cache.runs_folder)."""
+    from quizzer.system.cache import runs_folder
 
     code = code_key()
-    return cache_dir() / f"examples-{code[:16]}" if code else None
+    return runs_folder(code) if code else None
 
 
 def _path(name: str, params: Mapping[str, Any], seed: int) -> Path | None:
@@ -47,14 +46,6 @@ def _path(name: str, params: Mapping[str, Any], seed: int) -> Path | None:
         return None
     call = json.dumps([name, dict(params), seed], sort_keys=True, default=list)
     return folder / f"{name}-{hashlib.sha256(call.encode()).hexdigest()[:16]}.json"
-
-
-def _forget_other_code(folder: Path) -> None:
-    import shutil
-
-    for other in folder.parent.glob("examples-*"):
-        if other != folder and other.is_dir():
-            shutil.rmtree(other, ignore_errors=True)
 
 
 def get(name: str, params: Mapping[str, Any], seed: int = 0) -> ScenarioRun:
@@ -103,7 +94,7 @@ def _read(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun | None
     path = _path(name, params, seed)
     if path is None:
         return None
-    from quizzer.system.cache import read_verified
+    from quizzer.system.cache import read_verified, used
 
     blob = read_verified(path)
     if blob is None:
@@ -113,10 +104,13 @@ def _read(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun | None
         from quizzer.simulations.example import Example
 
         kept = ScenarioRun(Example.from_dict(data["example"]), str(data["purpose"]),
-                               tuple(str(s) for s in data["siblings"]))
+                           tuple(str(s) for s in data["siblings"]))
     except Exception:  # noqa: BLE001 - any doubt (nesting, types, fields) means run it
         return None
-    return kept if kept.example.name == name else None
+    if kept.example.name != name:
+        return None
+    used(path)  # a hit: evicted last (quizzer.system.cache.RUNS)
+    return kept
 
 
 def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun:
@@ -124,18 +118,16 @@ def _run(name: str, params: Mapping[str, Any], seed: int) -> ScenarioRun:
 
     example = simulations.run(name, seed=seed, **params)
     worked = ScenarioRun(example, simulations.describe(name).purpose,
-                             tuple(simulations.names(name.split(".", 1)[0])))
+                         tuple(simulations.names(name.split(".", 1)[0])))
     path = _path(name, params, seed)
     if path is not None:
-        from quizzer.system.cache import write_verified
-
-        if not path.parent.exists():
-            _forget_other_code(path.parent)
+        from quizzer.system.cache import run_written, write_verified
 
         entry = {"example": example.to_dict(), "purpose": worked.purpose,
                  "siblings": list(worked.siblings)}
         try:
             write_verified(path, json.dumps(entry, separators=(",", ":")).encode("utf-8"))
+            run_written(path)  # other code's folders go; the bound (quizzer.system.cache.RUNS)
         except OSError:
             pass  # a cache that cannot be written only costs speed next time
     return worked

@@ -267,13 +267,14 @@ def cached_png(example, directory: Path | None = None) -> Path:
     quizzer.system.cache.png_is_whole) is drawn again over it. Raises OSError if it must be drawn
     and the cache cannot be written (the caller shows the screen without the plot).
     """
-    from quizzer.system.cache import png_is_whole
-    from quizzer.system.home import cache_dir
+    from quizzer.system import cache
 
-    directory = directory or cache_dir()
-    path = directory / f"{example.name}-{chart_key(example)}.png"
-    if not png_is_whole(path):
+    path = cache.plot_path(example.name, chart_key(example), directory)
+    if cache.png_is_whole(path):
+        cache.used(path)
+    else:
         save_png(draw(example.chart), path)
+        cache.plot_written(path)  # the cache's bound (quizzer.system.cache.PLOTS)
     return path
 
 

@@ -43,7 +43,8 @@ def compute(ref: SimulationCall, plots: bool) -> PrefetchedRun:
     except simulations.SimulationError as err:
         return PrefetchedRun(ref, error=str(err))
     except Exception as err:  # a broken scenario must not end the session; tests catch it
-        return PrefetchedRun(ref, error=f"the simulation failed: {type(err).__name__}: {err}")
+        return PrefetchedRun(ref, error="the simulation failed: "
+                                        f"{type(err).__name__}: {err}")
     png = None
     if plots:
         from quizzer.render.figures import cached_png
@@ -51,8 +52,8 @@ def compute(ref: SimulationCall, plots: bool) -> PrefetchedRun:
         try:
             png = cached_png(example)
         except OSError as err:  # the example is still shown, without its plot
-            return PrefetchedRun(ref, example, plot_note="Plot: not drawn, the cache cannot be "
-                                                  f"written ({err.strerror or err}).")
+            return PrefetchedRun(ref, example, plot_note="Plot: not drawn, the cache cannot "
+                                                         f"be written ({err.strerror or err}).")
     return PrefetchedRun(ref, example, png)
 
 

@@ -13,6 +13,22 @@ reading it), and never trusted blindly: a JSON entry carries the SHA-256 of its 
 (:func:`write_verified`, :func:`read_verified`), a PNG must be a whole PNG (:func:`png_is_whole`:
 signature, every chunk's CRC-32, the end chunk, nothing after it). Any doubt means the caller
 computes it again.
+
+This module also owns the cache folder (the last section): where each of its three caches
+keeps its entries, and how each stays bounded.
+
+- the bank snapshot, ``bank-<source>-<key>.json``, an entry per bank file: the newest
+  entry of each file only, and all of them within :data:`BANK` (64 MiB), so the entries of
+  banks no longer used go too (their content is quizzer.content.bank_snapshot's);
+- the run cache, ``examples-<code key>/<scenario>-<call hash>.json``: the current code's
+  folder only, and within it at most :data:`RUNS` (32 MiB);
+- plots, ``<scenario>-<chart hash>.png``: at most :data:`PLOTS` (64 MiB).
+
+Bounded caches evict the least recently used entries: a hit marks its entry used (its
+modification time is set to now; access times are not kept on many file systems), and
+after a write the folder is swept down to three quarters of its bound, oldest use first.
+Entries used in the last :data:`KEEP_SECONDS` are never evicted, so a running export or
+session keeps the plots it has handed out; above the bound only by those.
 """
 
 from __future__ import annotations
@@ -24,6 +40,7 @@ import struct
 import tempfile
 import threading
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Callable, Iterable
@@ -160,3 +177,149 @@ def png_is_whole(path: Path) -> bool:
             return end == len(blob)
         pos, first = end, False
     return False
+
+
+# ------------------------------------------------------------------------- the cache folder
+
+@dataclass(frozen=True)
+class Bound:
+    """The entries of one cache (``pattern``, a glob in its folder) and the bytes they may
+    take together before the least recently used go."""
+
+    pattern: str
+    max_bytes: int
+
+
+# The built-in bank's plots take about 8 MiB (113 PNGs of about 74 KB), its runs under 2 MiB:
+# the bounds hold several such banks, and what one `explain --set` sweep of values leaves.
+PLOTS = Bound("*.png", 64 * 2**20)
+RUNS = Bound("*.json", 32 * 2**20)
+# The built-in bank's entries take about 0.7 MiB; 10,000 questions about 6 MiB.
+BANK = Bound("bank-*.json", 64 * 2**20)
+# A sweep lists the folder, so it runs at a process's first write to a cache and then every
+# SWEEP_EVERY writes (an export writes hundreds): a folder may exceed its bound by that
+# many entries in between.
+SWEEP_EVERY = 64
+KEEP_SECONDS = 3600
+_writes: dict[tuple, int] = {}
+_writes_lock = threading.Lock()
+
+
+def cache_folder() -> Path:
+    """The folder of all three caches (``$QUIZZER_HOME/cache``, else the platform's)."""
+    from quizzer.system.home import cache_dir
+
+    return cache_dir()
+
+
+def snapshot_path(folder: Path, source: str, key: str) -> Path:
+    """Where the bank snapshot's entry for the bank file ``source`` (a hash of its path) with
+    content key ``key`` lives."""
+    return Path(folder) / f"bank-{source}-{key[:20]}.json"
+
+
+def snapshot_written(path: Path, source: str) -> None:
+    """After a bank file's entry is written: the file's earlier entries go (they can never
+    match again), and so does the whole-bank snapshot of earlier versions,
+    ``bank-<20 hex>.json``; then the bound, :data:`BANK`."""
+    path = Path(path)
+    for old in path.parent.glob(f"bank-{source}-*.json"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    for old in path.parent.glob("bank-" + "?" * 20 + ".json"):
+        old.unlink(missing_ok=True)
+    if _sweep_due(_count_write(path.parent, BANK)):
+        sweep(path.parent, BANK)
+
+
+def runs_folder(code: str) -> Path:
+    """The run cache's folder for the simulations' code with key ``code``."""
+    return cache_folder() / f"examples-{code[:16]}"
+
+
+def run_written(path: Path) -> None:
+    """After a run is kept: entries made by other code can never be read again, so the
+    process's first write into this code's folder removes the other folders; then the
+    bound, :data:`RUNS`."""
+    folder = Path(path).parent
+    count = _count_write(folder, RUNS)
+    if count == 1:
+        import shutil
+
+        for other in folder.parent.glob("examples-*"):
+            if other != folder and other.is_dir():
+                shutil.rmtree(other, ignore_errors=True)
+    if _sweep_due(count):
+        sweep(folder, RUNS)
+
+
+def plot_path(name: str, key: str, folder: Path | None = None) -> Path:
+    """Where scenario ``name``'s plot with chart hash ``key`` lives."""
+    return Path(folder or cache_folder()) / f"{name}-{key}.png"
+
+
+def plot_written(path: Path) -> None:
+    """After a plot is drawn: the bound, :data:`PLOTS`."""
+    folder = Path(path).parent
+    if _sweep_due(_count_write(folder, PLOTS)):
+        sweep(folder, PLOTS)
+
+
+def used(path: Path) -> None:
+    """Mark a cache entry used now (a hit), so eviction takes it last. A read-only cache
+    or an entry removed meanwhile only loses the mark."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _count_write(folder: Path, bound: Bound) -> int:
+    """This process's writes so far to one cache (plots and bank entries share a folder)."""
+    key = (folder, bound.pattern)
+    with _writes_lock:
+        _writes[key] = _writes.get(key, 0) + 1
+        return _writes[key]
+
+
+def _sweep_due(count: int) -> bool:
+    return (count - 1) % SWEEP_EVERY == 0
+
+
+def sweep(folder: Path, bound: Bound, now: float | None = None) -> list[Path]:
+    """Remove the least recently used entries of ``folder`` matching ``bound.pattern``
+    until they take at most three quarters of ``bound.max_bytes`` (none if they are within
+    the bound), keeping those used since ``now - KEEP_SECONDS`` (``now``: epoch seconds,
+    default the clock). Returns what was removed. Entries removed meanwhile by another
+    process, or that cannot be removed, are passed over; nothing is raised."""
+    import time
+
+    recent = (time.time() if now is None else now) - KEEP_SECONDS
+    entries = []
+    try:
+        found = list(Path(folder).glob(bound.pattern))
+    except OSError:
+        return []
+    for path in found:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode):
+            entries.append((info.st_mtime, path.name, path, info.st_size))
+    total = sum(size for *_, size in entries)
+    if total <= bound.max_bytes:
+        return []
+    removed = []
+    for last_used, _, path, size in sorted(entries):
+        if total <= bound.max_bytes * 3 // 4 or last_used > recent:
+            break
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            continue
+        total -= size
+        removed.append(path)
+    return removed
