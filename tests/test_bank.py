@@ -336,3 +336,23 @@ def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
     again = load([folder], cache_dir=cache)
     assert parsed and again == first
     assert "\x1b" not in again.topic("demo").title
+
+
+def test_control_characters_are_found_without_escapes_and_anchors_still_count(
+        tmp_path, monkeypatch):
+    """A file with no backslash and no control character skips the check of each value,
+    and one with no '&' the alias counting: a bidirectional override written as itself is
+    still reported where it stands, and a file with anchors still builds merged values."""
+    code, out = validate(tmp_path, monkeypatch, {"demo.yaml": HEAD + "questions:\n"
+                                                 + GOOD_QUESTION.replace("prompt: p",
+                                                                         "prompt: p \u202e q")})
+    assert (code, out) == (1, "demo.yaml:10:13: text holds the control character U+202E, "
+                              "which could change the terminal; remove it\n")
+    anchored = GOOD_QUESTION.replace("    explanation: e\n",
+                                     "    explanation: &why e\n").replace(
+        "{text: b, why: w}", "{text: b, why: *why}")
+    (tmp_path / "demo.yaml").unlink()
+    code, out = validate(tmp_path, monkeypatch, {"demo.yaml": HEAD + "questions:\n" + anchored})
+    assert (code, out) == (0, "OK: 2 topics, 5 questions, 1 card.\n")
+    bank = load([tmp_path / "demo.yaml"])
+    assert bank.question("demo-ok").choices[1].why == "e"

@@ -156,9 +156,13 @@ def read(path: Path, shown: str, problems: list) -> Any:
     # Scalars hold only the file's characters (line breaks made newlines) unless a
     # double-quoted one spells an escape: with neither a control character nor a backslash
     # in the file, no value can hold one, and the check of each value is skipped.
+    # Likewise a file without an "&" defines no anchor, so it has no alias (composing would
+    # have refused one): no value can be built twice or contain itself, and the alias counts
+    # and cycle guard are skipped.
     plain = "\\" not in text and not control_characters(text.replace("\r", ""))
     try:
-        return _Builder(shown, problems, check_controls=not plain).build(node)
+        return _Builder(shown, problems, check_controls=not plain,
+                        anchors="&" in text).build(node)
     except _Stop:
         return None
     except RecursionError:  # only if Python's stack is far smaller than usual
@@ -375,10 +379,12 @@ class _Builder:
     a value whose problem was said here (one fault, one message).
     """
 
-    def __init__(self, file: str, problems: list, check_controls: bool = True):
+    def __init__(self, file: str, problems: list, check_controls: bool = True,
+                 anchors: bool = True):
         import yaml
 
         self.check_controls = check_controls
+        self.anchors = anchors  # False: the file defines no &anchor, so it has no alias
         self.yaml = yaml
         self.file = file
         self.problems = problems
@@ -396,6 +402,8 @@ class _Builder:
     def build(self, node: yaml.Node, depth: int = 0, slot: Any = None) -> Any:
         """``slot``: what the node is written in, a key's node or a located list (an alias's
         node only knows its anchor's place); its place is made when an alias needs it."""
+        if not self.anchors:  # no node can be reached twice, nor contain itself
+            return self.build_node(node, None, depth)
         key = id(node)
         outer = False
         if key in self.built:  # reached again: through an alias
@@ -416,11 +424,12 @@ class _Builder:
             if outer:
                 self.alias = None
 
-    def build_node(self, node: yaml.Node, key: int, depth: int) -> Any:
+    def build_node(self, node: yaml.Node, key: int | None, depth: int) -> Any:
+        """``key``: the node's id for the cycle guard, None in a file without anchors."""
         yaml = self.yaml
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
-        if key in self.active:
+        if key is not None and key in self.active:
             self.note(node, "this alias contains itself (a cycle); a bank holds plain data")
             return None
         if depth >= MAX_DEPTH:
@@ -429,20 +438,25 @@ class _Builder:
         if node.tag not in _SAFE_TAGS:
             self.refuse_tag(node)
             return None
+        if key is None:
+            return self.collection(node, depth)
         self.active.add(key)
         try:
-            if isinstance(node, yaml.MappingNode):
-                return self.mapping(node, depth)
-            seq = LocatedList()
-            seq._file, seq._mark = self.file, node.start_mark
-            seq.at = at = _ListPlaces()
-            at.file = self.file
-            for item in node.value:
-                seq.append(self.build(item, depth + 1, seq))
-                list.append(at, item.start_mark)
-            return seq
+            return self.collection(node, depth)
         finally:
             self.active.discard(key)
+
+    def collection(self, node: yaml.Node, depth: int) -> LocatedMap | LocatedList:
+        if isinstance(node, self.yaml.MappingNode):
+            return self.mapping(node, depth)
+        seq = LocatedList()
+        seq._file, seq._mark = self.file, node.start_mark
+        seq.at = at = _ListPlaces()
+        at.file = self.file
+        for item in node.value:
+            seq.append(self.build(item, depth + 1, seq))
+            list.append(at, item.start_mark)
+        return seq
 
     def mapping(self, node: yaml.MappingNode, depth: int) -> LocatedMap:
         out = LocatedMap()

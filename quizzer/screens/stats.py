@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
 from quizzer.content.bank import Bank
+from quizzer.content.bank_snapshot import record_ids
 from quizzer.engine import scheduling as sch
 
 WINDOW_DAYS = 7
@@ -124,10 +125,10 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
     for topic, day, answers, right in days:
         if topic in by_topic:  # answers to topics no longer in the bank are not shown
             by_topic[topic].append((day, answers, right))
-    rows = [_topic_progress(topic.slug, [i.id for i in (*topic.questions, *topic.cards)],
+    rows = [_topic_progress(topic.slug, _ids(topic),
                             schedules, by_topic[topic.slug], today, week_start, exam)
             for topic in bank.topics]
-    all_ids = [i.id for i in (*bank.questions, *bank.cards)]
+    all_ids = _bank_ids(bank)
     total = _topic_progress("all", all_ids, schedules,
                             [row for slug in slugs for row in by_topic[slug]],
                             today, week_start, exam)
@@ -135,6 +136,17 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
     return Progress(today, exam, tuple(rows), total,
                     tuple(sch.forecast(known, today, FORECAST_DAYS, exam)),
                     {slug: points for slug in slugs if (points := _history(by_topic[slug]))})
+
+
+def _ids(topic) -> list[str]:
+    """The topic's question and card ids, decoding no record a bank snapshot keeps."""
+    return [*record_ids(topic.questions), *record_ids(topic.cards)]
+
+
+def _bank_ids(bank: Bank) -> list[str]:
+    """Every question id, then every card id (bank order), decoding no kept record."""
+    return ([i for topic in bank.topics for i in record_ids(topic.questions)]
+            + [i for topic in bank.topics for i in record_ids(topic.cards)])
 
 
 def _topic_progress(name: str, ids: Sequence[str], schedules: dict, days: list,
@@ -307,7 +319,7 @@ def exam_plan(bank: Bank, schedules: dict, now: datetime, exam: date,
     """The projected daily workload until ``exam`` (see scheduling.plan_workload)."""
 
     today = sch.local_day(now)
-    ids = [i.id for i in (*bank.questions, *bank.cards)]
+    ids = _bank_ids(bank)
     known = [schedules[i] for i in ids if i in schedules]
     fresh = sch.new_items(sch.bank_order(bank), schedules)  # in the order review starts them
     loads, unseen = sch.plan_workload(known, fresh, today, exam, new_per_day)
