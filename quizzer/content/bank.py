@@ -13,6 +13,7 @@ of a compiler: one run of ``quizzer validate`` shows the author everything to fi
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -440,6 +441,21 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     used: YAML parsing is most of the time before the first practice question appears. The
     checks across files (ids, topic names) run on every load.
     """
+    # A large bank is hundreds of thousands of YAML nodes and values, all alive until its
+    # records are built: Python's cycle collector would walk them again and again as they
+    # grow (most of the time a 10,000-question bank took to parse). Nothing here makes a
+    # cycle that must be collected meanwhile; the collector runs again afterwards.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(paths, builtin, check_simulations, cache_dir)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(paths: Iterable[str | os.PathLike], builtin: bool, check_simulations: bool,
+          cache_dir: Path | None) -> Bank:
     problems: list[Problem] = []
     files = (builtin_files() if builtin else []) + find_files(paths, problems)
     keep = cache_dir is not None and check_simulations  # an entry vouches for simulations
