@@ -9,7 +9,7 @@ from quizzer.content.kinds.choices import Choices, correct_letters, letter_of
 from quizzer.content.kinds.numeric import Numeric
 from quizzer.content.kinds.true_false import TrueFalse
 from quizzer.engine.grading import (Command, Invalid, Presented, Response, answer_text, grade,
-                                    instruction, parse, present)
+                                    instruction, parse, present, second_look)
 
 
 def choices(*correct):
@@ -20,6 +20,7 @@ SINGLE = Question("s", "t", "single", "p", "e", answer=choices(2))
 MULTI = Question("m", "t", "multiple", "p", "e", answer=choices(0, 3))
 TF = Question("tf", "t", "true-false", "p", "e", answer=TrueFalse(False))
 NUM = Question("n", "t", "numeric", "p", "e", answer=Numeric(0.909, tolerance=0.005))
+COUNT = Question("c", "t", "numeric", "p", "e", answer=Numeric(391, unit="updates"))
 
 
 def identity(q):
@@ -57,6 +58,7 @@ def test_multiple_is_all_or_nothing():
     (TF, "maybe", "'maybe' is not an answer: type t for true or f for false."),
     (NUM, "abc", "'abc' is not a number: type e.g. 0.91, 91% or 50/55."),
     (NUM, "1/0", "Division by zero is not an answer."),
+    (COUNT, "abc", "'abc' is not a number: type e.g. 42, 1.5, 2e3 or 3/4."),
 ])
 def test_wrong_input_gets_a_one_line_reason(question, text, reason):
     assert parse(identity(question), text) == Invalid(reason)
@@ -109,3 +111,19 @@ def test_response_text_for_the_store():
     assert parse(identity(MULTI), "da").to_text() == "0,3"
     assert parse(identity(TF), "T").to_text() == "true"
     assert parse(identity(NUM), "50%").to_text() == "0.5"
+
+
+@pytest.mark.parametrize("question,typed,look", [
+    # a share typed as a percentage without its sign
+    (NUM, "90.9", "Did you mean 90.9%? The answer is a share of 1: type 90.9% or the "
+                  "decimal."),
+    # a % sign after the number the key is: read as a hundredth of it
+    (NUM, "0.909%", "0.909% is 0.00909. Did you mean 0.909? Type it without the % sign."),
+    (COUNT, "391%", "391% is 3.91. Did you mean 391? Type it without the % sign."),
+    # right, wrong by other than a factor of 100, or a count typed as a hundredth: graded
+    (NUM, "90.9%", None), (NUM, "0.5", None), (NUM, "50", None), (NUM, "50%", None),
+    (COUNT, "391", None), (COUNT, "3.91", None), (COUNT, "39100", None), (COUNT, "39%", None),
+])
+def test_a_percentage_slip_is_asked_about_before_grading(question, typed, look):
+    response = parse(identity(question), typed)
+    assert second_look(question, response, typed) == look

@@ -123,6 +123,10 @@ def test_a_share_typed_as_a_percentage_number_is_asked_again():
             "decimal.\n> 90.9%\nCorrect. The answer is 0.909") in out
     code, out = practice("--seed", "1", "--count", "4", input="s\ns\ns\n90.9\n90.9\n")
     assert "> 90.9\nNot quite. The answer is 0.909" in out  # asked once, then graded
+    # the other slip: a % sign after the decimal the answer is
+    code, out = practice("--seed", "1", "--count", "4", input="s\ns\ns\n0.909%\n0.909\n")
+    assert ("> 0.909%\n0.909% is 0.00909. Did you mean 0.909? Type it without the % sign.\n"
+            "> 0.909\nCorrect. The answer is 0.909") in out
 
 
 def test_answers_are_saved_and_wrong_replays_only_the_missed(isolated_home):

@@ -96,7 +96,8 @@ def help_text(presented: Presented) -> str:
     return f"{own} {COMMANDS_HELP}" if own else ""
 
 
-def second_look(question: Question, response: Response) -> str | None:
+def second_look(question: Question, response: Response, typed: str = "") -> str | None:
     """A line asking the learner to look again before grading (a share typed as a
-    percentage), or None: asked once, then the same answer is graded as typed."""
-    return kinds.of(question).second_look(question, response)
+    percentage), or None: asked once, then the same answer is graded as typed. ``typed``:
+    the text ``response`` was parsed from."""
+    return kinds.of(question).second_look(question, response, typed)

@@ -64,7 +64,8 @@ def read_response(console: Console, presented: Presented) -> Response | None:
     hinted = False
     while True:
         console.write("> ", nl=False)
-        parsed = parse(presented, console.read_line())
+        typed = console.read_line()
+        parsed = parse(presented, typed)
         if isinstance(parsed, Invalid):
             console.write(t.dim(t.wrap(parsed.reason, cols=console.width)))
             continue
@@ -75,7 +76,7 @@ def read_response(console: Console, presented: Presented) -> Response | None:
             if parsed.name == "quit":
                 raise Quit
             return None
-        look = None if hinted else second_look(presented.question, parsed)
+        look = None if hinted else second_look(presented.question, parsed, typed)
         if look:
             hinted = True  # asked once: the same answer again is graded as typed
             console.write(t.wrap(look, cols=console.width))

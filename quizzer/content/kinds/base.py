@@ -186,8 +186,10 @@ class QuestionKind:
         shown, ``1c 2a``, ``3142``), for screens that list answers given."""
         return response.to_text()
 
-    def second_look(self, question: Question, response: Response) -> str | None:
-        """A one-line question to the learner before grading a likely slip, or None."""
+    def second_look(self, question: Question, response: Response,
+                    typed: str = "") -> str | None:
+        """A one-line question to the learner before grading a likely slip, or None.
+        ``typed`` is the text the response was parsed from."""
         return None
 
     def feedback(self, presented: Presented, response: Response) -> list:

@@ -36,7 +36,8 @@ def _is_number(value: Any) -> bool:
         and math.isfinite(value)
 
 
-def parse_number(raw: str) -> float | Invalid:
+def parse_number(raw: str, example: str = "0.91, 91% or 50/55") -> float | Invalid:
+    """``raw`` as a number, or Invalid with a reason that suggests ``example`` inputs."""
     text = raw.replace(" ", "").replace("_", "")
     # "0,909" or "2,5" is a decimal comma; "10,000" or "1,500" groups thousands.
     if re.fullmatch(r"[-+]?(0,\d+|\d+,(\d{1,2}|\d{4,}))", text):
@@ -54,7 +55,12 @@ def parse_number(raw: str) -> float | Invalid:
             return float(text)
     except ValueError:
         pass
-    return Invalid(f"{raw!r} is not a number: type e.g. 0.91, 91% or 50/55.")
+    return Invalid(f"{raw!r} is not a number: type e.g. {example}.")
+
+
+def _is_share(answer: Numeric) -> bool:
+    """A share of 1 (0 < |value| <= 1, no unit): the answers a percentage can be typed for."""
+    return not answer.unit and 0 < abs(answer.value) <= 1
 
 
 class NumericKind(QuestionKind):
@@ -82,20 +88,25 @@ class NumericKind(QuestionKind):
         return Numeric(float(answer), float(tolerance), unit, value_name)
 
     def parse(self, presented, raw: str) -> Response | Invalid:
-        number = parse_number(raw)
+        # a percentage is only suggested where the answer is a share of 1
+        number = parse_number(raw, "0.91, 91% or 50/55" if _is_share(presented.question.answer)
+                              else "42, 1.5, 2e3 or 3/4")
         return number if isinstance(number, Invalid) else Response(number, f"{number:g}")
 
-    def second_look(self, question, response: Response) -> str | None:
-        """A share (0 < |answer| <= 1, no unit) typed as a percentage without its % sign:
-        90.9 for 0.909 is off by exactly a factor of 100."""
-        answer = question.answer
-        if answer.unit or not 0 < abs(answer.value) <= 1:
+    def second_look(self, question, response: Response, typed: str = "") -> str | None:
+        """A percentage slip, answer off by exactly a factor of 100: a share of 1 typed as a
+        percentage without its % sign (90.9 for 0.909), or a % sign typed after the number
+        the key is (391% for 391, 0.909% for 0.909)."""
+        if self.grade(question, response):
             return None
         value = float(response.value)
-        if self.grade(question, response) or not self.grade(question, Response(value / 100)):
-            return None
-        return (f"Did you mean {value:g}%? The answer is a share of 1: type {value:g}% or the "
-                "decimal.")
+        if typed.strip().endswith("%") and self.grade(question, Response(value * 100)):
+            return (f"{typed.strip()} is {value:g}. Did you mean {value * 100:g}? Type it "
+                    "without the % sign.")
+        if _is_share(question.answer) and self.grade(question, Response(value / 100)):
+            return (f"Did you mean {value:g}%? The answer is a share of 1: type {value:g}% "
+                    "or the decimal.")
+        return None
 
     def grade(self, question, response: Response) -> bool:
         # a small epsilon so that a tolerance of 0.005 accepts 0.904 for 0.909 exactly
