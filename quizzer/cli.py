@@ -261,7 +261,7 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
         with Prefetcher(loaded, plots=plots) as examples:
             console.echo_input = _answers_from_stdin()
             options = p.PracticeOptions(seed=seed, plots=plot_options, topics=tuple(slugs),
-                                        banks=bank)
+                                        banks=bank, count=count, wrong=wrong)
             code = p.run(console, loaded, questions, store, options, examples)
     _leave(code, examples)
 

@@ -626,3 +626,14 @@ def test_the_review_screen_shows_pairs_as_the_key_writes_them_cut_with_a_mark(db
     assert f"\n    1 {shown[0]:<11} F     2 {shown[1]}\n" in term.output
     term.send("q")
     term.finish()
+
+
+@pytest.mark.parametrize("count, says", [(1, "Only 1 question matches the topics"),
+                                         (2, "Only 2 questions match the topics")])
+def test_a_shorter_exam_says_how_many_questions_match(count, says):
+    from types import SimpleNamespace
+
+    exam = SimpleNamespace(items=[object()] * count, id=3, seed=5, limit_seconds=60 * count)
+    text = " ".join(es.start_text(exam, asked=5, cols=80).split())
+    assert says in text
+    assert f"{'1 question' if count == 1 else f'{count} questions'} in " in text

@@ -133,6 +133,8 @@ def test_matching_is_all_or_nothing(text, recorded):
     ("1e 2c 3b", "There is no letter e: use a-d."),
     ("dc", "Give one letter for each of the 3 numbers, or pairs like 1c 2a 3b; "
            "you gave 2 letters."),
+    ("d", "Give one letter for each of the 3 numbers, or pairs like 1c 2a 3b; "
+          "you gave 1 letter."),
     ("1 2 3", "'1 2 3' is not an answer: type pairs like 1c 2a 3b."),
     ("d1 c2 b3", "'d1 c2 b3' is not an answer: type pairs like 1c 2a 3b."),
     ("1d 2 3c", "Number 2 has no letter: type pairs like 1c 2a 3b."),

@@ -41,7 +41,7 @@ Session summary
   mini   1/1    100%
 
   Time: 0m 08s
-  Seed: 1 (quizzer practice --seed 1 repeats this order)
+  Seed: 1 (quizzer practice --count 3 --seed 1 repeats this order)
 """)
 
 
@@ -70,12 +70,14 @@ Session summary
   mini-multiple: the answer is BD.
     Recall, sensitivity and TPR are TP / (TP + FN).
   Practise them again with: quizzer practice --wrong
-  Seed: 1 (quizzer practice --seed 1 repeats this order)
+  Seed: 1 (quizzer practice --count 2 --seed 1 repeats this order)
 """)
     db = sqlite3.connect(isolated_home / "progress.db")
     assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 1
     code, out = practice("--wrong", "--seed", "1", input="q\n")
     assert out.startswith("[1/1] mini\n\nWhich two are the same metric as recall?")
+    # the seed is repeated with what chose the questions
+    assert out.endswith("  Seed: 1 (quizzer practice --wrong --seed 1 repeats this order)\n")
     practice("--wrong", "--seed", "1", input="bd\n")  # answered right at last
     assert practice("--wrong", input="")[1] == ("Nothing to practise: no question's latest "
                                                 "answer was wrong.\n")

@@ -443,8 +443,10 @@ def start_text(exam: ex.Exam, asked: int, cols: int | None = None) -> str:
     lines = [t.heading(f"{ex.EXAM_NAME} mock exam #{exam.id}: {t.plural(n, 'question')} in "
                        f"{t.duration(exam.limit_seconds)}") + f" (seed {exam.seed})"]
     if n < asked:
-        lines.append(t.wrap(f"Only {n} questions match the topics and kinds asked for, so "
-                            "the exam is shorter and its time scaled to it.", cols=cols))
+        lines.append(t.wrap(f"Only {t.plural(n, 'question')} "
+                            f"{'matches' if n == 1 else 'match'} the topics and kinds asked "
+                            "for, so the exam is shorter and its time scaled to it.",
+                            cols=cols))
     lines.append(t.wrap("Nothing is graded until you submit. Every answer and flag is saved "
                         "as you go; q (or closing the terminal) pauses the exam, and "
                         "`quizzer exam --resume` continues it. ? shows the commands.",

@@ -28,12 +28,15 @@ DEFAULT_COUNT = 10  # questions a session asks without --count (the CLI's defaul
 @dataclass
 class PracticeOptions:
     """``topics`` and ``banks``: the --topic slugs and --bank paths the session was started
-    with, repeated in the commands the summary suggests so they find the same questions."""
+    with, repeated in the commands the summary suggests so they find the same questions;
+    ``count`` and ``wrong``: its --count and --wrong, repeated with its --seed."""
 
     seed: int
     plots: asking.PlotOptions = field(default_factory=asking.PlotOptions)
     topics: tuple = ()
     banks: tuple = ()
+    count: int = DEFAULT_COUNT
+    wrong: bool = False
 
 
 def command(options: PracticeOptions, *args: str) -> list[str]:
@@ -82,7 +85,11 @@ def render_summary(score: Score, seconds: float, seed: int, skipped: list,
         count = ("--count", str(again)) if again > DEFAULT_COUNT else ()
         lines.append(_with_command("Practise them again with: ",
                                    command(options, "--wrong", *count), "", cols))
-    lines.append(t.dim(_with_command(f"Seed: {seed} (", command(options, "--seed", str(seed)),
+    # The seed repeats the order only together with what chose the questions.
+    chosen = (("--count", str(options.count)) if options.count != DEFAULT_COUNT else ()) \
+        + (("--wrong",) if options.wrong else ())
+    lines.append(t.dim(_with_command(f"Seed: {seed} (",
+                                     command(options, *chosen, "--seed", str(seed)),
                                      " repeats this order)", cols)))
     return "\n".join(lines)
 

@@ -156,7 +156,8 @@ class MatchingKind(QuestionKind):
         if all(token.isalpha() for token in tokens):  # letters in number order: "cab"
             if len(tokens) != n:
                 return Invalid(f"Give one letter for each of the {n} numbers, or pairs like "
-                               f"{_example(n)}; you gave {len(tokens)} letters.")
+                               f"{_example(n)}; you gave {len(tokens)} "
+                               f"letter{'' if len(tokens) == 1 else 's'}.")
             pairs = list(enumerate(tokens, 1))
         else:
             pairs = []
