@@ -168,6 +168,44 @@ def test_scatter_preview_says_log_scale_once_and_wraps_to_the_width():
     assert all(len(line) <= 40 for line in text.splitlines())
 
 
+def test_line_preview_puts_every_series_on_one_x_axis():
+    from simulations.example import Chart, Panel, Series
+
+    points = Series.of("observations", [0, 2, 4, 6, 8, 10], [0, 4, 8, 12, 16, 20], "points")
+    fit = Series.of("a fitted line with a long name", [0, 10], [0, 20])  # two points only
+    half = Series.of("second half", [5, 10], [10, 20])
+    chart = Chart("t", (Panel("lines", "Fits", "x", "y", (points, fit, half)),))
+    rows = preview.render(chart, "utf-8", width=50).splitlines()
+    assert all(len(row) <= 50 for row in rows)
+    label_width = 22
+    curves = {row[2:2 + label_width]: row[2 + label_width + 2:] for row in rows[1:4]}
+    # a label longer than the column is cut with an ellipsis
+    assert set(curves) == {"observations".ljust(22), "a fitted line with a …",
+                           "second half".ljust(22)}
+    fitted = curves["a fitted line with a …"]
+    assert len(fitted) == 50 - 4 - label_width and " " not in fitted  # the whole x range
+    assert fitted[0] == "▁" and fitted[-1] == "█"
+    second = curves["second half".ljust(22)]
+    assert second.startswith(" " * (len(fitted) // 2 - 1)) and second.endswith("█")
+    dots = curves["observations".ljust(22)]
+    assert len(dots.replace(" ", "")) == 6  # six points, gaps between them
+    assert "x: x (0 .. 10)" in " ".join(" ".join(rows[4:]).split())
+
+
+def test_heatmap_preview_shows_the_counts_under_their_labels_or_shades_if_too_wide():
+    from simulations.example import Chart, Panel
+
+    panel = Panel("heatmap", "Confusion matrix", "predicted", "actual",
+                  matrix=((50, 10), (5, 100)), x_ticks=("pos", "neg"), y_ticks=("pos", "neg"))
+    rows = preview.render(Chart("t", (panel,)), "ascii", width=40).splitlines()
+    assert rows[1].split() == ["pos", "neg"]
+    assert rows[2].split()[0] == "pos" and rows[2].split()[-1] == "10"
+    assert rows[3].split()[-2:] == ["#", "100"]  # the largest count, darkest
+    assert "rows: actual; columns: predicted" in " ".join(" ".join(rows).split())
+    narrow = preview.render(Chart("t", (panel,)), "ascii", width=12).splitlines()
+    assert "100" not in narrow[1] and "#" in narrow[2]  # shades only
+
+
 def test_sparkline_shape():
     chars = preview.UNICODE
     assert preview.sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8, chars) == "▁▂▃▄▅▆▇█"

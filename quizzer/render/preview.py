@@ -59,23 +59,79 @@ def _num(value: float) -> str:
     return f"{value:.3g}"
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _label(text: str, width: int, chars: dict) -> str:
+    """``text`` in ``width`` columns, cut with an ellipsis rather than mid-word silently."""
+    if len(text) <= width:
+        return text.ljust(width)
+    mark = "…" if chars is UNICODE else "~"
+    return text[:width - 1] + mark
+
+
+def _on_x(series, x_log: bool, x0: float, x1: float, span: int) -> list:
+    """The series' y at each of ``span`` columns spread evenly over x0..x1: interpolated
+    between its points for a line, only at the nearest column of each point for points,
+    and None where the series has no value (outside its x range, or a gap)."""
+    points = sorted((_scale(x, x_log), y) for x, y in zip(series.x, series.y)
+                    if _is_number(x) and (x > 0 or not x_log) and _is_number(y))
+    out = [None] * span
+    if not points:
+        return out
+    def column(x):
+        return 0 if x1 == x0 else round((x - x0) / (x1 - x0) * (span - 1))
+    if series.style == "points" or len(points) == 1:
+        for x, y in points:
+            out[column(x)] = y
+        return out
+    for c in range(span):
+        x = x0 + (x1 - x0) * c / max(1, span - 1)
+        if x < points[0][0] - 1e-12 or x > points[-1][0] + 1e-12:
+            continue
+        for (xa, ya), (xb, yb) in zip(points, points[1:]):
+            if xa <= x <= xb:
+                out[c] = ya if xb == xa else ya + (yb - ya) * (x - xa) / (xb - xa)
+                break
+    for x, y in points:  # every point shows, even between columns
+        if out[column(x)] is None:
+            out[column(x)] = y
+    return out
+
+
 def _lines(panel, chars, width) -> list[str]:
-    label_width = min(18, max((len(s.label) for s in panel.series), default=0))
+    """One sparkline per series, on a shared y scale and, where x is numeric, a shared x
+    axis: a fitted line of two points spans the width of the data it was fitted to."""
+    names = [s.label for s in panel.series]
+    label_width = min(22, max((len(n) for n in names), default=0))
     all_y = [_scale(v, panel.y_log) for s in panel.series for v in _finite(s.y)
              if v > 0 or not panel.y_log]
     if not all_y:
         return []
     lo, hi = min(all_y), max(all_y)
-    span = width - label_width - 4
+    span = max(8, width - label_width - 4)
+    xs = [_scale(x, panel.x_log) for s in panel.series for x in s.x
+          if _is_number(x) and (x > 0 or not panel.x_log)]
+    numeric_x = bool(xs) and all(_is_number(x) for s in panel.series for x in s.x)
     out = []
     for s in panel.series:
-        ys = list(s.y)
-        line = sparkline(ys, span, chars, panel.y_log, lo, hi)
-        out.append(f"  {s.label[:label_width].ljust(label_width)}  {line}")
+        if numeric_x:
+            ys = _on_x(s, panel.x_log, min(xs), max(xs), span)
+            line = sparkline([float("nan") if y is None else 10 ** y if panel.y_log else y
+                              for y in ys], span, chars, panel.y_log, lo, hi)
+        else:
+            line = sparkline(list(s.y), span, chars, panel.y_log, lo, hi)
+        out.append(f"  {_label(s.label, label_width, chars)}  {line.rstrip()}")
     unscale = (lambda v: 10 ** v) if panel.y_log else (lambda v: v)
-    scale_note = ", log scale" if panel.y_log else ""
-    out.append(f"  {'':{label_width}}  {panel.y_label}: {_num(unscale(lo))} .. "
-               f"{_num(unscale(hi))}{scale_note}; x: {panel.x_label}")
+    axes = (f"{panel.y_label}{_log_note(panel.y_log, panel.y_label)}: {_num(unscale(lo))} .. "
+            f"{_num(unscale(hi))}; x: {panel.x_label}")
+    if numeric_x:
+        unscale_x = (lambda v: 10 ** v) if panel.x_log else (lambda v: v)
+        axes += (f" ({_num(unscale_x(min(xs)))} .. {_num(unscale_x(max(xs)))}"
+                 f"{_log_note(panel.x_log, panel.x_label)})")
+    out.extend(_wrapped(axes, label_width + 4, width))
     return out
 
 
@@ -106,27 +162,41 @@ def _bars(panel, chars, width) -> list[str]:
 
 
 def _heatmap(panel, chars, width) -> list[str]:
+    """The matrix with its numbers, each after a shade (darker = more) and under its column
+    label; only shades when the numbers cannot fit the width."""
     values = _finite([v for row in panel.matrix for v in row])
     if not values:
         return []
     lo, hi = min(values), max(values)
     shades = chars["shade"]
+
+    def shade(v) -> str:
+        frac = 0.0 if hi == lo else (v - lo) / (hi - lo)
+        return shades[max(0, min(len(shades) - 1, round(frac * (len(shades) - 1))))]
+
+    columns = len(panel.matrix[0])
     ticks = [str(t) for t in panel.y_ticks] or [str(i) for i in range(len(panel.matrix))]
+    x_ticks = [str(t) for t in panel.x_ticks] or [str(j) for j in range(columns)]
     label_width = min(12, max(len(t) for t in ticks))
-    cell = 2 if len(panel.matrix[0]) * 2 + label_width < width else 1
+    numbers = [[_num(v) if _is_number(v) else "" for v in row] for row in panel.matrix]
+    cell = max(max(len(n) for row in numbers for n in row), max(len(t) for t in x_ticks)) + 3
     out = []
-    for tick, row in zip(ticks, panel.matrix):
-        cells = []
-        for v in row:
-            if not (isinstance(v, (int, float)) and math.isfinite(v)):
-                cells.append(" " * cell)
-                continue
-            frac = 0.0 if hi == lo else (v - lo) / (hi - lo)
-            cells.append(shades[max(0, min(len(shades) - 1, round(frac * (len(shades) - 1))))]
-                         * cell)
-        out.append(f"  {tick[:label_width].rjust(label_width)} {''.join(cells)}")
-    out.append(f"  {'':{label_width}} rows: {panel.y_label}; columns: {panel.x_label}; "
-               f"darker = more ({_num(lo)} .. {_num(hi)})")
+    if 2 + label_width + columns * cell <= width:
+        out.append(f"  {'':{label_width}}" + "".join(t.rjust(cell) for t in x_ticks))
+        for tick, row, texts in zip(ticks, panel.matrix, numbers):
+            cells = [(shade(v) + " " + text).rjust(cell) if text else " " * cell
+                     for v, text in zip(row, texts)]
+            out.append(f"  {_label(tick, label_width, chars).rstrip().rjust(label_width)}"
+                       + "".join(cells))
+        note = "shade: darker = more"
+    else:
+        cell = 2 if columns * 2 + label_width < width else 1
+        for tick, row in zip(ticks, panel.matrix):
+            cells = [shade(v) * cell if _is_number(v) else " " * cell for v in row]
+            out.append(f"  {tick[:label_width].rjust(label_width)} {''.join(cells)}")
+        note = "darker = more"
+    out.extend(_wrapped(f"rows: {panel.y_label}; columns: {panel.x_label}; {note} "
+                        f"({_num(lo)} .. {_num(hi)})", label_width + 3, width))
     return out
 
 
@@ -135,10 +205,15 @@ def _log_note(log: bool, label: str) -> str:
 
 
 def _wrapped(text: str, indent: int, width: int) -> list[str]:
+    """``text`` wrapped to ``width`` with a hanging indent, never breaking a range
+    ("5 .. 100") across lines."""
     import textwrap
 
-    return textwrap.wrap(text, width, initial_indent=" " * indent,
-                         subsequent_indent=" " * (indent + 2), break_on_hyphens=False)
+    joined = text.replace(" .. ", "\0")  # one word while wrapping (3 columns narrower)
+    lines = textwrap.wrap(joined, width - 3 * joined.count("\0"),
+                          initial_indent=" " * indent, subsequent_indent=" " * (indent + 2),
+                          break_on_hyphens=False)
+    return [line.replace("\0", " .. ") for line in lines]
 
 
 def _scatter(panel, chars, width, height: int = 8) -> list[str]:
