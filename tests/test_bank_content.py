@@ -228,7 +228,7 @@ def test_retirement_dates_in_the_text_are_the_data_files_dates():
 # random AUC, 100 as a count or a share) are too common to tell apart, so they are skipped.
 TOO_COMMON = {"0.5", "100"}
 def _filled(text, ref):
-    import simulations
+    from quizzer import simulations
     from quizzer.content.bank import fill_placeholders
 
     if ref is None:
