@@ -169,7 +169,7 @@ def test_scatter_preview_says_log_scale_once_and_wraps_to_the_width():
 
 
 def test_line_preview_puts_every_series_on_one_x_axis():
-    from simulations.example import Chart, Panel, Series
+    from quizzer.simulations.example import Chart, Panel, Series
 
     points = Series.of("observations", [0, 2, 4, 6, 8, 10], [0, 4, 8, 12, 16, 20], "points")
     fit = Series.of("a fitted line with a long name", [0, 10], [0, 20])  # two points only
@@ -193,7 +193,7 @@ def test_line_preview_puts_every_series_on_one_x_axis():
 
 
 def test_heatmap_preview_shows_the_counts_under_their_labels_or_shades_if_too_wide():
-    from simulations.example import Chart, Panel
+    from quizzer.simulations.example import Chart, Panel
 
     panel = Panel("heatmap", "Confusion matrix", "predicted", "actual",
                   matrix=((50, 10), (5, 100)), x_ticks=("pos", "neg"), y_ticks=("pos", "neg"))
