@@ -212,7 +212,9 @@ def layer_norms(*, seed, depth, width):
         f"0.25^{depth - 1} = {values['sigmoid_bound_path']:.1e}; the weights add factors of "
         f"their own.",
         f"tanh (first/last = {shown_ratio('tanh')}) does not compound like the sigmoid because "
-        f"tanh' is close to 1 near zero; plain ReLU with He init gives {shown_ratio('relu')}.",
+        f"tanh' is close to 1 near zero; plain ReLU with He init gives "
+        + (f"{shown_ratio('relu')}." if ratio["relu"] is not None else
+           "no ratio at all (a dead layer, below)."),
         f"ReLU with residual connections: first/last = {shown_ratio('residual')}; the skip path "
         f"adds the upstream gradient back unchanged, so it cannot shrink block by block.",
     ]
@@ -220,7 +222,7 @@ def layer_norms(*, seed, depth, width):
     if dead:
         findings.append(f"{' and '.join(dead)}: every unit of some layer is off for every "
                         f"example, so a gradient is exactly 0 and the ratio is undefined "
-                        f"(a dead ReLU network; more width avoids it).")
+                        f"(a dead ReLU network; wider layers make this much rarer).")
         if ratio["relu"] is None and values["ratio_leaky_relu"] is not None:
             findings.append(f"Leaky ReLU (slope {LEAKY_SLOPE:g} below zero) on the same weights "
                             f"never has a zero derivative: first/last = "
