@@ -308,8 +308,25 @@ def test_review_after_submission_walks_the_wrong_or_flagged_questions(bank, monk
         ex.submit(store, bank, store.exam(exam.id), T0)
     questions = {q.id: q for q in bank.questions}
 
+    import quizzer.screens.prefetch
+
+    calls = []  # the review asks for every example at once, in order, and waits only when
+    real_prefetch = quizzer.screens.prefetch.Prefetcher.prefetch  # its text needs the values
+    real_get = quizzer.screens.prefetch.Prefetcher.get
+    monkeypatch.setattr(quizzer.screens.prefetch.Prefetcher, "prefetch",
+                        lambda self, q: calls.append(("prefetch", q.id))
+                        or real_prefetch(self, q))
+    monkeypatch.setattr(quizzer.screens.prefetch.Prefetcher, "get",
+                        lambda self, q: calls.append(("get", q.id)) or real_get(self, q))
     result = CliRunner().invoke(cli, ["exam", "--review", "--wrong", "--no-plots"], input="")
     assert result.exit_code == 0, result.output
+    chosen = [second.question_id, third.question_id, exam.items[3].question_id]
+    assert [name for kind, name in calls[:3]] == chosen and \
+        {kind for kind, _ in calls[:3]} == {"prefetch"}
+    # the wrong answer's question is shown before its example is waited for (its feedback
+    # waits); the unanswered ones wait first, since their answer key quotes the example
+    shown = [kind for kind, name in calls[3:] if name == second.question_id]
+    assert "get" in shown and calls.index(("get", second.question_id)) > 2
     out = result.output
     assert out.startswith("Review of exam #1: 3 questions (wrong)\n")
     assert questions[first.question_id].prompt not in out      # right: not in --wrong

@@ -671,6 +671,10 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
         return 0
     console.write(t.heading(f"Review of exam #{exam.id}: {t.plural(len(chosen), 'question')}"
                             + ("" if which == "all" else f" ({which})")))
+    if examples is not None:  # one worker runs them in this order while the learner reads
+        for item in chosen:
+            if item.question_id in questions:
+                examples.prefetch(questions[item.question_id])
     try:
         for n, item in enumerate(chosen, 1):
             question = questions.get(item.question_id)
@@ -678,7 +682,11 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
                 console.write(f"\n{item.question_id}: no longer in the bank.")
                 continue
             presented = ex.presented_from(question, item.presentation)
-            worked = examples.get(question) if examples is not None else None
+            # Wait for the example before the question only if the question quotes it, or
+            # if it is unanswered (its answer key quotes it below); feedback waits otherwise.
+            response = ex.response_of(item, question)
+            needs_values = asking.placeholders_in_question(question) or response is None
+            worked = examples.get(question) if examples is not None and needs_values else None
             values = dict(worked.example.values) if worked and worked.example else {}
             console.write("\n" + asking.render_question(presented, item.position + 1,
                                                         len(exam.items), values,
@@ -686,7 +694,6 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
             given = (f"You answered {given_text(item, question)}." if item.answered
                      else "Not answered.")
             console.write(t.heading(given) + (" (flagged)" if item.flagged else ""))
-            response = ex.response_of(item, question)
             if response is None:
                 console.write(unanswered_text(presented, values, cols=console.width))
                 feedback = asking.Feedback(worked, question.topic)
