@@ -173,6 +173,18 @@ BAD_FILES = {
                      "indented deeper than the one above; quote the value (\"...\") or check the "
                      "indentation of the line above (YAML says: mapping values are not allowed "
                      "in this context)"]),
+    # an unquoted comma in a flow mapping: the words after it become a key with no value
+    "flow-comma": ("a.yaml", HEAD + """\
+  - id: demo-s
+    kind: single
+    prompt: Capital of France?
+    explanation: e
+    choices:
+      - {text: Paris, correct: true, why: It is.}
+      - {text: Lyon, why: Lyon is the third-largest city, not the capital.}
+""", ["a.yaml:11:75: unknown key 'not the capital.' in choice; a comma inside { } ends a "
+      'value, so the words after it were read as a key: put text that holds a comma in '
+      'quotes (why: "..., ...")']),
     "typo": ("a.yaml", HEAD + TF.replace("prompt: p", "promt: p"),
              ["a.yaml:5:5: true-false question is missing 'prompt'",
               "a.yaml:8:12: unknown key 'promt' in true-false question; did you mean 'prompt'?"]),

@@ -232,8 +232,14 @@ class _Checker:
         for key in data:
             if key not in required | optional:
                 close = close_key(key, required | optional)
-                hint = (f"did you mean {close!r}?" if close
-                        else f"allowed: {', '.join(sorted(required | optional))}")
+                if isinstance(key, str) and " " in key.strip() and data.get(key) is None:
+                    # Words with no value: the rest of a text cut at a comma in { ... }
+                    hint = ("a comma inside { } ends a value, so the words after it were "
+                            "read as a key: put text that holds a comma in quotes "
+                            "(why: \"..., ...\")")
+                else:
+                    hint = (f"did you mean {close!r}?" if close
+                            else f"allowed: {', '.join(sorted(required | optional))}")
                 self.problem(data.at[key], f"unknown key {key!r} in {what}; {hint}")
         for key in sorted(required - set(data)):
             self.problem(data.where, f"{what} is missing {key!r}")
