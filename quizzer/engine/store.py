@@ -507,9 +507,10 @@ class Store:
 
     def answer_days(self) -> list[tuple[str, date, int, int]]:
         """(topic, local day, answers, right answers) for every topic and day with answers,
-        oldest first: at most one row per topic and day, however long the history."""
+        by topic and oldest first within each: at most one row per topic and day, however
+        long the history. In the table's own order (its primary key), so nothing is sorted."""
         rows, _ = self._read("SELECT topic, day, attempts, correct FROM answer_days "
-                             "ORDER BY day, topic")
+                             "ORDER BY topic, day")
         return [(t, date.fromisoformat(d), int(n), int(c)) for t, d, n, c in rows]
 
     def wrong_last_time(self) -> set[str]:

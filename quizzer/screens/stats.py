@@ -78,7 +78,7 @@ class Progress:
             "total": self.total.to_dict(),
             "forecast": [{"date": (self.today + timedelta(days=i)).isoformat(), "due": n}
                          for i, n in enumerate(self.forecast)],
-            "accuracy_history": {topic: [{"date": d.isoformat(), "accuracy": _round(a),
+            "accuracy_history": {topic: [{"date": d.isoformat(), "accuracy": round(a, 4),
                                           "attempts": n} for d, a, n in points]
                                  for topic, points in self.history.items()},
         }
@@ -95,14 +95,18 @@ def json_text(data: dict) -> str:
     """
     import json
 
+    import re
+
     history = data.get("accuracy_history") or {}
-    marks = {topic: f"history {i}" for i, topic in enumerate(history)}
-    text = json.dumps({**data, "accuracy_history": marks}, indent=2)
-    for topic, points in history.items():
+    lists = []
+    for points in history.values():
         inner = json.dumps(points)[1:-1].replace("}, {", "},\n      {")
-        text = text.replace(json.dumps(marks[topic]),
-                            f"[\n      {inner}\n    ]" if inner else "[]", 1)
-    return text
+        lists.append(f"[\n      {inner}\n    ]" if inner else "[]")
+    # Each mark stands where its list goes: a NUL and a number, which no other text in the
+    # document can hold (not a path, not a slug), written by json as "\u0000<number>".
+    marks = {topic: f"\0{i}" for i, topic in enumerate(history)}
+    text = json.dumps({**data, "accuracy_history": marks}, indent=2)
+    return re.sub(r'"\\u0000(\d+)"', lambda mark: lists[int(mark.group(1))], text)
 
 
 def _round(value: float | None) -> float | None:
@@ -114,9 +118,9 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
     """Everything ``quizzer stats`` shows.
 
     ``schedules``: item id -> Schedule; ``days``: (topic, local day, answers, right answers)
-    rows as :meth:`quizzer.engine.store.Store.answer_days` returns them, oldest first. The cost is
-    one pass over those rows (a row per topic and day) and the schedules: a long history
-    adds rows only for the days it covers, never a pass per answer.
+    rows as :meth:`quizzer.engine.store.Store.answer_days` returns them, in day order within
+    each topic. The cost is one pass over those rows (a row per topic and day) and the
+    schedules: a long history adds rows only for the days it covers, never a pass per answer.
     """
     today = sch.local_day(now)
     week_start = today - timedelta(days=WINDOW_DAYS - 1)
@@ -168,16 +172,15 @@ def _topic_progress(name: str, ids: Sequence[str], schedules: dict, days: list,
 def _history(days: list) -> tuple:
     """For each day with answers: accuracy over the 7 days ending that day, and the number
     of answers in them. ``days``: (day, answers, right) in day order. One pass: a sliding
-    window adds each day once and drops it once."""
+    window adds each day once and drops it once (days compared as ordinal numbers)."""
     points = []
-    window: list = []  # (day, answers, right) inside the current 7 days
+    ordinals = [day.toordinal() for day, _, _ in days]
     answers = right = 0
     start = 0
-    for day, n, c in days:
-        window.append((day, n, c))
+    for i, (day, n, c) in enumerate(days):
         answers, right = answers + n, right + c
-        while window[start][0] < day - timedelta(days=WINDOW_DAYS - 1):
-            answers, right = answers - window[start][1], right - window[start][2]
+        while ordinals[start] <= ordinals[i] - WINDOW_DAYS:  # left the 7 days ending today
+            answers, right = answers - days[start][1], right - days[start][2]
             start += 1
         points.append((day, right / answers, answers))
     return tuple(points)
