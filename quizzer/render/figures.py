@@ -20,7 +20,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 
 # Okabe & Ito's colour-blind-safe palette (blue, orange, green, vermillion, purple, sky,
 # yellow, black): distinguishable under the common forms of colour blindness.
@@ -109,7 +109,10 @@ def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
                       dtype=float)
     image = ax.imshow(matrix, cmap="Blues", aspect="auto")
     if not compact:  # a card inset has no room for a colour bar; the cells carry numbers
-        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+        # A child of the heatmap's Axes, placed in its coordinates, so it moves with them
+        # when fit() lays the figure out (matplotlib's fraction=0.046, pad=0.04 of the
+        # width before the bar took its share).
+        fig.colorbar(image, cax=ax.inset_axes((1.044, 0.0, 0.05, 1.0)))
     if panel.x_ticks:
         ax.set_xticks(range(len(panel.x_ticks)), [_literal(t) for t in panel.x_ticks])
     if panel.y_ticks:
@@ -245,13 +248,128 @@ def draw_into(fig, chart, compact: bool = False) -> None:
 
 
 def draw(chart):
-    """A new matplotlib Figure (Agg canvas) showing ``chart``."""
+    """A new matplotlib Figure (Agg canvas) showing ``chart``, laid out by :func:`fit` when
+    :func:`save_png` writes it (so that changes made in between are laid out too)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     n = max(1, len(chart.panels))
-    fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110, layout="constrained")
+    fig = Figure(figsize=(5.2 * n + 0.6, 4.4), dpi=110)
+    FigureCanvasAgg(fig)
     draw_into(fig, chart)
     return fig
+
+
+# Constrained layout's default pads (matplotlib's figure.constrained_layout.w_pad, h_pad and
+# wspace): 3 points around every Axes' decorations, and between two panels a 2 % share of
+# the figure's width, halved and split over the columns, when that is more.
+PAD_IN = 3 / 72
+PANEL_SPACE = 0.02
+
+
+def fit(fig) -> None:
+    """Lay out ``fig``'s row of panels as constrained layout would, measuring it only once.
+
+    Constrained layout measures every Axes' decorations (tick labels, axis labels, title,
+    legend, call-outs, colour bar) twice and then draws the figure twice more (once without
+    pixels); that was over half the time of a PNG. Here each Axes is measured once at its
+    first position (``get_tightbbox``, as constrained layout measures it), and placed so its
+    decorations just fit with the same pads: the panels get equal widths and share one top
+    and bottom margin, and a suptitle sits above them. If the new sizes would change an
+    axis's ticks, the decorations are measured once more (constrained layout always does).
+    Then the titles and axis labels are pinned where that measurement put them, so drawing
+    does not work out their places again. Axes that are children of others (a colour bar)
+    move with their parent.
+    """
+    renderer = fig.canvas.get_renderer()
+    panels = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
+    if not panels:
+        return
+    for _ in range(2):
+        ticks, places = _place(fig, panels, renderer)
+        if ticks == _tick_locations(panels):
+            break
+    for ax, place in zip(panels, places):
+        _pin(ax, place)
+
+
+def _tick_locations(panels) -> list:
+    return [list(axis.get_majorticklocs()) for ax in panels for axis in (ax.xaxis, ax.yaxis)]
+
+
+def _place(fig, panels, renderer) -> tuple[list, list]:
+    """Measure every panel's decorations at its current place and move it to where they fit.
+    Returns the tick locations that were measured, and for each panel where its title and
+    axis labels were put by that measurement (see _where)."""
+    dpi = fig.dpi
+    width, height = fig.get_figwidth(), fig.get_figheight()
+    ticks = _tick_locations(panels)
+    margins, places = [], []  # inches around each Axes: left, bottom, right, top
+    for ax in panels:
+        tight, box = ax.get_tightbbox(renderer, for_layout_only=True), ax.bbox
+        margins.append([max(0.0, d / dpi) for d in (box.x0 - tight.x0, box.y0 - tight.y0,
+                                                   tight.x1 - box.x1, tight.y1 - box.y1)])
+        places.append(_where(ax))
+    n = len(panels)
+    inner = max(PAD_IN, PANEL_SPACE / 2 / n * width)  # pad on a side that faces a panel
+    top = max(m[3] for m in margins) + PAD_IN
+    suptitle = _suptitle(fig)
+    if suptitle is not None:
+        suptitle.set_y(1 - PAD_IN / height)
+        suptitle.set_verticalalignment("top")
+        top += suptitle.get_window_extent(renderer).height / dpi + 2 * PAD_IN
+    bottom = max(m[1] for m in margins) + PAD_IN
+    sides = sum(m[0] + m[2] for m in margins) + 2 * PAD_IN + 2 * inner * (n - 1)
+    axes_width = (width - sides) / n
+    x = 0.0
+    for i, (ax, m) in enumerate(zip(panels, margins)):
+        x += m[0] + (PAD_IN if i == 0 else inner)
+        ax.set_position((x / width, bottom / height, axes_width / width,
+                         (height - bottom - top) / height))
+        x += axes_width + m[2] + inner
+    return ticks, places
+
+
+def _suptitle(fig):
+    """The Text of ``fig``'s suptitle (the figure's own text with that string), or None."""
+    title = fig.get_suptitle()
+    return next((t for t in fig.texts if title and t.get_text() == title), None)
+
+
+def _where(ax) -> dict:
+    """Where the last measurement put ``ax``'s title (its height in Axes coordinates, 1 if
+    nothing above the Axes moved it) and axis labels: the label's anchor, along the axis as
+    a share of it and across it as pixels from the Axes' edge, which stay the same when the
+    Axes are moved or resized (the tick labels between keep their size)."""
+    box = ax.bbox
+    to_axes = ax.transAxes.inverted()
+    where = {"title": ax.title.get_position()[1] if ax.title.get_text() else None}
+    for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+        label = axis.label
+        if not (label.get_visible() and label.get_text()):
+            continue
+        anchor = label.get_transform().transform(label.get_position())
+        along = to_axes.transform(anchor)
+        where[name] = (along[0], anchor[1] - box.y0) if name == "x" else \
+            (anchor[0] - box.x0, along[1])
+    return where
+
+
+def _pin(ax, where: dict) -> None:
+    """Fix ``ax``'s title and axis labels at the places ``where`` recorded, in its new size:
+    drawing then leaves them there instead of measuring the tick labels again to find them."""
+    box = ax.bbox
+    if "x" in where:
+        along, pixels = where["x"]
+        ax.xaxis.set_label_coords(along, pixels / box.height)
+    if "y" in where:
+        pixels, along = where["y"]
+        ax.yaxis.set_label_coords(pixels / box.width, along)
+    title = ax.title
+    if where["title"] == 1.0:  # not raised over a y axis' offset text: keep it so
+        ax.set_title(title.get_text(), fontsize=title.get_fontsize(),
+                     fontweight=title.get_fontweight(), parse_math=title.get_parse_math(),
+                     y=1.0)
 
 
 def chart_key(example) -> str:
@@ -282,6 +400,7 @@ def save_png(fig, path: Path) -> Path:
     """Write ``fig`` to ``path`` atomically (temporary file in the same folder, then rename)."""
     from quizzer.system.cache import write_atomically
 
+    fit(fig)
     return write_atomically(path, lambda handle: fig.savefig(handle, format="png",
                                                              metadata={"Software": None}))
 
