@@ -268,12 +268,12 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
 
 def _resolve_topics(loaded, names: tuple, param_hint: str = "--topic") -> list[str]:
     """Topic slugs for the given names, or a usage error with a suggestion."""
-    import difflib
-
     slugs = []
     for name in names:
         topic = loaded.resolve_topic(name)
         if topic is None:
+            import difflib  # only for a mistyped topic: not on every start
+
             known = [t.slug for t in loaded.topics]
             close = difflib.get_close_matches(name, known + [a for t in loaded.topics
                                                              for a in t.aliases], n=1)

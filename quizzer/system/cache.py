@@ -37,7 +37,6 @@ import hashlib
 import os
 import stat
 import struct
-import tempfile
 import threading
 import zlib
 from dataclasses import dataclass
@@ -117,6 +116,8 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
     temporary is removed."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # writing only: reading a cache entry, as every start does, needs none
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
     try:
         if hasattr(os, "fchmod"):  # POSIX; Windows files carry no such mode bits

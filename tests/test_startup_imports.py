@@ -1,0 +1,55 @@
+"""What the first practice question costs in imports: measured in benchmarks/startup.py,
+kept here as a rule a change cannot break unnoticed. At the first prompt (bank snapshot
+warm) the process holds quizzer, click and the standard library only, and not the parts of
+the standard library that cost milliseconds to import and are only needed later (writing a
+file, suggesting a spelling, the first answer's scheduler)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBE = """
+import json, os, sys
+from quizzer.screens import asking, prefetch
+# The worked example's worker thread starts after the question is printed; its imports
+# (numpy) are not the first question's.
+prefetch.Prefetcher.prefetch = lambda self, question: None
+def at_prompt(*args, **kwargs):
+    sys.stderr.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+    os._exit(0)
+asking.read_response = at_prompt
+from quizzer.cli import main
+sys.argv = ["quizzer", "practice", "--count", "1", "--no-plots"]
+main()
+"""
+
+THIRD_PARTY = {"click", "quizzer"}
+# Standard-library modules whose import costs show at start-up, needed only after the
+# first question (or never on this path): shutil and tempfile load bz2 and lzma.
+LATER = {"shutil", "tempfile", "bz2", "lzma", "difflib", "importlib.resources"}
+
+
+def modules_at_first_prompt(home: Path) -> set[str]:
+    env = {**os.environ, "QUIZZER_HOME": str(home), "PYTHONPATH": str(ROOT),
+           "NO_COLOR": "1"}
+    for _ in range(2):  # the first run builds the bank snapshot; the second is measured
+        result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT,
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                                timeout=120)
+    line = next(ln for ln in result.stderr.splitlines() if ln.startswith("MODULES "))
+    return set(json.loads(line[len("MODULES "):]))
+
+
+def test_the_first_question_loads_quizzer_click_and_the_cheap_standard_library(tmp_path):
+    loaded = modules_at_first_prompt(tmp_path / "home")
+    assert "quizzer.screens.practice" in loaded  # the probe really reached the prompt
+    outside = {m for m in loaded if m.split(".")[0] not in sys.stdlib_module_names
+               and m.split(".")[0] not in THIRD_PARTY and not m.startswith("_")}
+    assert outside == set()
+    assert loaded & LATER == set()
