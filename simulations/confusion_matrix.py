@@ -443,7 +443,7 @@ def digits(*, seed: int, n_per_class: int, error_rate: float, lookalike_share: f
         f"Rows are actual digits and columns predicted ones; the diagonal holds {correct} of "
         f"{total} correct readings, so accuracy = {correct / total:.3f}.",
         f"The most confused pair is {pair_a} and {pair_b} ({pair_count} mix-ups both ways); the "
-        f"single brightest off-diagonal cell is an actual {cell_a} read as {cell_p} "
+        f"largest off-diagonal count (the darkest cell off the diagonal here) is an actual {cell_a} read as {cell_p} "
         f"({int(cm[cell_a, cell_p])} times)." if pair_count else
         "There are no mix-ups at all: every count sits on the diagonal.",
         f"Lowest recall {recall[worst_r]:.3f}: {tied_r}, whose row leaks most to other "

@@ -23,7 +23,12 @@ Xavier initialisation cannot remove that cap: it sizes the weights, not the deri
 ratio of two layers' weight gradients also holds the weight factors and the layers' inputs, so
 it can exceed the derivative bound; ``layer_norms`` reports both.)
 ``tanh'`` is at most 1 and close to 1 near zero, so with Xavier initialisation a tanh stack
-loses far less per layer (it still vanishes once its units saturate in the flat tails). ReLU,
+loses far less per layer (it still vanishes once its units saturate in the flat tails:
+``layer_norms`` with ``tanh_shift`` adds that offset to every pre-activation, as drift during
+training can, so tanh' is small in every layer while the weights stay Xavier-sized, and
+shows the same stack with batch normalisation before each tanh, which subtracts the batch mean
+and so removes the offset. Larger weights would not show saturation this way: the backward
+pass multiplies by the same larger weights, which outgrow the smaller tanh'). ReLU,
 ``max(0, x)``, has derivative exactly 1 for positive inputs, and with He initialisation (weight
 variance 2 / fan-in, compensating for the half of the units that are off) the expected factor is
 1, so the gradient neither vanishes nor explodes on average (it still wanders at finite width).
@@ -95,29 +100,53 @@ def _random_layers(rng, depth: int, width: int) -> list:
 
 # Leaky ReLU's slope for negative inputs (the common default, e.g. PyTorch's LeakyReLU).
 LEAKY_SLOPE = 0.01
+# Batch normalisation's variance epsilon (PyTorch's BatchNorm1d default).
+BN_EPS = 1e-5
 
 
-def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
+def _batch_norm(z):
+    """Normalise each unit of a (batch, width) pre-activation over the batch (BN at init:
+    scale 1, shift 0). Returns (z_hat, 1/std per unit)."""
+    inv_std = 1.0 / np.sqrt(z.var(axis=0) + BN_EPS)
+    return (z - z.mean(axis=0)) * inv_std, inv_std
+
+
+def _batch_norm_backward(d_zhat, z_hat, inv_std):
+    """dL/dz from dL/dz_hat for :func:`_batch_norm` (the mean and variance depend on z too)."""
+    n = d_zhat.shape[0]
+    return inv_std / n * (n * d_zhat - d_zhat.sum(axis=0)
+                          - z_hat * (d_zhat * z_hat).sum(axis=0))
+
+
+def _deep_net(activation: str, x, y, readout, raw_weights, shift: float = 0.0) -> tuple:
     """Forward a batch through the stack, back-propagate a squared-error loss.
 
     Returns (loss, [dL/dW_l for l = 1..depth], [mean activation derivative of layer l for
     l = depth..1] (empty for the residual net)).
-    ``activation`` is sigmoid or tanh (Xavier init), relu or leaky (He; leaky ReLU has slope
+    ``activation`` is sigmoid or tanh (Xavier init), tanh_bn (Xavier, each layer's
+    pre-activations batch-normalised before tanh), relu or leaky (He; leaky ReLU has slope
     LEAKY_SLOPE below zero) or residual (He, pre-activation blocks ``h + a W relu(h)`` with
-    ``a = 1/sqrt(depth)``).
+    ``a = 1/sqrt(depth)``). ``shift`` is added to every pre-activation of the sigmoid and tanh
+    stacks (a bias on every unit), pushing them off-centre towards the flat tails.
     """
     width = x.shape[1]
     depth = len(raw_weights)
-    std = math.sqrt(1.0 / width) if activation in ("sigmoid", "tanh") else math.sqrt(2.0 / width)
+    xavier = activation in ("sigmoid", "tanh", "tanh_bn")
+    std = math.sqrt(1.0 / width) if xavier else math.sqrt(2.0 / width)
     weights = [std * w for w in raw_weights]
     branch = 1.0 / math.sqrt(depth)
-    hs, zs = [x], []
+    hs, zs, norms = [x], [], []
     for w in weights:
         if activation == "residual":
             z = np.maximum(hs[-1], 0.0) @ w
             h = hs[-1] + branch * z
+        elif activation == "tanh_bn":
+            z_hat, inv_std = _batch_norm(hs[-1] @ w + shift)
+            norms.append((z_hat, inv_std))
+            z = z_hat
+            h = np.tanh(z_hat)
         else:
-            z = hs[-1] @ w
+            z = hs[-1] @ w + (shift if xavier else 0.0)
             h = {"sigmoid": _sigmoid, "tanh": np.tanh,
                  "relu": lambda v: np.maximum(v, 0.0),
                  "leaky": lambda v: np.where(v > 0, v, LEAKY_SLOPE * v)}[activation](z)
@@ -137,7 +166,7 @@ def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
             continue
         if activation == "sigmoid":
             deriv = hs[layer + 1] * (1.0 - hs[layer + 1])
-        elif activation == "tanh":
+        elif activation in ("tanh", "tanh_bn"):
             deriv = 1.0 - hs[layer + 1] ** 2
         elif activation == "leaky":
             deriv = np.where(z > 0, 1.0, LEAKY_SLOPE)
@@ -145,17 +174,23 @@ def _deep_net(activation: str, x, y, readout, raw_weights) -> tuple:
             deriv = (z > 0).astype(float)
         derivs.append(deriv.mean())
         d_z = d_h * deriv
+        if activation == "tanh_bn":
+            d_z = _batch_norm_backward(d_z, *norms[layer])
         grads[layer] = h_prev.T @ d_z
         d_h = d_z @ w.T
     return loss, grads, [float(d) for d in derivs]
 
 
 @scenario(
-    "Per-layer gradient norms in a deep net: sigmoid vanishes, ReLU (He) and residual ReLU do not",
+    "Per-layer gradient norms in a deep net: sigmoid vanishes, ReLU (He) and residual ReLU do "
+    "not; with tanh_shift, a tanh stack drifted into saturation, with and without batch norm",
     depth=Param("int", 20, "number of hidden layers", low=2, high=60),
     width=Param("int", 32, "units per layer", low=4, high=128),
+    tanh_shift=Param("float", 0.0, "offset added to every pre-activation of a second tanh "
+                     "stack (drift into the flat tails), shown beside the same shifted stack "
+                     "with batch normalisation; 0 = not shown", low=0.0, high=5.0),
 )
-def layer_norms(*, seed, depth, width):
+def layer_norms(*, seed, depth, width, tanh_shift):
     rng = np.random.default_rng(seed)
     raw = _random_layers(rng, depth, width)
     x = rng.standard_normal((BATCH, width))
@@ -190,14 +225,33 @@ def layer_norms(*, seed, depth, width):
     _, leaky_grads, _ = _deep_net("leaky", x, y, readout, raw)
     leaky = [float(np.linalg.norm(g)) for g in leaky_grads]
     values["ratio_leaky_relu"] = leaky[0] / leaky[-1] if leaky[0] > 0 and leaky[-1] > 0 else None
+    values["mean_tanh_derivative"] = mean_deriv["tanh"]
+    drift = None
+    if tanh_shift > 0:
+        drift = {}
+        for act, key in (("tanh", "shifted"), ("tanh_bn", "bn")):
+            _, grads, derivs = _deep_net(act, x, y, readout, raw, shift=tanh_shift)
+            drift[key] = [float(np.linalg.norm(g)) for g in grads]
+            first, last = drift[key][0], drift[key][-1]
+            values[f"ratio_tanh_{key}"] = first / last if first > 0 and last > 0 else None
+            values[f"mean_tanh_derivative_{key}"] = float(np.mean(derivs))
+        values["tanh_shift"] = tanh_shift
+        shifted = values["ratio_tanh_shifted"]
+        values["orders_tanh_shifted"] = -math.log10(shifted) if shifted else None
 
     shown = sorted({1, *range(5, depth, 5), depth})
     if len(shown) > 11:
         shown = sorted({1, *np.linspace(1, depth, 10).round().astype(int).tolist(), depth})
-    rows = [[layer, *(_sig(norms[act][layer - 1]) for act in ACTIVATIONS)] for layer in shown]
-    rows.append(["first/last", *(None if ratio[act] is None else _sig(ratio[act])
-                                 for act in ACTIVATIONS)])
-    table = Table.of(["layer", "sigmoid", "tanh", "relu", "relu+residual"], rows)
+    columns = {"sigmoid": norms["sigmoid"], "tanh": norms["tanh"], "relu": norms["relu"],
+               "relu+residual": norms["residual"]}
+    if drift:  # the drifted tanh stacks beside the plain one; the ReLU columns make way
+        columns = {"sigmoid": norms["sigmoid"], "tanh": norms["tanh"],
+                   f"tanh +{tanh_shift:g}": drift["shifted"],
+                   f"tanh +{tanh_shift:g}, BN": drift["bn"]}
+    rows = [[layer, *(_sig(col[layer - 1]) for col in columns.values())] for layer in shown]
+    rows.append(["first/last", *(_sig(col[0] / col[-1]) if col[0] > 0 and col[-1] > 0 else None
+                                 for col in columns.values())])
+    table = Table.of(["layer", *columns], rows)
 
     def shown_ratio(act: str) -> str:
         return "undefined" if ratio[act] is None else f"{ratio[act]:.2g}"
@@ -218,7 +272,20 @@ def layer_norms(*, seed, depth, width):
         f"ReLU with residual connections: first/last = {shown_ratio('residual')}; the skip path "
         f"adds the upstream gradient back unchanged, so it cannot shrink block by block.",
     ]
-    dead = [LABELS[act] for act in ("relu", "residual") if ratio[act] is None]
+    if drift:  # the table shows the drifted tanh stacks instead of ReLU: so do the findings
+        findings[2:] = [
+            f"tanh with every pre-activation shifted by {tanh_shift:g} (drifted into the flat "
+            f"tails): the mean tanh' falls from {values['mean_tanh_derivative']:.2f} to "
+            f"{values['mean_tanh_derivative_shifted']:.2f}, and the first layer gets "
+            f"{_shown(values['ratio_tanh_shifted'], '.1e')} of the last layer's gradient "
+            f"(without the shift: {shown_ratio('tanh')}).",
+            f"The same shifted stack with batch normalisation before every tanh (each unit's "
+            f"pre-activations centred and scaled over the batch of {BATCH}): the shift is "
+            f"removed, the mean tanh' is {values['mean_tanh_derivative_bn']:.2f} and "
+            f"first/last = {_shown(values['ratio_tanh_bn'], '.2g')}, so the early layers' "
+            f"gradient no longer collapses.",
+        ]
+    dead = [LABELS[act] for act in ("relu", "residual") if ratio[act] is None and not drift]
     if dead:
         findings.append(f"{' and '.join(dead)}: every unit of some layer is off for every "
                         f"example, so a gradient is exactly 0 and the ratio is undefined "
@@ -228,17 +295,36 @@ def layer_norms(*, seed, depth, width):
                             f"never has a zero derivative: first/last = "
                             f"{values['ratio_leaky_relu']:.2g}, so every layer still learns.")
     x_layers = list(range(1, depth + 1))
-    series = tuple(Series.of(LABELS[act], [x for x, v in zip(x_layers, norms[act]) if v > 0],
-                             [v for v in norms[act] if v > 0],
-                             "line" if act != "residual" else "dashed") for act in ACTIVATIONS)
+    lines = [(LABELS[act], norms[act], "line" if act != "residual" else "dashed")
+             for act in ACTIVATIONS]
+    if drift:
+        lines = [lines[0], lines[1],
+                 (f"tanh, shift {tanh_shift:g} (saturated)", drift["shifted"], "line"),
+                 (f"tanh, shift {tanh_shift:g} + batch norm", drift["bn"], "dashed")]
+    series = tuple(Series.of(label, [x for x, v in zip(x_layers, ys) if v > 0],
+                             [v for v in ys if v > 0], style) for label, ys, style in lines)
     panel = Panel("lines", f"{depth} layers x {width} units",
                   "layer (1 = input side)", "||dL/dW|| (log scale)", series=series, y_log=True,
                   annotations=(Annotation(1, norms["sigmoid"][0],
-                                          f"sigmoid: x{ratio['sigmoid']:.0e} of last layer"),))
-    chart = Chart(f"{depth} layers: the first sigmoid layer gets {ratio['sigmoid']:.0e} of the "
-                  f"last layer's gradient; ReLU (He) {shown_ratio('relu')}, residual "
-                  f"{shown_ratio('residual')}", (panel,))
+                                          f"sigmoid: x{ratio['sigmoid']:.0e} of last layer"),)
+                  if not (drift and drift["shifted"][0] > 0) else
+                  (Annotation(1, drift["shifted"][0],
+                              f"tanh, shift {tanh_shift:g}: "
+                              f"x{values['ratio_tanh_shifted']:.0e} of last layer"),))
+    title = (f"{depth} layers: the first sigmoid layer gets {ratio['sigmoid']:.0e} of the "
+             f"last layer's gradient; ReLU (He) {shown_ratio('relu')}, residual "
+             f"{shown_ratio('residual')}")
+    if drift:
+        title = (f"{depth} tanh layers shifted by {tanh_shift:g}: the first layer gets "
+                 f"{_shown(values['ratio_tanh_shifted'], '.0e')} of the last layer's gradient; "
+                 f"with batch norm {_shown(values['ratio_tanh_bn'], '.2g')}, unshifted "
+                 f"{shown_ratio('tanh')}")
+    chart = Chart(title, (panel,))
     return worked(values, table, findings, chart)
+
+
+def _shown(ratio: float | None, spec: str) -> str:
+    return "undefined (a zero gradient)" if ratio is None else format(ratio, spec)
 
 
 def _positive(xs: list, ys: list) -> tuple[list, list]:

@@ -162,7 +162,7 @@ def _bars(panel, chars, width) -> list[str]:
 
 
 def _heatmap(panel, chars, width) -> list[str]:
-    """The matrix with its numbers, each after a shade (darker = more) and under its column
+    """The matrix with its numbers, each after a shade (denser = more) and under its column
     label; only shades when the numbers cannot fit the width."""
     values = _finite([v for row in panel.matrix for v in row])
     if not values:
@@ -188,13 +188,14 @@ def _heatmap(panel, chars, width) -> list[str]:
                      for v, text in zip(row, texts)]
             out.append(f"  {_label(tick, label_width, chars).rstrip().rjust(label_width)}"
                        + "".join(cells))
-        note = "shade: darker = more"
+        # "denser", not "darker": a full block is bright on a dark terminal background.
+        note = "shade: denser = more"
     else:
         cell = 2 if columns * 2 + label_width < width else 1
         for tick, row in zip(ticks, panel.matrix):
             cells = [shade(v) * cell if _is_number(v) else " " * cell for v in row]
             out.append(f"  {tick[:label_width].rjust(label_width)} {''.join(cells)}")
-        note = "darker = more"
+        note = "denser = more"
     out.extend(_wrapped(f"rows: {panel.y_label}; columns: {panel.x_label}; {note} "
                         f"({_num(lo)} .. {_num(hi)})", label_width + 3, width))
     return out

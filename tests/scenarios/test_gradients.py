@@ -312,3 +312,76 @@ def test_leaky_relu_keeps_gradients_where_plain_relu_dies():
     assert v["ratio_relu"] is None
     assert v["ratio_leaky_relu"] is not None and v["ratio_leaky_relu"] > 1e-3
     assert any("Leaky ReLU" in f and f"{v['ratio_leaky_relu']:.2g}" in f for f in ex.findings)
+
+
+# ------------------------------------------------------------- tanh drift and batch norm
+
+@pytest.mark.parametrize("activation, shift", [("tanh", 1.5), ("tanh_bn", 0.0), ("tanh_bn", 2.0)])
+def test_shifted_and_batch_normalised_tanh_backprop_matches_finite_differences(activation, shift):
+    rng = np.random.default_rng(5)
+    raw = grad._random_layers(rng, 3, 5)
+    x, y = rng.standard_normal((6, 5)), rng.standard_normal(6)
+    readout = rng.standard_normal(5)
+    _, grads, _ = grad._deep_net(activation, x, y, readout, raw, shift=shift)
+    std = math.sqrt(1.0 / 5)
+    h = 1e-6
+    for layer in range(3):
+        for idx in [(0, 0), (2, 4), (4, 1)]:
+            old = raw[layer][idx]
+            raw[layer][idx] = old + h
+            up = grad._deep_net(activation, x, y, readout, raw, shift=shift)[0]
+            raw[layer][idx] = old - h
+            down = grad._deep_net(activation, x, y, readout, raw, shift=shift)[0]
+            raw[layer][idx] = old
+            assert_allclose(grads[layer][idx], (up - down) / (2 * h) / std, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tanh_drifted_into_its_tails_vanishes_and_batch_norm_restores_it(seed):
+    # The claim grad-batchnorm-scenario quotes: the same tanh stack with its pre-activations
+    # pushed into the flat tails has a far smaller tanh' and a first/last gradient ratio many
+    # orders of magnitude below the well-scaled stack; batch norm on the shifted stack brings
+    # tanh' back and the ratio does not collapse.
+    v = run("layer_norms", seed=seed, depth=30, tanh_shift=2.0).values
+    assert v["mean_tanh_derivative_shifted"] < 0.5 * v["mean_tanh_derivative"]
+    assert v["ratio_tanh_shifted"] < 1e-6 * v["ratio_tanh"]
+    assert v["orders_tanh_shifted"] > 6
+    assert v["mean_tanh_derivative_bn"] > 2 * v["mean_tanh_derivative_shifted"]
+    assert v["ratio_tanh_bn"] > 1e6 * v["ratio_tanh_shifted"]
+    assert v["ratio_tanh_bn"] > 0.1
+
+
+def test_a_larger_drift_saturates_more():
+    ratios = [run("layer_norms", depth=20, tanh_shift=s).values["ratio_tanh_shifted"]
+              for s in (0.5, 1.0, 2.0, 3.0)]
+    assert all(b < a for a, b in zip(ratios, ratios[1:]))
+
+
+def test_batch_norm_removes_a_constant_shift_whatever_its_size():
+    bn = [run("layer_norms", depth=20, tanh_shift=s).values for s in (0.5, 3.0)]
+    assert_allclose(bn[0]["ratio_tanh_bn"], bn[1]["ratio_tanh_bn"], rtol=1e-6)
+    assert_allclose(bn[0]["mean_tanh_derivative_bn"], bn[1]["mean_tanh_derivative_bn"],
+                    rtol=1e-6)
+
+
+def test_drifted_tanh_run_shows_and_quotes_its_own_numbers():
+    ex = run("layer_norms", depth=30, tanh_shift=2.0)
+    v = ex.values
+    assert ex.table.columns == ("layer", "sigmoid", "tanh", "tanh +2", "tanh +2, BN")
+    assert ex.table.rows[-1][3] == float(f"{v['ratio_tanh_shifted']:.3g}")
+    assert f"{v['ratio_tanh_shifted']:.0e}" in ex.chart.title
+    assert f"{v['ratio_tanh_bn']:.2g}" in ex.chart.title
+    text = " ".join(ex.findings)
+    assert f"{v['mean_tanh_derivative_shifted']:.2f}" in text
+    assert f"{v['ratio_tanh_shifted']:.1e}" in text
+    assert "ReLU" not in text  # the ReLU columns are not in this table
+    labels = [s.label for s in ex.chart.panels[0].series]
+    assert any("batch norm" in label for label in labels)
+    assert all(math.isfinite(n) and n > 0 for n in _plotted_numbers(ex))
+
+
+def test_without_a_shift_the_run_is_unchanged():
+    plain, explicit = run("layer_norms", depth=10), run("layer_norms", depth=10, tanh_shift=0.0)
+    assert plain.values == explicit.values and plain.findings == explicit.findings
+    assert "ratio_tanh_shifted" not in plain.values
+    assert plain.table.columns == ("layer", "sigmoid", "tanh", "relu", "relu+residual")
