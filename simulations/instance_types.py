@@ -44,9 +44,10 @@ built for inference (Inf2) is never offered as a place to train.
 Accelerator memory is in GiB everywhere. Memory chips are made in binary sizes, and by the
 JEDEC convention for memory capacity a "GB" on a GPU's datasheet or AWS's page is 2^30 bytes:
 an A100 sold as 40 GB holds 40 GiB of HBM2 (nvidia-smi shows a little less, what ECC and the
-driver reserve). For the H200, B200 and B300 AWS's figure is the usable capacity the driver
+driver reserve). For the H200 and B200 AWS's figure is the usable capacity the driver
 reports (B200: 183,359 MiB = 179.1 GiB), so it is GiB too; for the H200 the data file keeps the
-driver's 143,771 MiB = 140.4 GiB, since AWS's "141" rounds it up. The data file keeps the
+driver's 143,771 MiB = 140.4 GiB, since AWS's "141" rounds it up. The B300's 268 (below
+NVIDIA's 288 GB) is taken the same way, though no source checked says what it measures. The data file keeps the
 published figure and its unit beside the GiB one.
 """
 
