@@ -303,18 +303,32 @@ def fit(fig) -> None:
     decorations just fit with the same pads: the panels get equal widths and share one top
     and bottom margin, and a suptitle sits above them. If the new sizes would change an
     axis's ticks, the decorations are measured once more (constrained layout always does).
-    Then the titles and axis labels are pinned where that measurement put them, so drawing
-    does not work out their places again. Axes that are children of others (a colour bar)
-    move with their parent.
+    Titles are pinned just above their Axes first, where matplotlib puts them unless a y
+    axis' offset text (such as 1e6) is in the way (then they are raised over it), and the
+    axis labels where the measurement put them: neither the measurement nor the drawing
+    works out their places again. Axes that are children of others (a colour bar) move with
+    their parent.
     """
     renderer = fig.canvas.get_renderer()
     panels = [ax for ax in fig.axes if ax.get_subplotspec() is not None]
     if not panels:
         return
-    for _ in range(2):
-        ticks, places = _place(fig, panels, renderer)
-        if ticks == _tick_locations(panels):
+    from matplotlib import rcParams
+
+    pad = rcParams["axes.titlepad"]  # points between the Axes (or what is on them) and title
+    pads = [pad] * len(panels)
+    for ax in panels:
+        _pin_title(ax, pad)
+    for _ in range(3):
+        ticks, places, offsets = _place(fig, panels, renderer)
+        wanted = [pad + _title_lift(ax, offset, now - pad, renderer)
+                  for ax, offset, now in zip(panels, offsets, pads)]
+        for ax, old, new in zip(panels, pads, wanted):
+            if new != old:
+                _pin_title(ax, new)
+        if wanted == pads and ticks == _tick_locations(panels):
             break
+        pads = wanted
     for ax, place in zip(panels, places):
         _pin(ax, place)
 
@@ -325,14 +339,16 @@ def _tick_locations(panels) -> list:
 
 def _place(fig, panels, renderer) -> tuple[list, list]:
     """Measure every panel's decorations at its current place and move it to where they fit.
-    Returns the tick locations that were measured, and for each panel where its title and
-    axis labels were put by that measurement (see _where)."""
+    Returns the tick locations that were measured, and for each panel where its axis labels
+    were put by that measurement (see _where) and where its y axis' offset text is (see
+    _offset_text)."""
     dpi = fig.dpi
     width, height = fig.get_figwidth(), fig.get_figheight()
     ticks = _tick_locations(panels)
-    margins, places = [], []  # inches around each Axes: left, bottom, right, top
+    margins, places, offsets = [], [], []  # inches around each Axes: left, bottom, right, top
     for ax in panels:
         tight, box = ax.get_tightbbox(renderer, for_layout_only=True), ax.bbox
+        offsets.append(_offset_text(ax, renderer))
         margins.append([max(0.0, d / dpi) for d in (box.x0 - tight.x0, box.y0 - tight.y0,
                                                    tight.x1 - box.x1, tight.y1 - box.y1)])
         places.append(_where(ax))
@@ -353,7 +369,7 @@ def _place(fig, panels, renderer) -> tuple[list, list]:
         ax.set_position((x / width, bottom / height, axes_width / width,
                          (height - bottom - top) / height))
         x += axes_width + m[2] + inner
-    return ticks, places
+    return ticks, places, offsets
 
 
 def _suptitle(fig):
@@ -362,14 +378,52 @@ def _suptitle(fig):
     return next((t for t in fig.texts if title and t.get_text() == title), None)
 
 
+def _pin_title(ax, pad: float) -> None:
+    """Fix ``ax``'s title ``pad`` points above the Axes, so that drawing does not measure
+    the y axis again to place it."""
+    title = ax.title
+    if title.get_text():
+        ax.set_title(title.get_text(), fontsize=title.get_fontsize(),
+                     fontweight=title.get_fontweight(), parse_math=title.get_parse_math(),
+                     y=1.0, pad=pad)
+
+
+def _offset_text(ax, renderer):
+    """The y axis' offset text (such as 1e6, above the Axes' top left corner) as the
+    measurement left it, relative to that corner, in pixels: (x0, y0, x1, y1), or None."""
+    offset = ax.yaxis.offsetText
+    if not (offset.get_visible() and offset.get_text()):
+        return None
+    box, corner = offset.get_window_extent(renderer), ax.bbox
+    return box.x0 - corner.x0, box.y0 - corner.y1, box.x1 - corner.x0, box.y1 - corner.y1
+
+
+def _title_lift(ax, offset, lifted: float, renderer) -> float:
+    """How many points ``ax``'s title, now ``lifted`` points above its usual place, must be
+    above that place to clear its y axis' offset text where the Axes now are (0 if they do
+    not overlap): as in matplotlib's own placing, the title's pad then counts from the top
+    of that text instead of the Axes'."""
+    from matplotlib.transforms import Bbox
+
+    title = ax.title
+    if offset is None or not title.get_text():
+        return 0.0
+    x0, y0, x1, y1 = offset
+    corner = ax.bbox
+    below = Bbox.from_extents(corner.x0 + x0, corner.y1 + y0, corner.x0 + x1, corner.y1 + y1)
+    box = title.get_window_extent(renderer).translated(0, -lifted * ax.figure.dpi / 72)
+    if below.y1 <= box.y0 or not below.overlaps(box):
+        return 0.0
+    return (below.y1 - corner.y1) * 72 / ax.figure.dpi
+
+
 def _where(ax) -> dict:
-    """Where the last measurement put ``ax``'s title (its height in Axes coordinates, 1 if
-    nothing above the Axes moved it) and axis labels: the label's anchor, along the axis as
-    a share of it and across it as pixels from the Axes' edge, which stay the same when the
-    Axes are moved or resized (the tick labels between keep their size)."""
+    """Where the last measurement put ``ax``'s axis labels: each label's anchor, along the
+    axis as a share of it and across it as pixels from the Axes' edge, which stay the same
+    when the Axes are moved or resized (the tick labels between keep their size)."""
     box = ax.bbox
     to_axes = ax.transAxes.inverted()
-    where = {"title": ax.title.get_position()[1] if ax.title.get_text() else None}
+    where = {}
     for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
         label = axis.label
         if not (label.get_visible() and label.get_text()):
@@ -382,8 +436,8 @@ def _where(ax) -> dict:
 
 
 def _pin(ax, where: dict) -> None:
-    """Fix ``ax``'s title and axis labels at the places ``where`` recorded, in its new size:
-    drawing then leaves them there instead of measuring the tick labels again to find them."""
+    """Fix ``ax``'s axis labels at the places ``where`` recorded, in its new size: drawing
+    then leaves them there instead of measuring the tick labels again to find them."""
     box = ax.bbox
     if "x" in where:
         along, pixels = where["x"]
@@ -391,11 +445,6 @@ def _pin(ax, where: dict) -> None:
     if "y" in where:
         pixels, along = where["y"]
         ax.yaxis.set_label_coords(pixels / box.width, along)
-    title = ax.title
-    if where["title"] == 1.0:  # not raised over a y axis' offset text: keep it so
-        ax.set_title(title.get_text(), fontsize=title.get_fontsize(),
-                     fontweight=title.get_fontweight(), parse_math=title.get_parse_math(),
-                     y=1.0)
 
 
 def chart_key(example) -> str:
