@@ -110,14 +110,14 @@ plot_style_option = click.option(
          "(its path). Default: what the terminal can do; also QUIZZER_PLOT_STYLE.")
 
 
-def _leave(code: int, examples) -> None:
+def _leave(code: int, prefetcher) -> None:
     """Exit with ``code``. If a worked example is still being computed or drawn, end the
     process at once instead of letting the interpreter wait for that thread at shutdown
     (a numpy import holds the GIL for long stretches): everything the learner did is
     already committed and the store closed; the output is flushed first. The cache file
     the worker was writing is left under its temporary name, never half-written."""
     own_process = sys.stdout is sys.__stdout__  # not a test runner's captured streams
-    if own_process and examples is not None and examples.busy:
+    if own_process and prefetcher is not None and prefetcher.busy:
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -258,12 +258,12 @@ def practice(topic_names: tuple, count: int, seed: int | None, wrong: bool, plot
             return
         from quizzer.screens.prefetch import Prefetcher
 
-        with Prefetcher(loaded, plots=plots) as examples:
+        with Prefetcher(loaded, plots=plots) as prefetcher:
             console.echo_input = _answers_from_stdin()
             options = p.PracticeOptions(seed=seed, plots=plot_options, topics=tuple(slugs),
                                         banks=bank, count=count, wrong=wrong)
-            code = p.run(console, loaded, questions, store, options, examples)
-    _leave(code, examples)
+            code = p.run(console, loaded, questions, store, options, prefetcher)
+    _leave(code, prefetcher)
 
 
 def _resolve_topics(loaded, names: tuple, param_hint: str = "--topic") -> list[str]:
@@ -405,9 +405,9 @@ def review(topic_names: tuple, limit: int | None, new_cards: int, new_questions:
     options = rv.ReviewOptions(seed=seed, limit=limit, new_cards=new_cards,
                                new_questions=new_questions,
                                plots=_plot_options(plots, plot_style))
-    with _open_store() as store, Prefetcher(loaded, plots=plots) as examples:
-        code = rv.run(_console(), loaded, store, options, slugs, examples)
-    _leave(code, examples)
+    with _open_store() as store, Prefetcher(loaded, plots=plots) as prefetcher:
+        code = rv.run(_console(), loaded, store, options, slugs, prefetcher)
+    _leave(code, prefetcher)
 
 
 @cli.command()
@@ -471,13 +471,13 @@ def exam(ctx: click.Context, count: int, minutes: int | None, topic_names: tuple
     request = es.ExamRequest(count, minutes, tuple(slugs), seed, all_kinds, resume)
     console.echo_input = _answers_from_stdin()
     with _open_store() as store:
-        with Prefetcher(loaded, plots=plots if review_which else False) as examples:
+        with Prefetcher(loaded, plots=plots if review_which else False) as prefetcher:
             try:
                 if review_which:
                     code = es.review_exam(console, loaded, store, review_which, exam_id,
-                                          examples, _plot_options(plots, plot_style))
+                                          prefetcher, _plot_options(plots, plot_style))
                 else:
-                    code = es.start_or_resume(console, loaded, store, request, examples,
+                    code = es.start_or_resume(console, loaded, store, request, prefetcher,
                                               es.ExamOptions(_plot_options(plots,
                                                                            plot_style)))
             except es.ExamError as err:

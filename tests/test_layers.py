@@ -115,3 +115,18 @@ def test_nothing_imports_the_folders_by_their_checkout_names(folder):
         stale += [f"{path.name}: resources of {name}" for name in ("simulations", "question_bank")
                   if f'files("{name}")' in source or f"find_spec(\"{name}\")" in source]
     assert stale == []
+
+
+SHARED_STEPS = {"quizzer.screens.asking", "quizzer.screens.console", "quizzer.screens.prefetch"}
+
+
+@pytest.mark.parametrize("path", [p for p in modules() if layer_of(module_name(p)) == "screens"
+                                  and module_name(p) not in SHARED_STEPS | {"quizzer.screens"}],
+                         ids=lambda p: module_name(p))
+def test_screens_share_steps_but_do_not_import_each_other(path):
+    module = module_name(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    others = [f"{path.name}:{line} {name}" for line, name in imported(tree, module, False)
+              if layer_of(name) == "screens"
+              and not any(name == s or name.startswith(s + ".") for s in SHARED_STEPS)]
+    assert others == []

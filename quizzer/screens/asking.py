@@ -109,14 +109,14 @@ def render_feedback(presented: Presented, response: Response, correct: bool,
     return "\n".join(lines)
 
 
-def answer_key_values(examples, question: Question, values: dict) -> dict:
+def answer_key_values(prefetcher, question: Question, values: dict) -> dict:
     """The worked example's values the answer key of a skipped question quotes: ``values``
     (what its prompt quoted) when they cover the explanation, else the example as the
     answered path computes it (usually ready: it was prefetched while the question was
-    read). ``examples`` None (no worked examples): ``values`` as they are."""
-    if examples is None or not set(placeholders(question.explanation)) - values.keys():
+    read). ``prefetcher`` None (no prefetcher): ``values`` as they are."""
+    if prefetcher is None or not set(placeholders(question.explanation)) - values.keys():
         return values
-    worked = examples.get(question)
+    worked = prefetcher.get(question)
     return dict(worked.example.values) if worked and worked.example else values
 
 
@@ -261,7 +261,7 @@ def write_plot(console: Console, block) -> None:
 
 
 def show_feedback(console: Console, presented: Presented, response: Response,
-                  correct: bool, examples, plots: PlotOptions, reserve: int = 0) -> Feedback:
+                  correct: bool, prefetcher, plots: PlotOptions, reserve: int = 0) -> Feedback:
     """Print the feedback, then as much of the worked example as fits on the screen.
 
     In a terminal the verdict must stay on screen while the learner reads: the findings
@@ -273,11 +273,11 @@ def show_feedback(console: Console, presented: Presented, response: Response,
     from quizzer.render.example_text import findings_text, relevant_findings, worked_heading
 
     question = presented.question
-    worked = examples.get(question) if examples is not None else None
+    worked = prefetcher.get(question) if prefetcher is not None else None
     values = dict(worked.example.values) if worked and worked.example else {}
     text = render_feedback(presented, response, correct, values, cols=console.width)
     console.write(text)
-    feedback = Feedback(worked, _explain_topic(examples, question))
+    feedback = Feedback(worked, _explain_topic(prefetcher, question))
     if worked is None:
         return feedback
     cols = console.width
@@ -308,11 +308,11 @@ def show_feedback(console: Console, presented: Presented, response: Response,
     return feedback
 
 
-def _explain_topic(examples, question: Question) -> str:
+def _explain_topic(prefetcher, question: Question) -> str:
     """The topic whose ``explain`` runs this question's worked example: the question's own
     if its simulation module is that topic's, else the topic that owns the module."""
-    bank = getattr(examples, "bank", None)
-    worked_ref = getattr(examples, "ref_of", None)
+    bank = getattr(prefetcher, "bank", None)
+    worked_ref = getattr(prefetcher, "ref_of", None)
     if bank is None or worked_ref is None:
         return question.topic
     ref = worked_ref(question)

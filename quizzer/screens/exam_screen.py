@@ -138,9 +138,9 @@ class ExamScreen:
     """One sitting of an open exam: reads steps, commits each, renders the screens."""
 
     def __init__(self, console: Console, bank: Bank, store, exam: ex.Exam,
-                 options: ExamOptions, examples=None):
+                 options: ExamOptions, prefetcher=None):
         self.console, self.bank, self.store = console, bank, store
-        self.exam, self.options, self.examples = exam, options, examples
+        self.exam, self.options, self.prefetcher = exam, options, prefetcher
         self.questions = {q.id: q for q in bank.questions}
         self.on_screen = min(exam.position, len(exam.items) - 1)
         self.mark = console.elapsed()
@@ -188,20 +188,20 @@ class ExamScreen:
 
     def values(self, question) -> dict:
         """The worked example's numbers a question quotes ({precision} in its text)."""
-        if self.examples is None or not asking.placeholders_in_question(question):
+        if self.prefetcher is None or not asking.placeholders_in_question(question):
             return {}
-        worked = self.examples.get(question)
+        worked = self.prefetcher.get(question)
         return dict(worked.example.values) if worked and worked.example else {}
 
     def prefetch(self) -> None:
         """Start, in the background, the worked examples whose numbers later questions
         quote, once the first question is on screen (so moving to them does not wait)."""
-        if self.examples is None:
+        if self.prefetcher is None:
             return
         for item in self.exam.items:
             question = self.questions[item.question_id]
             if asking.placeholders_in_question(question):
-                self.examples.prefetch(question)
+                self.prefetcher.prefetch(question)
 
     def header(self) -> str:
         exam = self.exam
@@ -488,10 +488,10 @@ def resume(console: Console, store, exam: ex.Exam) -> ex.Exam:
 
 
 def sit(console: Console, bank: Bank, store, exam: ex.Exam, options: ExamOptions,
-        examples=None) -> int:
+        prefetcher=None) -> int:
     """Run the exam screen on an open exam; the exit code. An exam whose time is already
     used up is submitted at once."""
-    screen = ExamScreen(console, bank, store, exam, options, examples)
+    screen = ExamScreen(console, bank, store, exam, options, prefetcher)
     if screen.left() <= 0:
         return screen.submit(timed_out=True)
     try:
@@ -500,7 +500,7 @@ def sit(console: Console, bank: Bank, store, exam: ex.Exam, options: ExamOptions
         return screen.submit(timed_out=False)
 
 
-def start_or_resume(console: Console, bank: Bank, store, request: ExamRequest, examples,
+def start_or_resume(console: Console, bank: Bank, store, request: ExamRequest, prefetcher,
                     options: ExamOptions) -> int:
     """``quizzer exam``: resume the open exam or start a new one (asking which, if one is
     open and --resume was not given), then sit it; the exit code. Raises ExamError."""
@@ -530,7 +530,7 @@ def start_or_resume(console: Console, bank: Bank, store, request: ExamRequest, e
     else:
         current = new_exam(console, bank, store, request)
         console.write(start_text(current, request.count, cols=console.width))
-    return sit(console, bank, store, current, options, examples)
+    return sit(console, bank, store, current, options, prefetcher)
 
 
 def new_exam(console: Console, bank: Bank, store, request: ExamRequest) -> ex.Exam:
@@ -555,13 +555,13 @@ def new_exam(console: Console, bank: Bank, store, request: ExamRequest) -> ex.Ex
 
 
 def review_exam(console: Console, bank: Bank, store, which: str, exam_id: int | None,
-                examples, plots: asking.PlotOptions) -> int:
+                prefetcher, plots: asking.PlotOptions) -> int:
     """``quizzer exam --review``: the latest submitted exam (or ``exam_id``)."""
     done = [e for e in store.exams() if exam_id is None or e.id == exam_id]
     if not done:
         raise ExamError(f"no submitted exam #{exam_id}" if exam_id
                         else "no exam submitted yet: start one with quizzer exam")
-    return review(console, bank, done[-1], which, examples, plots)
+    return review(console, bank, done[-1], which, prefetcher, plots)
 
 
 # -------------------------------------------------------------------------------- report
@@ -654,7 +654,7 @@ def unanswered_text(presented, values: dict, cols: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
+def review(console: Console, bank: Bank, exam: ex.Exam, which: str, prefetcher,
            plots: asking.PlotOptions) -> int:
     """Walk a submitted exam's questions (``which``: all, wrong — wrong or unanswered —, or
     flagged) with the answer given, the key, the why of every option, the explanation and
@@ -671,10 +671,10 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
         return 0
     console.write(t.heading(f"Review of exam #{exam.id}: {t.plural(len(chosen), 'question')}"
                             + ("" if which == "all" else f" ({which})")))
-    if examples is not None:  # one worker runs them in this order while the learner reads
+    if prefetcher is not None:  # one worker runs them in this order while the learner reads
         for item in chosen:
             if item.question_id in questions:
-                examples.prefetch(questions[item.question_id])
+                prefetcher.prefetch(questions[item.question_id])
     try:
         for n, item in enumerate(chosen, 1):
             question = questions.get(item.question_id)
@@ -686,7 +686,8 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
             # if it is unanswered (its answer key quotes it below); feedback waits otherwise.
             response = ex.response_of(item, question)
             needs_values = asking.placeholders_in_question(question) or response is None
-            worked = examples.get(question) if examples is not None and needs_values else None
+            worked = (prefetcher.get(question) if prefetcher is not None and needs_values
+                      else None)
             values = dict(worked.example.values) if worked and worked.example else {}
             console.write("\n" + asking.render_question(presented, item.position + 1,
                                                         len(exam.items), values,
@@ -701,7 +702,7 @@ def review(console: Console, bank: Bank, exam: ex.Exam, which: str, examples,
                     console.write(worked_compact(worked, cols=console.width))
             else:
                 feedback = asking.show_feedback(console, presented, response,
-                                                bool(item.correct), examples, plots)
+                                                bool(item.correct), prefetcher, plots)
             if n < len(chosen):
                 asking.wait(console, feedback, plots)
     except (Quit, EOFError):

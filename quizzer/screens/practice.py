@@ -94,26 +94,26 @@ def render_summary(score: Score, seconds: float, seed: int, skipped: list,
     return "\n".join(lines)
 
 
-def show_question(console: Console, presented: Presented, index: int, total: int, examples,
+def show_question(console: Console, presented: Presented, index: int, total: int, prefetcher,
                   lead: str = "") -> dict:
     """Print the question, start its worked example; the values its text quotes."""
     question = presented.question
     values = {}
-    if examples is not None and asking.placeholders_in_question(question):
+    if prefetcher is not None and asking.placeholders_in_question(question):
         # Its prompt or choices quote the simulation: compute it before showing.
-        worked = examples.get(question)
+        worked = prefetcher.get(question)
         values = dict(worked.example.values) if worked and worked.example else {}
     console.write(lead + asking.render_question(presented, index, total, values,
                                                 cols=console.width))
-    if examples is not None:
+    if prefetcher is not None:
         # After the question is on screen: the worker's numpy import would
         # otherwise compete for the GIL with printing the first question.
-        examples.prefetch(question)
+        prefetcher.prefetch(question)
     return values
 
 
 def run(console: Console, bank: Bank, questions: list[Question], store: Store,
-        options: PracticeOptions, examples=None) -> int:
+        options: PracticeOptions, prefetcher=None) -> int:
     """Ask ``questions``; return the exit code (0 normal end, q or end of input; 130 Ctrl-C).
 
     Every answer is saved the moment it is graded, and counted before its feedback is
@@ -129,7 +129,7 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
     try:
         for index, question in enumerate(questions, 1):
             presented = present(question, rng)
-            values = show_question(console, presented, index, len(questions), examples,
+            values = show_question(console, presented, index, len(questions), prefetcher,
                                    lead="\n" if index > 1 else "")
             shown_at = console.elapsed()
             response = asking.read_response(console, presented)
@@ -140,13 +140,13 @@ def run(console: Console, bank: Bank, questions: list[Question], store: Store,
                 store.record_skip(session, question.id, question.topic, console.now())
                 skipped.append((presented, values))
                 # The summary's answer key quotes the example as the feedback would.
-                skipped[-1] = (presented, asking.answer_key_values(examples, question,
+                skipped[-1] = (presented, asking.answer_key_values(prefetcher, question,
                                                                    values))
                 continue
             score.add(record_answer(store, session, question, response, seconds,
                                            console.now()))
             feedback = asking.show_feedback(console, presented, response,
-                                            score.results[-1].correct, examples,
+                                            score.results[-1].correct, prefetcher,
                                             options.plots)
             asking.wait(console, feedback, options.plots)
     except (Quit, EOFError):

@@ -171,7 +171,7 @@ def nothing_due(queue: Queue, options: ReviewOptions) -> str:
 # ---------------------------------------------------------------------------------- loop
 
 def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
-        topics: Sequence[str] = (), examples=None) -> int:
+        topics: Sequence[str] = (), prefetcher=None) -> int:
     """One review session; returns the exit code (0 normal end, quit or EOF; 130 Ctrl-C)."""
     now = console.now()
     today = sch.local_day(now)
@@ -195,9 +195,9 @@ def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
         for index, item in enumerate(queue.items, 1):
             if isinstance(item, Question):
                 _review_question(console, item, index, total, store, session, options,
-                                 rng, examples, score, exam)
+                                 rng, prefetcher, score, exam)
             else:
-                _review_card(console, item, index, total, store, score, examples, exam)
+                _review_card(console, item, index, total, store, score, prefetcher, exam)
     except (Quit, EOFError):
         pass
     except KeyboardInterrupt:
@@ -214,17 +214,17 @@ def run(console: Console, bank: Bank, store: Store, options: ReviewOptions,
 
 
 def _review_question(console: Console, question: Question, index: int, total: int,
-                     store: Store, session: Session, options: ReviewOptions, rng, examples,
+                     store: Store, session: Session, options: ReviewOptions, rng, prefetcher,
                      score: Score, exam: date | None) -> None:
     presented = present(question, rng)
     values = {}
-    if examples is not None and asking.placeholders_in_question(question):
-        worked = examples.get(question)
+    if prefetcher is not None and asking.placeholders_in_question(question):
+        worked = prefetcher.get(question)
         values = dict(worked.example.values) if worked and worked.example else {}
     console.write("\n" + asking.render_question(presented, index, total, values,
                                                 cols=console.width))
-    if examples is not None:
-        examples.prefetch(question)
+    if prefetcher is not None:
+        prefetcher.prefetch(question)
     shown_at = console.elapsed()
     response = asking.read_response(console, presented)
     seconds = console.elapsed() - shown_at
@@ -235,18 +235,18 @@ def _review_question(console: Console, question: Question, index: int, total: in
     result = record_answer(store, session, question, response, seconds,
                                   console.now())
     score.add(result)
-    feedback = asking.show_feedback(console, presented, response, result.correct, examples,
+    feedback = asking.show_feedback(console, presented, response, result.correct, prefetcher,
                                     options.plots, reserve=2)  # the next review's date
     console.write("\n" + _next_review_text(console, store.schedule(question.id), exam))
     asking.wait(console, feedback, options.plots)
 
 
 def _review_card(console: Console, card: Card, index: int, total: int, store: Store,
-                 score: Score, examples, exam: date | None) -> None:
+                 score: Score, prefetcher, exam: date | None) -> None:
     values = {}
-    if examples is not None and placeholders(card.front + card.back):
+    if prefetcher is not None and placeholders(card.front + card.back):
         # The card quotes its worked example ({{name}}): compute it before showing.
-        worked = examples.get(card)
+        worked = prefetcher.get(card)
         values = dict(worked.example.values) if worked and worked.example else {}
     cols = console.width
     console.write("\n" + t.heading(f"[{index}/{total}] {card.topic}") + "  flashcard")
