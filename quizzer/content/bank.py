@@ -255,7 +255,8 @@ class _Checker:
             return ""
         if not value.strip():
             self.problem(data.at[key], f"{what} {key!r} is empty")
-        self.formats(value, data.at[key])
+        if "{{" in value:  # its place is made only for a text with placeholders
+            self.formats(value, data.at[key])
         return value.strip()
 
     def formats(self, text: str, where: Location) -> None:
