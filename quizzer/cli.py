@@ -56,6 +56,15 @@ class _Group(click.Group):
             store = sys.modules.get("quizzer.engine.store")  # not imported: cannot be its error
             if store is not None and isinstance(err, store.StoreError):
                 raise click.ClickException(printable(err)) from None
+            bank = sys.modules.get("quizzer.content.bank")
+            if bank is not None and isinstance(err, bank.BankError):
+                # A kept bank file read again mid-command (its snapshot entry in doubt) that
+                # no longer loads cleanly: reported as at loading.
+                for problem in err.problems:
+                    click.echo(str(problem), err=True)
+                raise click.ClickException(f"the question bank has {len(err.problems)} "
+                                           "problem(s); run the command again, or `quizzer "
+                                           "validate` for the list") from None
             raise
 
 

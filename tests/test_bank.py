@@ -1,5 +1,6 @@
 """The bank loader and `quizzer validate`: every rule, reported as file:line:column."""
 
+import os
 import textwrap
 
 import pytest
@@ -356,3 +357,34 @@ def test_control_characters_are_found_without_escapes_and_anchors_still_count(
     assert (code, out) == (0, "OK: 2 topics, 5 questions, 1 card.\n")
     bank = load([tmp_path / "demo.yaml"])
     assert bank.question("demo-ok").choices[1].why == "e"
+
+
+def test_a_kept_file_in_doubt_that_no_longer_loads_ends_the_command_with_its_problems(
+        tmp_path, monkeypatch):
+    """The rare case of a forged entry whose YAML was also broken since the load: the
+    command ends with the file's problem, never a traceback."""
+    from quizzer.content.bank_snapshot import entry_path
+    from quizzer.system.cache import read_verified, write_verified
+    from quizzer.system.home import cache_dir
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    source = folder / "demo.yaml"
+    source.write_text(HEAD + "questions:\n" + GOOD_QUESTION)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(cli, ["topics", "--bank", "bank"]).exit_code == 0
+    [entry] = entries_of(cache_dir(), source)
+    write_verified(entry, read_verified(entry).replace(b'"id":"demo-ok"', b'"id":"demo-ko"'))
+    stat = source.stat()
+    source.write_text(HEAD + "questions:\n" + GOOD_QUESTION.replace("single", "singel"))
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size and mtime: kept
+    assert entry_path(source, "bank/demo.yaml", cache_dir()) == entry
+    result = CliRunner().invoke(cli, ["practice", "--bank", "bank", "-t", "demo", "-n", "1"],
+                                input="q\n")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "bank/demo.yaml:9:11: question kind must be one of single, multiple, true-false, "
+        "numeric, ordering, matching, not 'singel'",
+        "Error: the question bank has 1 problem(s); run the command again, or `quizzer "
+        "validate` for the list"]
