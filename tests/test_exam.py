@@ -335,9 +335,10 @@ def test_review_after_submission_walks_the_wrong_or_flagged_questions(bank, monk
     assert f"Not quite. The answer is {_key(bank, second)}." in out
     for choice in wrong.choices:                                # the why of every option
         assert " ".join(choice.why.split()) in " ".join(out.split())
-    assert out.count("Not answered.") == 2                      # the third and fourth
-    for item in (third, exam.items[3]):                         # their key and every why
-        assert f"The answer is {_key(bank, item)}.  ({item.question_id})" in out
+    assert out.count("Not answered.") == 2                      # the third and fourth:
+    for item, mark in ((third, " (flagged)"), (exam.items[3], "")):  # their key, every why
+        assert (f"Not answered.{mark}\nThe answer is {_key(bank, item)}.  "
+                f"({item.question_id})\n") in out
         for choice in questions[item.question_id].choices:
             assert " ".join(choice.why.split()) in " ".join(out.split())
     assert "Worked example: confusion_matrix.metrics" in out

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from quizzer import simulations
 from quizzer.cli import cli
-from quizzer.content.bank import load
+from quizzer.content.bank import fill_placeholders, load
 from quizzer.render import figures, preview
 
 BANK = load()
@@ -24,20 +24,30 @@ def test_every_topic_explains(slug):
     code, out, err = explain(slug, "--no-plot")
     topic = BANK.topic(slug)
     assert (code, err) == (0, "")
-    assert out.startswith(topic.title)
-    assert "Remember for the exam" in out
     example = simulations.run(topic.example.simulation, seed=topic.example.seed,
                               **topic.example.params)
+
+    def filled(text):
+        return " ".join(fill_placeholders(text, example.values).split())
+
+    # The screen, words compared (wrapping aside): title, exams, the summary, every key point
+    # under its heading in the bank's order, then the worked example with its findings.
+    exams = "; ".join(f"{exam}: {domain}" for exam, domain in topic.exam.items())
+    head = " ".join([topic.title, f"({slug})", exams, filled(topic.summary),
+                     "Remember for the exam",
+                     *(f"- {filled(point)}" for point in topic.key_points), "Worked example"])
     flat = " ".join(out.split())
-    assert " ".join(example.findings[0].split()) in flat
+    assert flat.startswith(head + " "), slug
+    assert " ".join(example.findings[0].split()) in flat[len(head):]
 
 
 def test_aliases_and_unknown_topic_with_suggestion():
     assert explain("cm", "--no-plot")[0] == 0
     code, out, err = explain("confusion-matrx", "--no-plot")
     assert code == 2
-    assert "unknown topic 'confusion-matrx'. Did you mean 'confusion-matrix'?" in err
-    assert "Topics: " in err and "learning-rate" in err
+    assert " ".join(err.split()).endswith(
+        "unknown topic 'confusion-matrx'. Did you mean 'confusion-matrix'? Topics: "
+        + ", ".join(sorted(t.slug for t in BANK.topics)))
 
 
 def test_json_is_the_example_and_nothing_else():
@@ -71,15 +81,19 @@ def test_bad_set_names_the_valid_parameters(assignment, message):
     assert code == 2
     assert out == ""
     assert err.startswith("Error: " + message)
-    assert "Parameters of confusion_matrix.metrics:" in err
-    assert "parameter  type" in err
+    table = err.split("Parameters of confusion_matrix.metrics:\n", 1)[1].splitlines()
+    assert table[0].split() == ["parameter", "type", "default", "allowed", "meaning"]
+    rows = [line.split()[:3] for line in table[2:] if not line.startswith("   ")]
+    assert rows == [[name, spec.kind, str(spec.default)] for name, spec in
+                    simulations.describe("confusion_matrix.metrics").params.items()]
 
 
 def test_unknown_scenario_lists_the_topic_scenarios():
     code, _, err = explain("cm", "--no-plot", "--scenario", "nope")
     assert code == 2
-    assert err.startswith("Error: confusion-matrix has no scenario 'nope'; choose one of: ")
-    assert "metrics" in err
+    assert err.startswith("Error: confusion-matrix has no scenario 'nope'; choose one of: "
+                          + ", ".join(name.split(".")[1] for name in
+                                      simulations.names("confusion_matrix")) + "\n")
 
 
 def test_png_is_valid_and_the_second_call_uses_the_cache(monkeypatch, isolated_home):
@@ -127,8 +141,16 @@ def test_preview_unicode_and_ascii_fallback():
 
 
 def test_preview_is_off_when_piped_and_on_when_asked():
-    assert "rows: actual" not in explain("cm", "--no-plot")[1]
-    assert "█" in explain("cm", "--no-plot", "--preview")[1]
+    """Asked for, the preview is one block added to the piped screen, which has none."""
+    import difflib
+
+    plain = explain("cm", "--no-plot")[1].splitlines()
+    shown = explain("cm", "--no-plot", "--preview")[1].splitlines()
+    changes = [op for op in difflib.SequenceMatcher(None, plain, shown).get_opcodes()
+               if op[0] != "equal"]
+    assert [op[0] for op in changes] == ["insert"]
+    block = "\n".join(shown[changes[0][3]:changes[0][4]])
+    assert "█" in block and not any("█" in line or "▒" in line for line in plain)
 
 
 def _two_clouds(y_log=False):
@@ -216,9 +238,12 @@ def test_sparkline_shape():
 def test_index_lists_topics_and_scenarios():
     code, out, _ = explain()
     assert code == 0
+    flat = " ".join(out.split())
     for topic in BANK.topics:
         assert f"  {topic.slug}: {topic.title}" in out
-    assert "- metrics - " in out
+        for name in simulations.names(topic.example.simulation.split(".")[0]):
+            purpose = " ".join(simulations.describe(name).purpose.split())
+            assert f"- {name.split('.')[1]} - {purpose}" in flat, name
 
 
 def test_dollar_signs_are_not_mathtext(tmp_path):

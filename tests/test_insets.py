@@ -55,6 +55,11 @@ def assert_fits(fig, ax, renderer):
     edge = (insets.EDGE_IN - insets.SLACK_IN) * fig.dpi
     texts = insets._texts(fig, ax)
     assert ax.title in texts and ax.yaxis.label in texts
+    for axis in (ax.xaxis, ax.yaxis):
+        # Tick labels get their text when the figure is drawn, and how is up to matplotlib's
+        # version: if none had text here, every check below would pass having checked none.
+        ticks = [t for t in insets._tick_labels(axis) if t.get_visible() and t.get_text()]
+        assert ticks and set(ticks) <= set(texts), axis.axis_name
     for text in texts:
         box = text.get_window_extent(renderer)
         assert box.x0 >= edge and box.y0 >= edge, text.get_text()

@@ -213,8 +213,10 @@ def test_quit_on_a_revealed_card_saves_nothing_and_exits_0(isolated_home):
 
 def test_bad_rating_is_asked_again():
     out = review(input="\n5\ngood\n3\nq\n")[1]
-    assert out.count("Type 1, 2, 3 or 4 (? help, s skips, q ends the session).") == 2
-    assert "> 3\nNext review: in 2 days (Wed 14 May).\n" in out
+    again = "Type 1, 2, 3 or 4 (? help, s skips, q ends the session).\n"
+    assert (f"> 5\n{again}> good\n{again}> 3\nNext review: in 2 days (Wed 14 May).\n"
+            in out)
+    assert out.count(again) == 2  # and not for the rating that was taken
 
 
 # ------------------------------------------------------------------------------ practice

@@ -4,12 +4,13 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from quizzer import simulations
 from quizzer.engine import run_cache
-from quizzer.system.cache import stat_key
+from quizzer.system.cache import code_key, stat_key
 from quizzer.system.home import cache_dir
 from quizzer.simulations.example import Example
 
@@ -61,7 +62,49 @@ def test_the_code_key_follows_file_size_and_mtime(tmp_path):
     os.utime(source, ns=(1, 1))
     assert stat_key([source], "v1") != before
     assert stat_key([tmp_path / "missing.py"], "v1") is None
-    assert run_cache.code_key() is not None  # the installed simulations have a key
+
+
+def _scenario_source(name: str) -> Path:
+    """The file that defines scenario ``name`` (module.scenario)."""
+    return Path(sys.modules[f"{simulations.__name__}.{name.split('.')[0]}"].__file__)
+
+
+def _data_file() -> Path:
+    """The data file instance_types reads (one of the bank's data files)."""
+    from importlib.util import find_spec
+
+    folder = Path(find_spec("question_bank").submodule_search_locations[0]) / "data"
+    return folder / "instances.yaml"
+
+
+@pytest.mark.parametrize("name,edited", [
+    ("l1_l2.penalties", lambda name: _scenario_source(name)),
+    ("instance_types.memory_fit", lambda name: _data_file()),
+], ids=["simulation-source", "simulation-data"])
+def test_editing_a_simulation_or_its_data_runs_its_kept_examples_again(monkeypatch, name,
+                                                                       edited):
+    """The cache watches the real files: an example kept before the scenario's module (or
+    the data it reads) changed on disk is never served again. The edit is a new mtime,
+    put back afterwards."""
+    runs = []
+    real = simulations.run
+    monkeypatch.setattr(simulations, "run", lambda *a, **k: runs.append(a) or real(*a, **k))
+    code_key.cache_clear()
+    first = run_cache.get(name, {}, 0)
+    run_cache.get(name, {}, 0)
+    assert len(runs) == 1  # kept
+    path = edited(name)
+    assert path.is_file(), path
+    saved = path.stat()
+    try:
+        os.utime(path, ns=(saved.st_atime_ns, saved.st_mtime_ns + 10**9))
+        code_key.cache_clear()  # a new process: the key is read once per process
+        again = run_cache.get(name, {}, 0)
+    finally:
+        os.utime(path, ns=(saved.st_atime_ns, saved.st_mtime_ns))
+        code_key.cache_clear()
+    assert len(runs) == 2
+    assert again.example.to_dict() == first.example.to_dict()
 
 
 def test_an_unreadable_entry_is_run_again_and_replaced():

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+import simulations
+
 ROOT = Path(__file__).resolve().parent.parent
 BANK = str(ROOT / "tests" / "fixtures" / "screens")
 # Variables that would make the screen detect a terminal other than the one we emulate.
@@ -169,7 +171,15 @@ def test_w_shows_the_whole_worked_example_and_q_ends_at_once():
     term.send("w")
     whole = term.expect(PROMPT)
     assert "actual positive  TP = 50" in whole  # the table, behind w
-    assert len([line for line in whole.splitlines() if line.startswith("    - ")]) == 4
+    findings = simulations.run("confusion_matrix.metrics", tp=50, fp=5, fn=10,
+                               tn=100).findings
+    bullets = []  # each "    - " line with the lines wrapped under it, words joined
+    for line in whole.splitlines():
+        if line.startswith("    - "):
+            bullets.append(line[6:].strip())
+        elif bullets and line.startswith("      ") and line.strip():
+            bullets[-1] += " " + line.strip()
+    assert bullets == [" ".join(f.split()) for f in findings]
     term.send("q")
     assert "Session summary\n  Score: 1/1 (100%), 1 not reached\n" in term.expect("order)")
     assert term.finish() == 0

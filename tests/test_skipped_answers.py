@@ -30,8 +30,10 @@ def test_skipping_every_built_in_question_prints_no_undefined_value(isolated_hom
     assert run.returncode == 0, run.stderr
     assert run.stdout.count("Skipped.\n") == len(questions)
     summary = run.stdout[run.stdout.index("Skipped (the answers):"):]
-    assert summary.count(": the answer is ") == len(questions)
+    keyed = re.findall(r"^  (\S+): the answer is ", summary, re.M)
+    assert sorted(keyed) == sorted(q.id for q in questions)  # each question's key, once
     assert "could not be run" not in summary
+    assert "{{" not in run.stdout and "}}" not in run.stdout  # every placeholder filled
     assert len(WORD.findall(run.stdout)) == literal
 
 
