@@ -45,7 +45,13 @@ def test_a_date_beyond_three_years_is_refused_at_once_and_not_saved():
     # The horizon itself is accepted, and then saved.
     code, out = run("plan", "--exam-date", "2028-05-12")
     assert code == 0 and out.startswith("Exam in 1096 days (Fri 12 May 2028).\n")
-    assert "  month " in out  # years of days are summed a month to a row
+    # Years of days are summed a month to a row: one row for each month until the exam's.
+    table = out.split("  --------  -------  ---  -----  -------\n", 1)[1].split("\n\n")[0]
+    rows = [line.split() for line in table.splitlines()]
+    months = [date(2025 + (4 + k) // 12, (4 + k) % 12 + 1, 1).strftime("%b %Y")
+              for k in range(37)]
+    assert [" ".join(row[:2]) for row in rows] == months
+    assert all(int(total) == int(reviews) + int(new) for _, _, reviews, new, total, _ in rows)
     assert saved_exam() == date(2028, 5, 12)
 
 
