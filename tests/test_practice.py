@@ -172,8 +172,13 @@ def test_unknown_topic_suggests_the_closest():
 
 
 def test_no_question_id_before_grading():
-    code, out = practice("--seed", "1", input="q\n")
-    assert "mini-multiple" not in out.split("> q")[0]
+    """Every question's screen, up to the answer typed, names no id; the feedback does."""
+    code, out = practice("--seed", "1", input="s\n" * 4)
+    ids = ["mini-multiple", "mini-tf", "mini-single", "mini-numeric"]
+    screens = out.split("> s\n")
+    assert len(screens) == 5
+    assert [[i for i in ids if i in screen] for screen in screens[:4]] == [[]] * 4
+    assert sorted(i for i in ids if i in screens[4]) == sorted(ids)  # the summary's key
 
 
 def test_topic_alias_is_accepted():
