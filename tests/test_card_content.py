@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-import simulations
+from quizzer import simulations
 from quizzer.content.bank import load
 from quizzer.engine.card_content import (ROLES, CardContent, Paragraph, Reason, chosen_items,
                                          deck)

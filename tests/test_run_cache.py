@@ -73,7 +73,7 @@ def _data_file() -> Path:
     """The data file instance_types reads (one of the bank's data files)."""
     from importlib.util import find_spec
 
-    folder = Path(find_spec("question_bank").submodule_search_locations[0]) / "data"
+    folder = Path(find_spec("quizzer.question_bank").submodule_search_locations[0]) / "data"
     return folder / "instances.yaml"
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-import simulations
+from quizzer import simulations
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = str(ROOT / "tests" / "fixtures" / "screens")
