@@ -228,6 +228,86 @@ def test_good_ordering_and_matching_pass(tmp_path, monkeypatch, mini_bank):
     assert (code, out) == (0, ["OK: 2 topics, 6 questions, 1 card."])
 
 
+def test_choice_numeric_and_true_false_problems_with_their_locations(tmp_path, monkeypatch,
+                                                                      mini_bank):
+    code, out = validate(tmp_path, monkeypatch, """\
+  - id: demo-few
+    kind: single
+    prompt: p
+    explanation: e
+    choices: [{text: a, correct: true, why: w}]
+  - id: demo-notlist
+    kind: single
+    prompt: p
+    explanation: e
+    choices: a and b
+  - id: demo-many
+    kind: multiple
+    prompt: p
+    explanation: e
+    choices: [{text: a, correct: true, why: w}, {text: b, correct: true, why: w},
+              {text: c, why: w}, {text: d, why: w}, {text: e, why: w}, {text: f, why: w},
+              {text: g, why: w}, {text: h, why: w}, {text: i, why: w}, {text: j, why: w},
+              {text: k, why: w}]
+  - id: demo-bad-choices
+    kind: single
+    prompt: p
+    explanation: e
+    choices:
+      - {text: a, correct: yes please, why: w}
+      - {text: b, correct: true, why: w}
+      - {text: b, why: w}
+      - {text: c, why: ""}
+  - id: demo-text-choice
+    kind: single
+    prompt: p
+    explanation: e
+    choices: [just text, {text: a, correct: true, why: w}, {text: b, why: ""}]
+  - id: demo-all-right
+    kind: multiple
+    prompt: p
+    explanation: e
+    choices: [{text: a, correct: true, why: w}, {text: b, correct: true, why: w}]
+  - id: demo-num
+    kind: numeric
+    prompt: p
+    explanation: e
+    answer: lots
+    tolerance: -1
+    unit: ""
+    answer_value: 3
+  - id: demo-num2
+    kind: numeric
+    prompt: p
+    explanation: e
+    answer: true
+    tolerance: "0.1"
+  - id: demo-tf
+    kind: true-false
+    prompt: p
+    explanation: e
+    answer: "yes"
+    """)
+    assert code == 1
+    assert out == [
+        "k.yaml:12:12: choices must be a list of at least two options",
+        "k.yaml:17:12: choices must be a list of at least two options",
+        "k.yaml:22:12: 11 choices are too many: at most 10 (a to j)",
+        "k.yaml:31:26: choice 'correct' must be true or false",
+        "k.yaml:33:7: choice 3 repeats choice 2",
+        "k.yaml:34:22: choice 'why' is empty",
+        "k.yaml:39:13: a choice must be a mapping, not text",
+        "k.yaml:39:73: choice 'why' is empty",  # the choices after it are still read
+        "k.yaml:44:12: a multiple-response question needs at least one wrong choice",
+        "k.yaml:49:11: a numeric answer must be a number",
+        "k.yaml:50:14: tolerance must be a number >= 0",
+        "k.yaml:51:9: question 'unit' is empty",
+        "k.yaml:52:17: question 'answer_value' must be text, not a number",
+        "k.yaml:57:11: a numeric answer must be a number",
+        "k.yaml:58:14: tolerance must be a number >= 0",
+        "k.yaml:63:11: a true-false answer must be true or false"]
+
+
 def test_ordering_problems_with_their_locations(tmp_path, monkeypatch, mini_bank):
     code, out = validate(tmp_path, monkeypatch, """\
       - id: demo-short
