@@ -1,6 +1,7 @@
 """Ordering and matching questions, and the kinds registry: reading, parsing, grading,
 feedback and card faces; the bank snapshot keeps every kind's answer record."""
 
+import dataclasses
 import random
 import textwrap
 
@@ -13,7 +14,7 @@ from quizzer.content.bank import Question, load
 from quizzer.content.kinds.matching import Matching, MatchPair
 from quizzer.content.kinds.ordering import OrderItem, Ordering
 from quizzer.engine.grading import (Command, Invalid, Presented, Response, answer_text, card_faces,
-                                    feedback, grade, instruction, parse, present)
+                                    feedback, grade, instruction, parse, present, response_text)
 
 ORDER = Question("o", "t", "ordering", "Order them.", "e", answer=Ordering((
     OrderItem("forward", "first the predictions"), OrderItem("loss", "then the error"),
@@ -475,3 +476,77 @@ def test_every_kind_words_a_card_instruction_the_pdf_hints_only_where_it_helps(m
                      "multiple": ("Choose TWO.", ["Choose TWO."]),
                      "true-false": ("True or false?", ["True or false?"]),
                      "numeric": ("Give a number.", ["Give a number."])}
+
+
+# ------------------------------------------------------------------ what mutation testing found
+
+def test_every_length_of_ordering_gets_an_example_that_is_not_the_identity():
+    for n in range(3, 8):
+        items = tuple(OrderItem(f"item {k}", "") for k in range(n))
+        shown = Presented(Question("o", "t", "ordering", "p", "e", answer=Ordering(items)),
+                          tuple(range(n)))
+        example = instruction(shown).split("e.g. ")[1].split(" ")[0]
+        assert sorted(example) == [str(k) for k in range(1, n + 1)], example
+        assert example != "".join(sorted(example))
+        assert instruction(shown) == (f"Type the order, e.g. {example} (item {example[0]} "
+                                      f"first, item {example[-1]} last)")
+
+
+def test_ordering_and_matching_answers_given_are_written_as_their_keys():
+    assert response_text(ORDER_SHOWN, parse(ORDER_SHOWN, "2431")) == "2431"
+    assert response_text(ORDER_SHOWN, parse(ORDER_SHOWN, "2413")) == answer_text(ORDER_SHOWN)
+    assert response_text(MATCH_SHOWN, parse(MATCH_SHOWN, "3b 1a 2c")) == "1a 2c 3b"
+    assert response_text(MATCH_SHOWN, parse(MATCH_SHOWN, "dcb")) == answer_text(MATCH_SHOWN)
+
+
+@pytest.mark.parametrize("extra,left", [
+    ((), ""), (("x",), "; one letter is left over"), (("x", "y"), "; two letters are left over"),
+    (("x", "y", "z"), "; three letters are left over")])
+def test_matching_says_how_many_letters_are_left_over(extra, left):
+    question = Question("m", "t", "matching", "p", "", answer=Matching(MATCH.answer.pairs, extra))
+    shown = present(question, random.Random(1))
+    assert instruction(shown) == f"Type the pairs, e.g. 1c 2a 3b{left}"
+
+
+def test_matching_card_front_shows_prompts_then_answers_and_the_hint():
+    faces = card_faces(MATCH_SHOWN)
+    assert [(p.role, p.label, p.text) for p in faces.front] == [
+        ("prompt", "", "Match them."), ("choice", "1", "exploding"),
+        ("choice", "2", "overfitting"), ("choice", "3", "vanishing"),
+        ("choice", "a", "bigger batch"), ("choice", "b", "relu"), ("choice", "c", "dropout"),
+        ("choice", "d", "clipping"), ("hint", "", "Match each number to a letter.")]
+    explained = Presented(dataclasses.replace(MATCH, explanation="All three."),
+                          MATCH_SHOWN.order, MATCH_SHOWN.answer_order)
+    assert [p.text for p in card_faces(explained).back[1:]] == [  # the explanation says why
+        "exploding → clipping", "overfitting → dropout", "vanishing → relu"]
+
+
+def test_a_long_answer_that_is_not_pairs_is_cut_in_the_reason():
+    assert parse(MATCH_SHOWN, "?" * 24) == Invalid(
+        f"{'?' * 24!r} is not an answer: type pairs like 1c 2a 3b.")
+    assert parse(MATCH_SHOWN, "?" * 25) == Invalid(
+        f"{'?' * 21 + '...'!r} is not an answer: type pairs like 1c 2a 3b.")
+
+
+def test_a_new_kind_that_says_its_options_key_and_instruction_gets_card_faces():
+    """The default card of docs/adding-a-question-kind.md: the prompt, every option
+    labelled, and the key on the back."""
+    from quizzer.content.kinds.base import Option, QuestionKind
+
+    class Pick(QuestionKind):
+        def options(self, presented):
+            return ((Option("1", "one"), Option("2", "two")), (Option("x", "ex"),))
+
+        def answer_text(self, presented):
+            return "2x"
+
+        def instruction(self, presented):
+            return "Pick a number and a letter."
+
+    faces = Pick().card_faces(Presented(Question("p", "t", "pick", "Which?", "")))
+    assert [(p.role, p.label, p.text) for p in faces.front] == [
+        ("prompt", "", "Which?"), ("choice", "1", "one"), ("choice", "2", "two"),
+        ("choice", "x", "ex")]
+    assert [(p.role, p.text) for p in faces.back] == [("answer", "Answer 2x")]
+    assert (faces.answer, faces.reasons, faces.instruction) == (
+        "2x", (), "Pick a number and a letter.")

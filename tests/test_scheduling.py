@@ -291,6 +291,68 @@ def test_plan_workload_projects_reviews_and_new_items_until_the_exam():
     assert sch.plan_workload([], nine, today, date(2025, 5, 16), 2)[1] == 1  # 4 days x 2
 
 
+
+# ------------------------------------------------------------------------------ edges
+
+def test_a_second_answer_builds_on_the_first_and_keeps_its_seconds(bank):
+    q = bank.question("mini-single")
+    first = sch.after_answer(None, q, True, 10.0, at(0))
+    second = sch.after_answer(first.schedule, q, True, 12.5, at(first.schedule.interval))
+    assert (first.seconds, second.seconds) == (10.0, 12.5)
+    assert (second.schedule.reps, second.schedule.first_review, second.schedule.last_review) \
+        == (2, date(2025, 5, 12), date(2025, 5, 14))
+    assert second.schedule.interval > first.schedule.interval  # the first one counted
+    assert sch.review(None, "c", "card", "t", GOOD, at(0)).seconds is None
+
+
+def test_the_naive_time_error_says_what_is_wrong():
+    with pytest.raises(ValueError, match="^times must be timezone-aware$"):
+        sch.local_day(datetime(2025, 5, 12, 9))
+
+
+def test_retrievability_is_read_on_the_day_asked_not_today():
+    item = make("q", date(2025, 5, 17), date(2025, 5, 12), stability=5.0)
+    assert item.retrievability(date(2025, 5, 12)) == pytest.approx(1.0)
+    assert item.retrievability(date(2025, 5, 17)) == pytest.approx(0.9, abs=0.005)
+    assert 0.5 < item.retrievability(date(2025, 6, 30)) < 0.75  # FSRS's power-law curve
+
+
+def test_new_seen_on_counts_the_items_first_reviewed_that_day():
+    items = [make("a", date(2025, 5, 20), date(2025, 5, 12)),
+             make("b", date(2025, 5, 21), date(2025, 5, 12)),
+             make("c", date(2025, 5, 22), date(2025, 5, 13))]
+    assert [sch.new_seen_on(items, date(2025, 5, d)) for d in (11, 12, 13)] == [0, 2, 1]
+
+
+def test_the_forecast_ends_before_its_last_day_and_next_due_honours_the_exam_cap():
+    today = date(2025, 5, 12)
+    items = [make("in-5", date(2025, 5, 17), date(2025, 5, 10)),
+             make("in-4", date(2025, 5, 16), date(2025, 5, 10))]
+    assert sch.forecast(items, today, 5) == [0, 0, 0, 0, 1]  # day 5 is outside 5 days
+    assert sch.forecast(items, today, 6) == [0, 0, 0, 0, 1, 1]
+    far = [make("far", date(2025, 7, 1), date(2025, 5, 1))]
+    assert sch.next_due(far, today) == (date(2025, 7, 1), 1)
+    assert sch.next_due(far, today, EXAM) == (sch.run_up_day("far", EXAM), 1)
+
+
+def test_the_plan_horizon_is_three_years_to_the_day_and_the_horizon_itself_is_planned():
+    assert sch.plan_horizon(date(2025, 5, 12)) == date(2028, 5, 12)
+    assert sch.plan_horizon(date(2024, 2, 29)) == date(2027, 2, 28)
+    today = date(2025, 5, 12)
+    loads, _ = sch.plan_workload([], [], today, date(2028, 5, 12))
+    assert (loads[0].day, loads[-1].day, len(loads)) == (today, date(2028, 5, 12), 1097)
+    with pytest.raises(ValueError, match=r"^2028-05-13 is beyond the planning horizon "
+                                         r"\(2028-05-12\)$"):
+        sch.plan_workload([], [], today, date(2028, 5, 13))
+
+
+@pytest.mark.parametrize("count,days,pace", [(0, 4, 0), (1, 4, 1), (5, 4, 2), (8, 4, 2),
+                                             (9, 4, 3), (3, 1, 3), (3, 0, 3), (3, -2, 3)])
+def test_pace_needed_spreads_the_new_items_over_the_days_left(count, days, pace):
+    today = date(2025, 5, 12)
+    assert sch.pace_needed(count, today, today + timedelta(days=days)) == pace
+
+
 # ------------------------------------------------------------------------------ migration
 
 def test_v1_database_migrates_with_schedules_replayed_from_past_answers(isolated_home,
