@@ -19,8 +19,11 @@ as every worked example.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Iterable, Sequence
 
 from quizzer.content.bank import Bank
@@ -129,13 +132,13 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
     for topic, day, answers, right in days:
         if topic in by_topic:  # answers to topics no longer in the bank are not shown
             by_topic[topic].append((day, answers, right))
-    rows = [_topic_progress(topic.slug, _ids(topic),
-                            schedules, by_topic[topic.slug], today, week_start, exam)
+    counts = {slug: _answer_counts(by_topic[slug], today, week_start) for slug in slugs}
+    rows = [_topic_progress(topic.slug, _ids(topic), schedules, counts[topic.slug], today,
+                            exam)
             for topic in bank.topics]
     all_ids = _bank_ids(bank)
     total = _topic_progress("all", all_ids, schedules,
-                            [row for slug in slugs for row in by_topic[slug]],
-                            today, week_start, exam)
+                            tuple(map(sum, zip((0, 0, 0, 0), *counts.values()))), today, exam)
     known = [schedules[i] for i in all_ids if i in schedules]
     return Progress(today, exam, tuple(rows), total,
                     tuple(sch.forecast(known, today, FORECAST_DAYS, exam)),
@@ -153,14 +156,24 @@ def _bank_ids(bank: Bank) -> list[str]:
             + [i for topic in bank.topics for i in record_ids(topic.cards)])
 
 
-def _topic_progress(name: str, ids: Sequence[str], schedules: dict, days: list,
-                    today: date, week_start: date, exam: date | None) -> TopicProgress:
-    recent = [(n, c) for day, n, c in days if week_start <= day <= today]
+def _answer_counts(days: list, today: date, week_start: date) -> tuple:
+    """(answers, right answers, answers in the last 7 days, right ones) of one topic's
+    ``days``: (day, answers, right) in day order. The 7 days are found by bisection: a long
+    history costs two C-level sums, not a comparison per day."""
+    recent = days[bisect_left(days, (week_start,)):bisect_right(days, (today, math.inf))]
+    return (sum(map(itemgetter(1), days)), sum(map(itemgetter(2), days)),
+            sum(map(itemgetter(1), recent)), sum(map(itemgetter(2), recent)))
+
+
+def _topic_progress(name: str, ids: Sequence[str], schedules: dict, counts: tuple,
+                    today: date, exam: date | None) -> TopicProgress:
+    """``counts``: (answers, right, answers in the last 7 days, right ones)."""
     known = [schedules[i] for i in ids if i in schedules]
     dues = [sch.effective_due(s, today, exam) for s in known]
+    attempts, correct, attempts_7d, correct_7d = counts
     return TopicProgress(
-        topic=name, attempts=sum(n for _, n, _ in days), correct=sum(c for _, _, c in days),
-        attempts_7d=sum(n for n, _ in recent), correct_7d=sum(c for _, c in recent),
+        topic=name, attempts=attempts, correct=correct,
+        attempts_7d=attempts_7d, correct_7d=correct_7d,
         mastered=sum(1 for s in known if s.mastered),
         learning=sum(1 for s in known if not s.mastered),
         new=len(ids) - len(known),
