@@ -214,6 +214,25 @@ def test_line_preview_puts_every_series_on_one_x_axis():
     assert "x: x (0 .. 10)" in " ".join(" ".join(rows[4:]).split())
 
 
+def test_line_preview_on_a_log_axis_shows_orders_of_magnitude():
+    from simulations.example import Chart, Panel, Series
+
+    layers = list(range(1, 21))
+    vanishing = Series.of("sigmoid", layers, [10.0 ** (-12 + 12 * (i - 1) / 19) for i in layers])
+    flat = Series.of("relu", layers, [1.0] * 20)
+    sparse = Series.of("two points", [1, 20], [1e-12, 1.0])  # interpolated between logs
+    chart = Chart("t", (Panel("lines", "Norms", "layer", "norm", (vanishing, flat, sparse),
+                              y_log=True),))
+    rows = preview.render(chart, "utf-8", width=60).splitlines()
+    curves = [row[2 + 10 + 2:] for row in rows[1:4]]
+    levels = preview.UNICODE["spark"]
+    assert curves[0][0] == levels[0] and curves[0][-1] == levels[-1]
+    assert curves[1] == levels[-1] * len(curves[1])
+    assert curves[2] == curves[0]  # a straight line on the log axis, like the plot's
+    middle = curves[0][len(curves[0]) // 2]
+    assert levels.index(middle) in (3, 4)  # halfway in orders of magnitude, not in value
+
+
 def test_heatmap_preview_shows_the_counts_under_their_labels_or_shades_if_too_wide():
     from quizzer.simulations.example import Chart, Panel
 

@@ -72,12 +72,14 @@ def _label(text: str, width: int, chars: dict) -> str:
     return text[:width - 1] + mark
 
 
-def _on_x(series, x_log: bool, x0: float, x1: float, span: int) -> list:
+def _on_x(series, x_log: bool, y_log: bool, x0: float, x1: float, span: int) -> list:
     """The series' y at each of ``span`` columns spread evenly over x0..x1: interpolated
     between its points for a line, only at the nearest column of each point for points,
-    and None where the series has no value (outside its x range, or a gap)."""
-    points = sorted((_scale(x, x_log), y) for x, y in zip(series.x, series.y)
-                    if _is_number(x) and (x > 0 or not x_log) and _is_number(y))
+    and None where the series has no value (outside its x range, or a gap). On a log y
+    axis the interpolation is between the logarithms, as the plot draws it."""
+    points = sorted((_scale(x, x_log), _scale(y, y_log)) for x, y in zip(series.x, series.y)
+                    if _is_number(x) and (x > 0 or not x_log)
+                    and _is_number(y) and (y > 0 or not y_log))
     out = [None] * span
     if not points:
         return out
@@ -86,7 +88,7 @@ def _on_x(series, x_log: bool, x0: float, x1: float, span: int) -> list:
     if series.style == "points" or len(points) == 1:
         for x, y in points:
             out[column(x)] = y
-        return out
+        return [10 ** y if y_log and y is not None else y for y in out]
     for c in range(span):
         x = x0 + (x1 - x0) * c / max(1, span - 1)
         if x < points[0][0] - 1e-12 or x > points[-1][0] + 1e-12:
@@ -98,7 +100,7 @@ def _on_x(series, x_log: bool, x0: float, x1: float, span: int) -> list:
     for x, y in points:  # every point shows, even between columns
         if out[column(x)] is None:
             out[column(x)] = y
-    return out
+    return [10 ** y if y_log and y is not None else y for y in out]
 
 
 def _lines(panel, chars, width) -> list[str]:
@@ -118,9 +120,9 @@ def _lines(panel, chars, width) -> list[str]:
     out = []
     for s in panel.series:
         if numeric_x:
-            ys = _on_x(s, panel.x_log, min(xs), max(xs), span)
-            line = sparkline([float("nan") if y is None else 10 ** y if panel.y_log else y
-                              for y in ys], span, chars, panel.y_log, lo, hi)
+            ys = _on_x(s, panel.x_log, panel.y_log, min(xs), max(xs), span)
+            line = sparkline([float("nan") if y is None else y for y in ys], span, chars,
+                             panel.y_log, lo, hi)
         else:
             line = sparkline(list(s.y), span, chars, panel.y_log, lo, hi)
         out.append(f"  {_label(s.label, label_width, chars)}  {line.rstrip()}")
