@@ -215,7 +215,7 @@ def test_line_preview_puts_every_series_on_one_x_axis():
 
 
 def test_line_preview_on_a_log_axis_shows_orders_of_magnitude():
-    from simulations.example import Chart, Panel, Series
+    from quizzer.simulations.example import Chart, Panel, Series
 
     layers = list(range(1, 21))
     vanishing = Series.of("sigmoid", layers, [10.0 ** (-12 + 12 * (i - 1) / 19) for i in layers])
