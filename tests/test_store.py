@@ -202,3 +202,31 @@ def test_sigkill_mid_session_keeps_every_graded_answer(isolated_home):
     assert [r[0] for r in rows] == [q.id for q in order[:n]]
     with open_store(db_path) as store:  # and quizzer can open it again
         assert store.attempt_count() == n
+
+
+def test_moving_old_progress_waits_for_a_complete_checkpoint(tmp_path, monkeypatch):
+    """The legacy move folds the WAL into the file before linking it into place; if a
+    checkpoint cannot complete (another run is reading the file), it must not report
+    success, or the move would leave the WAL's answers behind."""
+    from quizzer.engine.store import _checkpoint
+
+    path = tmp_path / "progress.db"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE attempts (x)")
+    writer.execute("INSERT INTO attempts VALUES (1)")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM attempts").fetchone()  # holds a WAL snapshot
+    writer.execute("INSERT INTO attempts VALUES (2)")  # a frame the reader does not see
+    monkeypatch.setenv("QUIZZER_LOCK_WAIT", "0.3")
+    monkeypatch.setattr("quizzer.engine.store.BUSY_TIMEOUT", 0.1)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _checkpoint(path)
+    reader.execute("COMMIT")  # the other run is done: now the checkpoint completes
+    _checkpoint(path)
+    assert path.with_name("progress.db-wal").stat().st_size == 0
+    writer.close()
+    reader.close()
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 2

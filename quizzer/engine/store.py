@@ -968,7 +968,14 @@ def _checkpoint(path: Path) -> None:
     db = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
                          timeout=BUSY_TIMEOUT, isolation_level=None)
     try:
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        # The pragma does not raise when it cannot finish: it returns busy = 1 (another run
+        # is checkpointing the same file, or still reading it). Moving the file then would
+        # race that run's page copies, so wait until a checkpoint of ours completes.
+        deadline = time.monotonic() + _lock_wait()
+        while db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] != 0:
+            if time.monotonic() >= deadline:
+                raise sqlite3.OperationalError("database is locked")
+            time.sleep(0.05)
     finally:
         db.close()
 
