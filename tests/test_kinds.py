@@ -478,6 +478,42 @@ def test_every_kind_words_a_card_instruction_the_pdf_hints_only_where_it_helps(m
                      "numeric": ("Give a number.", ["Give a number."])}
 
 
+def test_matching_and_ordering_entries_that_are_text_or_empty(tmp_path, monkeypatch,
+                                                              mini_bank):
+    """An entry that is not a mapping keeps its place: the entries after it are read and
+    numbered as written."""
+    code, out = validate(tmp_path, monkeypatch, """\
+  - id: demo-match-bad
+    kind: matching
+    prompt: p
+    explanation: e
+    pairs:
+      - just text
+      - {prompt: a, answer: x, why: ""}
+      - {prompt: "", answer: y}
+      - {prompt: c, answer: "", why: w}
+    extra_answers: [x, v, v]
+  - id: demo-order-bad
+    kind: ordering
+    prompt: p
+    explanation: e
+    items:
+      - just text
+      - {text: one, why: ""}
+      - {text: two}
+      - {text: three}
+    """)
+    assert (code, out) == (1, [
+        "k.yaml:13:7: a pair must be a mapping, not text",
+        "k.yaml:14:35: pair 'why' is empty",
+        "k.yaml:15:16: pair 'prompt' is empty",
+        "k.yaml:16:27: pair 'answer' is empty",
+        "k.yaml:17:19: extra answer 1 is the answer of pair 2",
+        "k.yaml:17:25: extra answer 3 repeats extra answer 2",
+        "k.yaml:23:7: an item must be a mapping, not text",
+        "k.yaml:24:24: item 'why' is empty"])
+
+
 # ------------------------------------------------------------------ what mutation testing found
 
 def test_every_length_of_ordering_gets_an_example_that_is_not_the_identity():
