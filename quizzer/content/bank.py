@@ -52,7 +52,7 @@ class BankError(Exception):
         super().__init__("\n".join(map(str, self.problems)))
 
 
-@dataclass(frozen=True)
+@dataclass
 class SimulationCall:
     """Which worked example to show: a simulation NAME, its parameters and a seed (the
     bank's ``example:`` key). Running it gives a :class:`quizzer.simulations.example.Example`."""
@@ -67,7 +67,7 @@ class SimulationCall:
             (k, tuple(v) if isinstance(v, list) else v) for k, v in self.params.items())))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Question:
     id: str
     topic: str
@@ -93,7 +93,7 @@ class Question:
         return sum(c.correct for c in self.choices)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Card:
     id: str
     topic: str
@@ -104,7 +104,7 @@ class Card:
     where: Location | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Topic:
     """A topic: only slug, title and questions or cards are required (any subject will do)."""
 
@@ -120,7 +120,7 @@ class Topic:
     file: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Bank:
     topics: tuple
 

@@ -32,7 +32,7 @@ def command(text: str) -> str | None:
     return COMMANDS.get(text.strip().lower())
 
 
-@dataclass(frozen=True)
+@dataclass
 class Command:
     name: str  # help | skip | quit
 

@@ -42,7 +42,7 @@ def select_questions(bank: Bank, *, topics: list[str] | None = None, count: int 
     return chosen
 
 
-@dataclass(frozen=True)
+@dataclass
 class Result:
     question_id: str
     topic: str

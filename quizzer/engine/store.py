@@ -296,7 +296,7 @@ class Session:
     id: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class TopicStats:
     topic: str
     attempts: int

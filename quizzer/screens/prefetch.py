@@ -72,6 +72,12 @@ class _Job:
             self.done.set()
 
 
+# Seconds the worker lets pass before its first job unless a result is asked for: the first
+# question and its prompt reach the screen, and a q typed at once leaves, without competing
+# for the GIL with numpy's import (its extension modules hold it for tens of milliseconds).
+SETTLE_SECONDS = 0.3
+
+
 class Prefetcher:
     """Runs each question's worked example once, ahead of need, on one daemon thread."""
 
@@ -81,8 +87,10 @@ class Prefetcher:
         self.jobs: dict[tuple, _Job] = {}
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.worker: threading.Thread | None = None
+        self.wanted = threading.Event()  # set when a result is waited for: start at once
 
     def _work(self) -> None:
+        self.wanted.wait(SETTLE_SECONDS)
         while True:
             job = self.queue.get()
             if job is None:
@@ -110,6 +118,7 @@ class Prefetcher:
         if ref is None:
             return None
         job = self.jobs[ref.key()]
+        self.wanted.set()
         while not job.done.wait(0.1):  # a timed wait, so Ctrl-C is seen while waiting
             pass
         return job.result

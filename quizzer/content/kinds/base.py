@@ -9,6 +9,14 @@ feedback lines, the faces of a printed card and the extra thinking time. The res
 asks the kind and never branches on the kind's name.
 
 No terminal, no database, no typesetting here: kinds return plain text and records.
+
+The records here, the kinds' answer records, the bank's records (quizzer.content.bank) and
+the few engine records the first question needs are plain dataclasses, not frozen ones, and
+are never changed after they are built. Every start defines them, and a frozen dataclass
+generates three more methods (__setattr__, __delattr__, __hash__) whose source Python
+compiles each time: about 6 ms of the first practice question, whose goal is 1.5x
+``import click, yaml`` (benchmarks/startup.py). Records that are hashed stay frozen
+(quizzer.content.bank_files.Location and Problem, which sets hold).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------------------ records
 
-@dataclass(frozen=True)
+@dataclass
 class Presented:
     """A question as shown, after shuffling.
 
@@ -38,7 +46,7 @@ class Presented:
     answer_order: tuple = ()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Response:
     """What the learner answered, in bank terms (indices, never display letters).
 
@@ -54,14 +62,14 @@ class Response:
         return self.text
 
 
-@dataclass(frozen=True)
+@dataclass
 class Invalid:
     """Typed text that is not an answer; ``reason`` is one line and the prompt asks again."""
 
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Option:
     """One labelled line shown under the prompt: ``A`` for a choice, ``3`` for an item, ``c``
     for a matching answer. Renderers decorate the label (``A)``)."""
@@ -70,7 +78,7 @@ class Option:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeedbackLine:
     """One paragraph of feedback after grading: ``lead`` is set before the (wrapped) text."""
 
@@ -78,7 +86,7 @@ class FeedbackLine:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class Paragraph:
     """One paragraph of a card face, in content terms; each renderer decides its type.
 
@@ -94,7 +102,7 @@ class Paragraph:
     label: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reason:
     """Why one shown option is right or wrong, for exports that show the reason of every
     option (the Anki back). ``label`` is bare, as in :class:`Paragraph`."""
@@ -105,7 +113,7 @@ class Reason:
     correct: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class CardFaces:
     """What the kind puts on a printed card: front and back paragraphs, before the card's
     explanation and worked example (common to every kind) are added to the back, and the

@@ -18,14 +18,14 @@ COUNT_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
 MAX_CHOICES = 10  # letters a to j: more would not fit a card or a reader's memory
 
 
-@dataclass(frozen=True)
+@dataclass
 class Choice:
     text: str
     why: str
     correct: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class Choices:
     """The answer record of a choice question: its choices in bank order."""
 

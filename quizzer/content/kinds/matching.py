@@ -26,14 +26,14 @@ MIN_PAIRS, MAX_PAIRS, MAX_EXTRA = 3, 7, 3
 _SEPARATORS = re.compile(r"[\s,;.:=\-\u2013\u2014/>()]+")
 
 
-@dataclass(frozen=True)
+@dataclass
 class MatchPair:
     prompt: str
     answer: str
     why: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Matching:
     """The answer record: the right pairs, and answers that fit no prompt."""
 

@@ -16,7 +16,7 @@ from quizzer.content.kinds.base import CardFaces, Invalid, Paragraph, QuestionKi
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Numeric:
     """The answer record: ``value`` accepted within ``tolerance`` (same unit).
 

@@ -24,13 +24,13 @@ EXAMPLES = {3: "312", 4: "3142", 5: "31524", 6: "315264", 7: "3152746"}
 _SEPARATORS = re.compile(r"[\s,;.\-\u2013\u2014/>]+")
 
 
-@dataclass(frozen=True)
+@dataclass
 class OrderItem:
     text: str
     why: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ordering:
     """The answer record: the items in the right order."""
 

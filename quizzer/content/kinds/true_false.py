@@ -11,7 +11,7 @@ _TRUE = {"t", "true", "y", "yes"}
 _FALSE = {"f", "false", "n", "no"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class TrueFalse:
     """The answer record: whether the statement is true."""
 
