@@ -190,7 +190,7 @@ class ExamScreen:
         """The worked example's numbers a question quotes ({precision} in its text)."""
         if self.prefetcher is None or not asking.placeholders_in_question(question):
             return {}
-        worked = self.prefetcher.get(question)
+        worked = self.prefetcher.ran(question)  # its numbers, not yet its plot
         return dict(worked.example.values) if worked and worked.example else {}
 
     def prefetch(self) -> None:

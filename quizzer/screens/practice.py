@@ -101,7 +101,7 @@ def show_question(console: Console, presented: Presented, index: int, total: int
     values = {}
     if prefetcher is not None and asking.placeholders_in_question(question):
         # Its prompt or choices quote the simulation: compute it before showing.
-        worked = prefetcher.get(question)
+        worked = prefetcher.ran(question)  # its numbers, not yet its plot
         values = dict(worked.example.values) if worked and worked.example else {}
     console.write(lead + asking.render_question(presented, index, total, values,
                                                 cols=console.width))

@@ -45,30 +45,41 @@ def compute(ref: SimulationCall, plots: bool) -> PrefetchedRun:
     except Exception as err:  # a broken scenario must not end the session; tests catch it
         return PrefetchedRun(ref, error="the simulation failed: "
                                         f"{type(err).__name__}: {err}")
-    png = None
-    if plots:
-        from quizzer.render.figures import cached_png
+    run = PrefetchedRun(ref, example)
+    return _with_plot(run) if plots else run
 
-        try:
-            png = cached_png(example)
-        except OSError as err:  # the example is still shown, without its plot
-            return PrefetchedRun(ref, example, plot_note="Plot: not drawn, the cache cannot "
-                                                         f"be written ({err.strerror or err}).")
-    return PrefetchedRun(ref, example, png)
+
+def _with_plot(run: PrefetchedRun) -> PrefetchedRun:
+    """``run`` with its chart drawn into the PNG cache, or a note saying why it is not."""
+    from quizzer.render.figures import cached_png
+
+    try:
+        return PrefetchedRun(run.ref, run.example, cached_png(run.example))
+    except OSError as err:  # the example is still shown, without its plot
+        return PrefetchedRun(run.ref, run.example, plot_note="Plot: not drawn, the cache "
+                                                             "cannot be written "
+                                                             f"({err.strerror or err}).")
 
 
 class _Job:
     def __init__(self, ref: SimulationCall, plots: bool):
         self.ref, self.plots = ref, plots
-        self.done = threading.Event()
+        self.ran = threading.Event()   # the example is computed (its plot may be drawing)
+        self.done = threading.Event()  # the plot too
         self.result: PrefetchedRun | None = None
 
     def run(self) -> None:
         try:
-            self.result = compute(self.ref, self.plots)
+            # The example first, so a question that quotes its numbers is shown without
+            # waiting for matplotlib; then its plot, for the feedback.
+            self.result = compute(self.ref, False)
+            self.ran.set()
+            if self.plots and self.result.example is not None:
+                self.result = _with_plot(self.result)
         except BaseException as err:  # noqa: BLE001 - reported with the feedback instead
             self.result = PrefetchedRun(self.ref, error=f"{type(err).__name__}: {err}")
         finally:
+            self.ran.set()
             self.done.set()
 
 
@@ -111,15 +122,24 @@ class Prefetcher:
             self.queue.put(job)
 
     def get(self, question) -> PrefetchedRun | None:
-        """The item's worked example, waiting for it if needed (Ctrl-C interrupts); None if
-        neither it nor its topic has one."""
+        """The item's worked example with its plot, waiting for both if needed (Ctrl-C
+        interrupts); None if neither it nor its topic has one."""
+        return self._wait(question, "done")
+
+    def ran(self, question) -> PrefetchedRun | None:
+        """The item's worked example as soon as it is computed, without waiting for its
+        plot (for a question that quotes its numbers): its ``png`` may be None even with
+        plots on. None if neither it nor its topic has one."""
+        return self._wait(question, "ran")
+
+    def _wait(self, question, event: str) -> PrefetchedRun | None:
         self.prefetch(question)
         ref = example_for(question, self.bank)
         if ref is None:
             return None
         job = self.jobs[ref.key()]
         self.wanted.set()
-        while not job.done.wait(0.1):  # a timed wait, so Ctrl-C is seen while waiting
+        while not getattr(job, event).wait(0.1):  # timed, so Ctrl-C is seen while waiting
             pass
         return job.result
 

@@ -219,7 +219,7 @@ def _review_question(console: Console, question: Question, index: int, total: in
     presented = present(question, rng)
     values = {}
     if prefetcher is not None and asking.placeholders_in_question(question):
-        worked = prefetcher.get(question)
+        worked = prefetcher.ran(question)  # its numbers, not yet its plot
         values = dict(worked.example.values) if worked and worked.example else {}
     console.write("\n" + asking.render_question(presented, index, total, values,
                                                 cols=console.width))
