@@ -44,13 +44,29 @@ def test_a_questions_numbers_do_not_wait_for_its_plot(monkeypatch):
 def test_the_first_job_waits_a_moment_unless_it_is_waited_for(monkeypatch):
     started = []
     real = pf.compute
-    monkeypatch.setattr(pf, "compute", lambda ref, plots: started.append(time.monotonic())
-                        or real(ref, plots))
     bank, question = _question()
-    with pf.Prefetcher(bank, plots=False) as prefetcher:
+    prefetcher = pf.Prefetcher(bank, plots=False)
+
+    def timed(ref, plots):
+        if threading.current_thread() is prefetcher.worker:  # this test's worker only
+            started.append(time.monotonic())
+        return real(ref, plots)
+
+    monkeypatch.setattr(pf, "compute", timed)
+    with prefetcher:
         asked = time.monotonic()
         prefetcher.prefetch(question)
         time.sleep(pf.SETTLE_SECONDS / 3)
         assert started == []  # the screen is left to the question and its prompt
         prefetcher.get(question)  # now the result is wanted: it runs at once
         assert started and started[0] - asked < pf.SETTLE_SECONDS
+
+
+def test_a_closed_prefetcher_runs_no_queued_job(monkeypatch):
+    calls = []
+    monkeypatch.setattr(pf, "compute", lambda ref, plots: calls.append(ref))
+    bank, question = _question()
+    with pf.Prefetcher(bank, plots=False) as prefetcher:
+        prefetcher.prefetch(question)  # queued; the worker is still settling
+    prefetcher.worker.join(pf.SETTLE_SECONDS + 5)
+    assert not prefetcher.worker.is_alive() and calls == []

@@ -99,12 +99,13 @@ class Prefetcher:
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.worker: threading.Thread | None = None
         self.wanted = threading.Event()  # set when a result is waited for: start at once
+        self.closed = False  # the session is over: queued jobs are not run
 
     def _work(self) -> None:
         self.wanted.wait(SETTLE_SECONDS)
         while True:
             job = self.queue.get()
-            if job is None:
+            if job is None or self.closed:
                 return
             job.run()
 
@@ -152,4 +153,8 @@ class Prefetcher:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.queue.put(None)  # the worker stops after its current job; nobody waits for it
+        # The worker stops after its current job (nobody waits for it) and runs no queued
+        # one: a session that ended owes no more simulations or drawings.
+        self.closed = True
+        self.queue.put(None)
+        self.wanted.set()
