@@ -21,7 +21,7 @@ from quizzer.screens import asking, prefetch
 # (numpy) are not the first question's. (A question that quotes its example's numbers waits
 # for that example before it is shown: that cost is the example's, so it is left out here.)
 prefetch.Prefetcher.prefetch = lambda self, question: None
-prefetch.Prefetcher.get = lambda self, question: None
+prefetch.Prefetcher.get = prefetch.Prefetcher.ran = lambda self, question: None
 def at_prompt(*args, **kwargs):
     sys.stderr.write("MODULES " + json.dumps(sorted(sys.modules)) + "\\n")
     os._exit(0)
@@ -44,7 +44,9 @@ def modules_at_first_prompt(home: Path) -> set[str]:
         result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT,
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                 timeout=120)
-    line = next(ln for ln in result.stderr.splitlines() if ln.startswith("MODULES "))
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("MODULES ")]
+    assert lines, result.stderr  # the probe reached the first prompt
+    line = lines[0]
     return set(json.loads(line[len("MODULES "):]))
 
 
