@@ -230,3 +230,32 @@ def test_moving_old_progress_waits_for_a_complete_checkpoint(tmp_path, monkeypat
     writer.close()
     reader.close()
     assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 2
+
+
+def test_a_lock_that_goes_at_once_is_waited_out_without_a_notice(isolated_home, monkeypatch):
+    """Two quizzers starting together can get SQLite's immediate 'locked' (it does not wait
+    when the two would wait for each other); a moment later it is gone. Only a lock that
+    lasts gets 'locked by another program; retrying…'."""
+    import quizzer.engine.store as store_module
+
+    said = []
+    monkeypatch.setattr(store_module, "NOTICE_AFTER", 0.5)
+    with open_store(notify=said.append) as store:
+        tries = []
+
+        def locked_once():
+            tries.append(1)
+            if len(tries) == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return "done"
+
+        assert store._retrying(locked_once) == "done" and said == []
+        until = time.monotonic() + 0.8
+
+        def locked_a_while():
+            if time.monotonic() < until:
+                raise sqlite3.OperationalError("database is locked")
+            return "done"
+
+        assert store._retrying(locked_a_while) == "done"
+        assert said == ["progress.db is locked by another program; retrying…"]

@@ -41,6 +41,7 @@ APPLICATION_ID = 0x51555A52  # "QUZR": marks a quizzer progress database
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT = 2.0  # seconds SQLite waits on a lock before we tell the learner
 LOCK_WAIT = 60.0    # seconds of retrying after that, unless QUIZZER_LOCK_WAIT says otherwise
+NOTICE_AFTER = 1.0  # seconds locked before the learner is told (see Store._retrying)
 
 T = TypeVar("T")
 
@@ -336,7 +337,7 @@ class Store:
 
         ``unsaved`` names what is lost if it fails ("your answer to q1").
         """
-        started, deadline = time.monotonic(), None
+        started, deadline, told = time.monotonic(), None, False
         while True:
             try:
                 return action()
@@ -347,6 +348,12 @@ class Store:
                     raise StoreError(failure_message(err, self.path, unsaved)) from None
                 if deadline is None:
                     deadline = time.monotonic() + _lock_wait()
+                # SQLite usually waits out BUSY_TIMEOUT before saying "locked", but not when
+                # two connections would wait for each other (two quizzers starting together):
+                # a lock that goes within NOTICE_AFTER seconds is not worth a notice.
+                if not told and (time.monotonic() - started >= NOTICE_AFTER
+                                 or time.monotonic() >= deadline):
+                    told = True
                     self.notify(f"{self.path.name} is locked by another program; retrying…")
                 if time.monotonic() >= deadline:
                     raise StoreError(failure_message(err, self.path, unsaved,
