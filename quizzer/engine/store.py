@@ -825,17 +825,20 @@ def _probe(path: Path, tries: int = 4) -> str:
     this moment can read as neither empty nor ours for an instant (the six-process start
     test met it about once in ten rounds), so "another program's" is only concluded when
     it still reads so after a few looks 0.1 s apart: another program's file stays so."""
-    for attempt in range(tries):
-        try:
-            return _probe_once(path)
-        except StoreError as err:
-            if attempt == tries - 1 or "another program" not in str(err):
-                raise
-            time.sleep(0.1)
-    raise AssertionError("unreachable")
+    for _ in range(tries - 1):
+        state, _app_id = _probe_once(path)
+        if state != "other":
+            return state
+        time.sleep(0.1)
+    state, app_id = _probe_once(path)
+    if state == "other":
+        raise _not_ours(path, f"is an SQLite database of another program (application_id "
+                              f"{app_id})")
+    return state
 
 
-def _probe_once(path: Path) -> str:
+def _probe_once(path: Path) -> tuple[str, int]:
+    """("ours" | "new" | "other", the file's application_id); StoreError if unreadable."""
     from urllib.parse import quote
 
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
@@ -852,11 +855,10 @@ def _probe_once(path: Path) -> str:
             raise _not_ours(path, f"is not a readable SQLite database ({err})") from None
         raise StoreError(failure_message(err, path)) from None
     if app_id == APPLICATION_ID:
-        return "ours"
+        return "ours", app_id
     if app_id == 0 and version == 0 and tables == 0:
-        return "new"  # an empty database, or ours being created this moment by another run
-    raise _not_ours(path, f"is an SQLite database of another program (application_id "
-                          f"{app_id})")
+        return "new", app_id  # an empty database, or ours being created by another run
+    return "other", app_id
 
 
 # ------------------------------------------------------------------------------ opening

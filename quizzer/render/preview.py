@@ -73,34 +73,34 @@ def _label(text: str, width: int, chars: dict) -> str:
 
 
 def _on_x(series, x_log: bool, y_log: bool, x0: float, x1: float, span: int) -> list:
-    """The series' y at each of ``span`` columns spread evenly over x0..x1: interpolated
-    between its points for a line, only at the nearest column of each point for points,
-    and None where the series has no value (outside its x range, or a gap). On a log y
-    axis the interpolation is between the logarithms, as the plot draws it."""
+    """The series' y (on the axis's scale: log10 on a log axis) at each of ``span`` columns
+    spread evenly over x0..x1: interpolated between its points for a line, only at the
+    nearest column of each point for points, and None where the series has no value
+    (outside its x range, or a gap). On a log axis the interpolation is between the
+    logarithms, as the plot draws it."""
     points = sorted((_scale(x, x_log), _scale(y, y_log)) for x, y in zip(series.x, series.y)
                     if _is_number(x) and (x > 0 or not x_log)
                     and _is_number(y) and (y > 0 or not y_log))
     out = [None] * span
     if not points:
         return out
+
     def column(x):
         return 0 if x1 == x0 else round((x - x0) / (x1 - x0) * (span - 1))
-    if series.style == "points" or len(points) == 1:
-        for x, y in points:
-            out[column(x)] = y
-        return [10 ** y if y_log and y is not None else y for y in out]
-    for c in range(span):
-        x = x0 + (x1 - x0) * c / max(1, span - 1)
-        if x < points[0][0] - 1e-12 or x > points[-1][0] + 1e-12:
-            continue
-        for (xa, ya), (xb, yb) in zip(points, points[1:]):
-            if xa <= x <= xb:
-                out[c] = ya if xb == xa else ya + (yb - ya) * (x - xa) / (xb - xa)
-                break
+
+    if series.style != "points" and len(points) > 1:
+        for c in range(span):
+            x = x0 + (x1 - x0) * c / max(1, span - 1)
+            if x < points[0][0] - 1e-12 or x > points[-1][0] + 1e-12:
+                continue
+            for (xa, ya), (xb, yb) in zip(points, points[1:]):
+                if xa <= x <= xb:
+                    out[c] = ya if xb == xa else ya + (yb - ya) * (x - xa) / (xb - xa)
+                    break
     for x, y in points:  # every point shows, even between columns
         if out[column(x)] is None:
             out[column(x)] = y
-    return [10 ** y if y_log and y is not None else y for y in out]
+    return out
 
 
 def _lines(panel, chars, width) -> list[str]:
@@ -121,8 +121,9 @@ def _lines(panel, chars, width) -> list[str]:
     for s in panel.series:
         if numeric_x:
             ys = _on_x(s, panel.x_log, panel.y_log, min(xs), max(xs), span)
+            # already on the axis's scale, as lo and hi are
             line = sparkline([float("nan") if y is None else y for y in ys], span, chars,
-                             panel.y_log, lo, hi)
+                             False, lo, hi)
         else:
             line = sparkline(list(s.y), span, chars, panel.y_log, lo, hi)
         out.append(f"  {_label(s.label, label_width, chars)}  {line.rstrip()}")
