@@ -1,6 +1,9 @@
 """Start-up: `quizzer --help`, the first practice question, and q at that question (the
 shell prompt back), against `import click, yaml`.
 
+quizzer runs as for a learner who set nothing: its folders found through platformdirs (a
+fresh HOME), not QUIZZER_HOME, which would skip that import.
+
 Goal: each within 1.5x of the floor. The q case runs with plots on, so a worked example is
 being computed and drawn in the background when q comes: leaving must not wait for it. Run: python benchmarks/startup.py [--repeat N]
 """
@@ -17,7 +20,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    env = isolated_env()
+    env = isolated_env(default_locations=True)
     cases = {
         "floor: python -c 'import click, yaml'":
             lambda: run_once([PY, "-c", "import click, yaml"], env=env),

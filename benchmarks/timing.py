@@ -83,11 +83,19 @@ def median_times(cases: dict[str, Callable[[], float]], repeat: int) -> dict[str
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def isolated_env() -> dict:
+def isolated_env(default_locations: bool = False) -> dict:
     """A fresh QUIZZER_HOME, and bytecode caching on as in any pip-installed copy (the
-    warm-up run writes the .pyc files; some shells set PYTHONDONTWRITEBYTECODE)."""
+    warm-up run writes the .pyc files; some shells set PYTHONDONTWRITEBYTECODE).
+
+    With ``default_locations``, no QUIZZER_HOME: a fresh HOME and no XDG_* variables
+    instead, so quizzer finds its folders through platformdirs as it does for a learner
+    who set nothing (QUIZZER_HOME skips that import)."""
     home = tempfile.mkdtemp(prefix="quizzer-bench-")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if default_locations:
+        env = {k: v for k, v in env.items()
+               if k != "QUIZZER_HOME" and not k.startswith("XDG_")}
+        return {**env, "HOME": home, "NO_COLOR": "1"}
     return {**env, "QUIZZER_HOME": home, "NO_COLOR": "1"}
 
 

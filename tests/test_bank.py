@@ -234,6 +234,27 @@ def entries_of(cache, source) -> list:
     return sorted(cache.glob(f"{prefix}-*.json"))
 
 
+def test_an_entry_made_for_another_key_with_the_same_name_is_not_used(tmp_path, monkeypatch):
+    """Entries are named by a CRC of their key, so two keys can share a name: the entry
+    holds its key and is used only for that key. Here every key gets one name, and the
+    entry of the file before an edit must not stand for the edited file."""
+    import quizzer.system.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "key_name", lambda key: "00000000")
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    source = folder / "demo.yaml"
+    source.write_text(HEAD + "questions:\n" + GOOD_QUESTION)
+    cache = tmp_path / "cache"
+    assert load([folder], cache_dir=cache).topic("demo").title == "Demo"
+    [entry] = cache.glob("bank-*.json")
+    source.write_text(HEAD.replace("title: Demo", "title: Demo, edited") + "questions:\n"
+                      + GOOD_QUESTION)
+    assert list(cache.glob("bank-*.json")) == [entry]  # the same name for the new key
+    assert load([folder], cache_dir=cache).topic("demo").title == "Demo, edited"
+    assert load([folder], cache_dir=cache).topic("demo").title == "Demo, edited"
+
+
 def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
     import quizzer.content.bank as bank_module
 
@@ -320,6 +341,12 @@ def test_a_kept_record_that_is_not_what_its_index_says_is_read_from_yaml(tmp_pat
     lambda body: body.replace(b'"title":"Demo"', b'"title":"Demo","colour":"red"'),
     lambda body: body.replace(b'"prompt":"p"', b'"prompt":"p\\u001b[2J"'),
     lambda body: body.replace(b'"cards":[]', b'"cards":[["demo-x",1,1,0,999999]]'),
+    # a kind's answer record is tagged with its kind: another kind's, an unknown kind's, or
+    # an untagged one is not decoded (and imports nothing it names)
+    lambda body: body.replace(b'"@":"single:Choices"', b'"@":"numeric:Choices"'),
+    lambda body: body.replace(b'"@":"single:Choices"', b'"@":"os:system"'),
+    lambda body: body.replace(b'"@":"single:Choice"', b'"@":"Choice"'),
+    lambda body: body.replace(b'"kind":"single"', b'"kind":"numeric"'),
 ])
 def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
         tmp_path, monkeypatch, tamper):
@@ -342,7 +369,8 @@ def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
     real = bank_module.read
     monkeypatch.setattr(bank_module, "read", lambda *a: parsed.append(a) or real(*a))
     again = load([folder], cache_dir=cache)
-    assert parsed and again == first
+    assert again == first  # (a question's body is decoded, and doubted, when first used)
+    assert parsed
     assert "\x1b" not in again.topic("demo").title
 
 

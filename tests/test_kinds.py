@@ -444,6 +444,35 @@ def test_the_snapshot_round_trips_every_kinds_answer_record(tmp_path, mini_bank)
     assert by_kind["numeric"].answer.tolerance == 0.005
 
 
+def test_each_kind_is_imported_when_first_asked_for(tmp_path):
+    """A session of choice questions never imports the other kinds' modules: not when the
+    registry is asked for a choice kind, and not when a kept choice question is decoded
+    from the built-in bank's snapshot (its answer record is tagged with its kind). The
+    table of kind names and modules agrees with each module's own name."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    probe = (
+        "import json, sys\n"
+        "from quizzer.content.bank import load\n"
+        f"bank = load(cache_dir={str(tmp_path)!r})\n"
+        "question = next(q for t in bank.topics for q in t.questions if q.kind == 'single')\n"
+        "assert question.answer.choices\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('quizzer.content.kinds.'))))\n")
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    runs = [subprocess.run([sys.executable, "-c", probe], env=env, cwd=root, check=True,
+                           capture_output=True, text=True, timeout=120).stdout
+            for _ in range(2)]  # the first reads the YAML (every kind) and keeps a snapshot
+    assert len(json.loads(runs[0])) == 8
+    assert json.loads(runs[1]) == ["quizzer.content.kinds.base", "quizzer.content.kinds.choices",
+                                   "quizzer.content.kinds.single"]
+    assert [kind.name for kind in kinds.every()] == list(kinds.names())
+
+
 # ------------------------------------------------------------------------------------- docs
 
 def test_the_examples_in_bank_format_md_load(tmp_path, mini_bank):

@@ -10,7 +10,7 @@ import pytest
 
 from quizzer import simulations
 from quizzer.engine import run_cache
-from quizzer.system.cache import code_key, stat_key
+from quizzer.system.cache import code_key, key_name, stat_key
 from quizzer.system.home import cache_dir
 from quizzer.simulations.example import Example
 
@@ -50,7 +50,8 @@ def test_changed_simulation_code_is_a_new_entry(monkeypatch):
     run_cache.get("l1_l2.penalties", {}, 0)
     assert len(runs) == 2
     # Entries of the old code can never be read again: their folder goes.
-    assert [p.name for p in cache_dir().glob("examples-*")] == ["examples-after-an-edit"]
+    assert [p.name for p in cache_dir().glob("examples-*")] == [
+        f"examples-{key_name('after-an-edit')}"]
     assert not before.exists()
 
 

@@ -368,7 +368,7 @@ class _Checker:
             self.problem(data.at.get("kind", data.where),
                          f"question kind must be one of {', '.join(KINDS)}"
                          + (f", not {name!r}" if "kind" in data else ""))
-            every = set().union(*(k.required | k.optional for k in kinds.REGISTRY.values()))
+            every = set().union(*(k.required | k.optional for k in kinds.every()))
             self.keys(data, "question", common - {"kind"} | {"explanation"},
                       extra | {"kind"} | every)
             return None

@@ -11,7 +11,8 @@ first practice question of a 10,000-question bank needs every id but only one qu
 
 An entry is data someone else could have written, so nothing in it is trusted blindly:
 
-- the whole entry carries a SHA-256 of its content (:func:`quizzer.system.cache.read_verified`);
+- the whole entry carries a CRC-32 of its content (:func:`quizzer.system.cache.read_verified`)
+  and, on its first line, the key it was made for (the file name is only a CRC of the key);
 - it is written ASCII-only, so any control character is an escape; one scan of the bytes for
   the escapes of terminal controls refuses the entry before anything is decoded;
 - the index must hold exactly our records' fields and spans that lie inside the bodies, or the
@@ -20,8 +21,9 @@ An entry is data someone else could have written, so nothing in it is trusted bl
   with a recomputed checksum gets that far) makes the entry be deleted and the file be read
   again from YAML.
 
-Shape of an entry (after the checksum line), three parts::
+Shape of an entry (after the checksum line), the key and three parts::
 
+    '<format>\x00<version>\x00<code key>\x00<shown name>\x00<path>|<size>|<mtime>'\n
     {"questions": [ids, lines, columns, offsets], "cards": [...]}\n     (the index)
     {"topic": {"@": "Topic", ..., "questions": [], "cards": []},
      "names": [[what, name, line, column], ...]}\n
@@ -35,7 +37,7 @@ bank of 10,000 questions is ready without a step per question.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import functools
 import json
 import operator
 import re
@@ -46,17 +48,24 @@ from typing import Any, Callable
 from quizzer.content import kinds
 from quizzer.content.bank import Bank, Card, Location, Question, SimulationCall, Topic
 
-# Bump when a record or the entry changes shape: old entries are then ignored (4: an entry
-# per file, records decoded when first used; 3 was one whole-bank file).
-FORMAT = "4"
+# Bump when a record or the entry changes shape: old entries are then ignored (5: a kind's
+# answer records tagged with the kind, so reading one imports that kind only; 4: an entry per
+# file, records decoded when first used; 3 was one whole-bank file).
+FORMAT = "5"
 
-_RECORDS = {cls.__name__: cls for cls in (Location, SimulationCall, Question, Card, Topic, Bank,
-                                          *kinds.records())}
-_FIELDS = {cls: {f.name for f in dataclasses.fields(cls)} for cls in _RECORDS.values()}
-_NAMES = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS.values()}
-# The fields that hold tuples (JSON gives lists back): only these are converted.
-_TUPLES = {cls: tuple(f.name for f in dataclasses.fields(cls) if str(f.type) == "tuple")
-           for cls in _RECORDS.values()}
+# The bank's own records, by tag. A kind's answer records are tagged ``kind:Name`` instead
+# (quizzer.content.kinds.record finds them), so decoding a question imports only its kind.
+_CORE = {cls.__name__: cls for cls in (Location, SimulationCall, Question, Card, Topic, Bank)}
+
+
+@functools.cache
+def _shape(record: type) -> tuple[tuple, frozenset, tuple]:
+    """A record's field names in order, as a set, and those that hold tuples (JSON gives
+    lists back: only these are converted)."""
+    fields = dataclasses.fields(record)
+    names = tuple(f.name for f in fields)
+    return names, frozenset(names), tuple(f.name for f in fields if str(f.type) == "tuple")
+
 
 # A control character inside a JSON string (an entry is written ASCII-only, so every one is an
 # escape): C0 but tab and newline, DEL, C1, and the bidirectional controls. An entry holding
@@ -156,21 +165,29 @@ def record_place(records: Sequence, position: int) -> Location | None:
 # ------------------------------------------------------------------------------ entries
 
 def entry_path(path: Path, shown: str, cache_dir: Path) -> Path | None:
-    """Where ``path``'s entry is kept: ``bank-<source>-<content key>.json``; None when the
+    """Where ``path``'s entry is kept: ``bank-<source>-<key name>.json``; None when the
     file cannot be stat'ed (reading it reports why)."""
+    found = _entry(path, shown, cache_dir)
+    return found[0] if found else None
+
+
+def _entry(path: Path, shown: str, cache_dir: Path) -> tuple[Path, bytes] | None:
+    """``path``'s entry and the key line it must start with; None as for entry_path."""
     from quizzer import __version__
-    from quizzer.system.cache import code_key, snapshot_path, stat_key
+    from quizzer.system.cache import code_key, key_name, snapshot_path, stat_key
 
     # The shown name is part of the key (records' places quote it), and so is the simulation
     # code, since an entry vouches for each example's simulation and parameters.
     key = stat_key([path], FORMAT, __version__, code_key() or "", shown)
     if key is None:
         return None
-    return snapshot_path(cache_dir, _source(path), key)
+    return snapshot_path(cache_dir, _source(path), key_name(key)), key.encode("ascii")
 
 
 def _source(path: Path) -> str:
-    return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:12]
+    from quizzer.system.cache import key_name, real_path
+
+    return key_name(real_path(path))
 
 
 def read(path: Path, shown: str, cache_dir: Path,
@@ -179,12 +196,14 @@ def read(path: Path, shown: str, cache_dir: Path,
     file from YAML: used if a record's body turns out not to be what its index says."""
     from quizzer.system.cache import read_verified, used
 
-    where = entry_path(path, shown, cache_dir)
-    if where is None:
+    found = _entry(path, shown, cache_dir)
+    if found is None:
         return None
+    where, key = found
     blob = read_verified(where)  # None: missing, cut short or edited
-    if blob is None or _UNSAFE_JSON.search(blob):
-        return None
+    if blob is None or not blob.startswith(key + b"\n") or _UNSAFE_JSON.search(blob):
+        return None  # (another key with the same name: made for another file or version)
+    blob = blob[len(key) + 1:]
     try:
         index_end = blob.index(b"\n")
         head_end = blob.index(b"\n", index_end + 1)
@@ -241,9 +260,10 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
     speed next time."""
     from quizzer.system.cache import snapshot_written, write_verified
 
-    where = entry_path(path, shown, cache_dir)
-    if where is None:
+    found = _entry(path, shown, cache_dir)
+    if found is None:
         return
+    where, key = found
     bodies: list[bytes] = []
     offsets = [0]
 
@@ -261,7 +281,7 @@ def write(path: Path, shown: str, cache_dir: Path, topic: Topic, names: list) ->
 
     head = _fields(topic)
     head["questions"], head["cards"] = [], []
-    parts = [_dumps({"questions": index(topic.questions), "cards": index(topic.cards)}),
+    parts = [key, _dumps({"questions": index(topic.questions), "cards": index(topic.cards)}),
              _dumps({"topic": head,
                      "names": [[what, name, at.line if at else 0, at.column if at else 0]
                                for what, name, at in names]})]
@@ -285,10 +305,27 @@ def _dumps(value: Any) -> bytes:
 def _fields(record: Any) -> dict | list:
     if isinstance(record, KeptRecords):
         return list(record)
-    names = _NAMES.get(type(record))
-    if names is None:
-        raise TypeError(f"{type(record).__name__} is not a bank record")
-    return {"@": type(record).__name__, **{name: getattr(record, name) for name in names}}
+    tag = type(record).__name__
+    if _CORE.get(tag) is not type(record):
+        raise TypeError(f"{tag} is not a bank record")
+    fields = {"@": tag, **{name: getattr(record, name) for name in _shape(type(record))[0]}}
+    if tag == "Question":
+        fields["answer"] = _answer_fields(fields["answer"], record.kind)
+    return fields
+
+
+def _answer_fields(value: Any, kind: str) -> Any:
+    """A question's answer record, and the records inside it, as mappings tagged
+    ``kind:Name``; anything else (text, numbers, a Location) as it is, for json."""
+    if isinstance(value, (tuple, list)):
+        return [_answer_fields(item, kind) for item in value]
+    if not dataclasses.is_dataclass(value) or type(value).__name__ in _CORE:
+        return value
+    name = type(value).__name__
+    if kinds.record(kind, name) is not type(value):
+        raise TypeError(f"{name} is not an answer record of {kind!r} questions")
+    return {"@": f"{kind}:{name}", **{field: _answer_fields(getattr(value, field), kind)
+                                      for field in _shape(type(value))[0]}}
 
 
 def _tuple(values: list) -> tuple:
@@ -309,13 +346,20 @@ def _record(fields: dict) -> Any:
             if type(value) is list:
                 fields[key] = _tuple(value)
         return fields
-    record = _RECORDS[tag]
-    if fields.keys() != _FIELDS[record]:
-        raise ValueError(f"a {tag} with other fields")  # not ours: read the YAML instead
-    for key in _TUPLES[record]:
+    kind, colon, name = tag.partition(":")
+    record = kinds.record(kind, name) if colon else _CORE[tag]
+    if record is None:
+        raise ValueError(f"no answer record {tag}")  # not ours: read the YAML instead
+    _, names, tuples = _shape(record)
+    if fields.keys() != names:
+        raise ValueError(f"a {tag} with other fields")
+    for key in tuples:
         value = fields[key]
         if type(value) is list:
             fields[key] = _tuple(value)
+    if record is Question and type(fields["answer"]) not in getattr(
+            kinds.get(fields["kind"]), "records", ()):
+        raise ValueError(f"a {fields['kind']!r} question with another kind's answer")
     obj = object.__new__(record)
     obj.__dict__.update(fields)
     return obj

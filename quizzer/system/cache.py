@@ -9,10 +9,18 @@ would leave every output 0600.
 Everything in the cache folder can be deleted at any time; it only costs speed. Entries are
 named by a hash of what they were made from (for files: path, size and modification time,
 which is how the bank snapshot and the worked-example cache notice an edited file without
-reading it), and never trusted blindly: a JSON entry carries the SHA-256 of its content
+reading it), and never trusted blindly: a JSON entry carries the CRC-32 of its content
 (:func:`write_verified`, :func:`read_verified`), a PNG must be a whole PNG (:func:`png_is_whole`:
 signature, every chunk's CRC-32, the end chunk, nothing after it). Any doubt means the caller
 computes it again.
+
+CRC-32, not a cryptographic hash, on the path of every start: it is what PNG and zip use
+against damage (a torn write, a flipped bit, a truncated copy), and it is in zlib, which
+costs nothing to import, where hashlib loads OpenSSL (about 3 ms, 5 % of a start). Neither
+would stop someone who can write the cache folder, who could recompute either; what an entry
+says is checked on reading as well (quizzer.content.bank_snapshot). An entry whose name is a
+CRC of its key also holds the key itself (:func:`key_name`), so two keys that share a name
+only cost a rebuild.
 
 This module also owns the cache folder (the last section): where each of its three caches
 keeps its entries, and how each stays bounded.
@@ -33,7 +41,6 @@ session keeps the plots it has handed out; above the bound only by those.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 import struct
@@ -45,22 +52,41 @@ from pathlib import Path
 from typing import IO, Callable, Iterable
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Part of the code key, so bumping it disowns every kept run (2: entries carry their SHA-256).
-CODE_FORMAT = "2"
-_VERIFIED = b"quizzer-cache sha256="  # first line of a verified entry: this, 64 hex, newline
+# Part of the code key, so bumping it disowns every kept run (2: entries carry their SHA-256;
+# 3: their CRC-32).
+CODE_FORMAT = "3"
+_VERIFIED = b"quizzer-cache crc32="  # first line of a verified entry: this, 8 hex, newline
 
 
-def stat_key(paths: Iterable[Path], *extra: str) -> str | None:
-    """A hash of ``extra`` and each file's resolved path, size and mtime; None if a file is
-    missing (the caller then does the real work, which reports it)."""
+def stat_key(paths: Iterable[Path], *extra: str, resolved: bool = False) -> str | None:
+    """``extra`` and each file's resolved path, size and mtime, as one line of text (names
+    are made from it with :func:`key_name`); None if a file is missing (the caller then does
+    the real work, which reports it). ``resolved``: the paths are real paths already."""
     parts = list(extra)
     for path in paths:
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             return None
-        parts.append(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}")
-    return hashlib.sha256(chr(0).join(parts).encode()).hexdigest()
+        parts.append(f"{path if resolved else real_path(path)}|{st.st_size}|{st.st_mtime_ns}")
+    return ascii(chr(0).join(parts))
+
+
+# A path's real path, once per process: every start asks it of each bank file two or three
+# times (its entry's name and key), and realpath looks at every folder on the way.
+_real_path = lru_cache(maxsize=4096)(os.path.realpath)
+
+
+def real_path(path: str | os.PathLike) -> str:
+    """``path`` with every symbolic link resolved (os.path.realpath), asked once per process."""
+    return _real_path(os.fspath(path))
+
+
+def key_name(key: str) -> str:
+    """Eight hex digits for a file name made from ``key`` (its CRC-32). Different keys can
+    share a name, so an entry named this way also holds its key and is used only when the
+    key matches."""
+    return f"{zlib.crc32(key.encode('utf-8', 'surrogateescape')):08x}"
 
 
 # ------------------------------------------------------------------------------ writing
@@ -78,10 +104,15 @@ def code_key() -> str | None:
 
     from quizzer import __version__
 
-    folders = [Path(find_spec(name).submodule_search_locations[0])
-               for name in ("quizzer.simulations", "quizzer.question_bank")]
-    files = sorted(folders[0].glob("*.py")) + sorted((folders[1] / "data").glob("*"))
-    return stat_key(files, CODE_FORMAT, __version__)
+    code, bank = (os.path.realpath(find_spec(name).submodule_search_locations[0])
+                  for name in ("quizzer.simulations", "quizzer.question_bank"))
+    data = os.path.join(bank, "data")
+    try:  # listed with os, not Path.glob: this runs before every first question
+        files = ([os.path.join(code, n) for n in sorted(os.listdir(code)) if n.endswith(".py")]
+                 + [os.path.join(data, n) for n in sorted(os.listdir(data))])
+    except OSError:
+        return None
+    return stat_key(files, CODE_FORMAT, __version__, resolved=True)  # (in real folders)
 
 
 def umask() -> int:
@@ -134,8 +165,8 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
 # ------------------------------------------------------------------------------ verifying
 
 def write_verified(path: Path, data: bytes) -> Path:
-    """Write ``data`` atomically after a first line holding its SHA-256."""
-    digest = hashlib.sha256(data).hexdigest().encode()
+    """Write ``data`` atomically after a first line holding its CRC-32."""
+    digest = b"%08x" % zlib.crc32(data)
     return write_atomically(path, lambda handle: handle.write(_VERIFIED + digest + b"\n"
                                                               + data))
 
@@ -150,7 +181,7 @@ def read_verified(path: Path) -> bytes | None:
     head, newline, data = blob.partition(b"\n")
     if not newline or not head.startswith(_VERIFIED):
         return None
-    if hashlib.sha256(data).hexdigest().encode() != head[len(_VERIFIED):]:
+    if b"%08x" % zlib.crc32(data) != head[len(_VERIFIED):]:
         return None
     return data
 
@@ -213,10 +244,10 @@ def cache_folder() -> Path:
     return cache_dir()
 
 
-def snapshot_path(folder: Path, source: str, key: str) -> Path:
-    """Where the bank snapshot's entry for the bank file ``source`` (a hash of its path) with
-    content key ``key`` lives."""
-    return Path(folder) / f"bank-{source}-{key[:20]}.json"
+def snapshot_path(folder: Path, source: str, name: str) -> Path:
+    """Where the bank snapshot's entry for the bank file ``source`` (a name made from its
+    path) with content key named ``name`` (:func:`key_name`) lives."""
+    return Path(folder) / f"bank-{source}-{name}.json"
 
 
 def snapshot_written(path: Path, source: str) -> None:
@@ -235,7 +266,7 @@ def snapshot_written(path: Path, source: str) -> None:
 
 def runs_folder(code: str) -> Path:
     """The run cache's folder for the simulations' code with key ``code``."""
-    return cache_folder() / f"examples-{code[:16]}"
+    return cache_folder() / f"examples-{key_name(code)}"
 
 
 def run_written(path: Path) -> None:

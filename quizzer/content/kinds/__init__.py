@@ -20,30 +20,56 @@ from quizzer.content.kinds.base import QuestionKind
 if TYPE_CHECKING:
     from quizzer.content.bank import Question
 
-# Bank order: the order `quizzer validate` lists them in its messages.
-_MODULES = ("single", "multiple", "true_false", "numeric", "ordering", "matching")
+# Each kind's name as written in a bank file, and its module here, in bank order (the order
+# `quizzer validate` lists them in its messages). A module is imported when its kind is first
+# asked for: a session of choice questions never pays for the others (start-up time).
+_MODULES = {"single": "single", "multiple": "multiple", "true-false": "true_false",
+            "numeric": "numeric", "ordering": "ordering", "matching": "matching"}
 
-REGISTRY: dict[str, QuestionKind] = {}
-for _module in _MODULES:
-    _kind = import_module(f"quizzer.content.kinds.{_module}").KIND
-    REGISTRY[_kind.name] = _kind
+_loaded: dict[str, QuestionKind] = {}
 
 
 def names() -> tuple:
     """Every kind's name as written in a bank file (``kind: ordering``)."""
-    return tuple(REGISTRY)
+    return tuple(_MODULES)
 
 
 def get(name: object) -> QuestionKind | None:
     """The kind called ``name``, or None for anything else (including non-text)."""
-    return REGISTRY.get(name) if isinstance(name, str) else None
+    if not isinstance(name, str) or name not in _MODULES:
+        return None
+    kind = _loaded.get(name)
+    if kind is None:
+        kind = import_module(f"quizzer.content.kinds.{_MODULES[name]}").KIND
+        if kind.name != name:  # the table above and the module disagree: a programming error
+            raise RuntimeError(f"kinds: module {_MODULES[name]!r} defines {kind.name!r}, "
+                               f"not {name!r}")
+        _loaded[name] = kind
+    return kind
 
 
 def of(question: Question) -> QuestionKind:
     """The kind of ``question``; KeyError for a question built with an unknown kind."""
-    return REGISTRY[question.kind]
+    kind = get(question.kind)
+    if kind is None:
+        raise KeyError(question.kind)
+    return kind
+
+
+def every() -> tuple:
+    """Every kind, in bank order (imports them all)."""
+    return tuple(get(name) for name in _MODULES)
+
+
+def record(kind: str, name: str) -> type | None:
+    """The dataclass called ``name`` among ``kind``'s answer records (bank snapshots), or
+    None if that kind has no such record."""
+    question_kind = get(kind)
+    if question_kind is None:
+        return None
+    return next((r for r in question_kind.records if r.__name__ == name), None)
 
 
 def records() -> tuple:
-    """Every dataclass that can appear in a question's answer record (bank snapshots)."""
-    return tuple(dict.fromkeys(r for kind in REGISTRY.values() for r in kind.records))
+    """Every dataclass that can appear in a question's answer record (imports every kind)."""
+    return tuple(dict.fromkeys(r for kind in every() for r in kind.records))
