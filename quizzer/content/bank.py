@@ -69,6 +69,9 @@ class SimulationCall:
 
 @dataclass
 class Question:
+    """One question of a topic: its kind's answer record, its worked example and where it
+    stands in its bank file."""
+
     id: str
     topic: str
     kind: str
@@ -95,6 +98,8 @@ class Question:
 
 @dataclass
 class Card:
+    """A flashcard: front, back and, optionally, a worked example."""
+
     id: str
     topic: str
     front: str
@@ -122,6 +127,8 @@ class Topic:
 
 @dataclass
 class Bank:
+    """Every topic loaded, built-in and the learner's, in file order."""
+
     topics: tuple
 
     @property

@@ -66,6 +66,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Problem:
+    """One fault in a bank, where it stands (shown as ``file:line:column: message``)."""
+
     where: Location
     message: str
 

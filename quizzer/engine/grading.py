@@ -34,6 +34,8 @@ def command(text: str) -> str | None:
 
 @dataclass
 class Command:
+    """What the learner typed instead of an answer."""
+
     name: str  # help | skip | quit
 
 

@@ -44,6 +44,9 @@ def select_questions(bank: Bank, *, topics: list[str] | None = None, count: int 
 
 @dataclass
 class Result:
+    """One question answered or skipped in a session: whether it was right, and how long
+    the learner took (seconds)."""
+
     question_id: str
     topic: str
     correct: bool | None  # None: skipped

@@ -299,6 +299,8 @@ class Session:
 
 @dataclass
 class TopicStats:
+    """A topic's answers so far: how many, and how many were right."""
+
     topic: str
     attempts: int
     correct: int

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from string import ascii_uppercase
 from typing import Any
 
 from quizzer.content.kinds.base import (CardFaces, FeedbackLine, Invalid, Option, Paragraph,
                                          Presented, QuestionKind, Reason, Response)
 
 COUNT_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
+# string.ascii_uppercase, spelled out: the string module compiles a regex when imported, and
+# this module is on the way to every first question.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_CHOICES = 10  # letters a to j: more would not fit a card or a reader's memory
 
 
 @dataclass
 class Choice:
+    """One choice of a choice question: its text, why it is right or wrong, and whether it
+    is right."""
+
     text: str
     why: str
     correct: bool = False
@@ -37,17 +42,17 @@ class Choices:
 
 
 def letters(presented: Presented) -> str:
-    return ascii_uppercase[:len(presented.order)]
+    return LETTERS[:len(presented.order)]
 
 
 def shown_choices(presented: Presented) -> list:
     """``(letter, Choice)`` in display order."""
     choices = presented.question.answer.choices
-    return [(ascii_uppercase[i], choices[j]) for i, j in enumerate(presented.order)]
+    return [(LETTERS[i], choices[j]) for i, j in enumerate(presented.order)]
 
 
 def letter_of(presented: Presented, index: int) -> str:
-    return ascii_uppercase[presented.order.index(index)]
+    return LETTERS[presented.order.index(index)]
 
 
 def correct_letters(presented: Presented) -> str:

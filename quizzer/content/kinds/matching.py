@@ -28,6 +28,8 @@ _SEPARATORS = re.compile(r"[\s,;.:=\-\u2013\u2014/>()]+")
 
 @dataclass
 class MatchPair:
+    """One pair of a matching question: a prompt, its answer, and why they belong together."""
+
     prompt: str
     answer: str
     why: str = ""

@@ -26,6 +26,8 @@ _SEPARATORS = re.compile(r"[\s,;.\-\u2013\u2014/>]+")
 
 @dataclass
 class OrderItem:
+    """One item of an ordering question, and why it stands where it does."""
+
     text: str
     why: str = ""
 
