@@ -34,7 +34,6 @@ passthrough the user must enable): the text preview is used. ``QUIZZER_PLOT_STYL
 
 from __future__ import annotations
 
-import base64
 import os
 import sys
 
@@ -124,6 +123,8 @@ def choose(option: str | None, stdout_is_terminal: bool, env=os.environ,
 
 def kitty(png: bytes, cols: int) -> str:
     """PNG bytes as kitty graphics commands, displayed ``cols`` cells wide."""
+    import base64  # only when an image is drawn: this module is imported at every start
+
     data = base64.standard_b64encode(png).decode("ascii")
     chunks = [data[i:i + KITTY_CHUNK] for i in range(0, len(data), KITTY_CHUNK)] or [""]
     out = []
@@ -136,6 +137,8 @@ def kitty(png: bytes, cols: int) -> str:
 
 def iterm2(png: bytes, cols: int) -> str:
     """PNG bytes as one iTerm2 inline-image sequence, ``cols`` cells wide."""
+    import base64
+
     data = base64.standard_b64encode(png).decode("ascii")
     return (f"\x1b]1337;File=inline=1;size={len(png)};width={cols};"
             f"preserveAspectRatio=1:{data}\x07")
