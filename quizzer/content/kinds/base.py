@@ -31,6 +31,12 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------------------------ records
 
+# The letters that label choices (A, B, ...) and matching answers (a, b, ...):
+# string.ascii_uppercase, spelled out, since the string module compiles a regex when
+# imported and the kinds are on the way to every first question.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
 @dataclass
 class Presented:
     """A question as shown, after shuffling.

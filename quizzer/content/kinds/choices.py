@@ -10,13 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from quizzer.content.kinds.base import (CardFaces, FeedbackLine, Invalid, Option, Paragraph,
-                                         Presented, QuestionKind, Reason, Response)
+from quizzer.content.kinds.base import (LETTERS, CardFaces, FeedbackLine, Invalid, Option,
+                                         Paragraph, Presented, QuestionKind, Reason, Response)
 
 COUNT_WORDS = {2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
-# string.ascii_uppercase, spelled out: the string module compiles a regex when imported, and
-# this module is on the way to every first question.
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MAX_CHOICES = 10  # letters a to j: more would not fit a card or a reader's memory
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from string import ascii_lowercase
 from typing import Any
 
-from quizzer.content.kinds.base import (CardFaces, FeedbackLine, Invalid, Option, Paragraph,
-                                         Presented, QuestionKind, Response, check_whys,
-                                         ordinal_list, sized_list, wrong_places)
+from quizzer.content.kinds.base import (LETTERS, CardFaces, FeedbackLine, Invalid, Option,
+                                         Paragraph, Presented, QuestionKind, Response,
+                                         check_whys, ordinal_list, sized_list, wrong_places)
+
+LOWER = LETTERS.lower()  # the letters of a matching question's answers
 
 MIN_PAIRS, MAX_PAIRS, MAX_EXTRA = 3, 7, 3
 _SEPARATORS = re.compile(r"[\s,;.:=\-\u2013\u2014/>()]+")
@@ -50,7 +51,7 @@ class Matching:
 
 def _example(n: int) -> str:
     """A fixed example, never derived from the answer: 1c 2a 3b for three pairs."""
-    return " ".join(f"{i + 1}{ascii_lowercase[(i + 2) % n]}" for i in range(n))
+    return " ".join(f"{i + 1}{LOWER[(i + 2) % n]}" for i in range(n))
 
 
 class MatchingKind(QuestionKind):
@@ -141,12 +142,12 @@ class MatchingKind(QuestionKind):
         answer = presented.question.answer
         return (tuple(Option(str(n), answer.pairs[k].prompt)
                       for n, k in enumerate(presented.order, 1)),
-                tuple(Option(ascii_lowercase[j], answer.answers[k])
+                tuple(Option(LOWER[j], answer.answers[k])
                       for j, k in enumerate(presented.answer_order)))
 
     def parse(self, presented: Presented, raw: str) -> Response | Invalid:
         n, m = len(presented.order), len(presented.answer_order)
-        letters = ascii_lowercase[:m]
+        letters = LOWER[:m]
         shown = raw if len(raw) <= 24 else raw[:21] + "..."
         not_pairs = Invalid(f"{shown!r} is not an answer: type pairs like {_example(n)}.")
         text = raw.lower()
@@ -207,7 +208,7 @@ class MatchingKind(QuestionKind):
         return f"Type the pairs, e.g. {_example(n)}{left}"
 
     def _letter(self, presented: Presented, answer_index: int) -> str:
-        return ascii_lowercase[presented.answer_order.index(answer_index)]
+        return LOWER[presented.answer_order.index(answer_index)]
 
     def _pairs_text(self, presented: Presented, value) -> str:
         """``value[k]`` is the answer index for bank prompt k -> ``1c 2a 3b`` as shown."""
