@@ -477,3 +477,23 @@ cards:
             "  which is one whole pass over all of the training data, every example once.\n"
             "  (extra-card-definition)\n\nHow well") in out
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_choosing_the_queue_decodes_only_the_items_it_shows(tmp_path, monkeypatch):
+    """Of a kept bank (records decoded when first used), review's queue decodes the items it
+    shows, not the hundreds of new ones it chooses among (nor does `plan`'s order)."""
+    from pathlib import Path
+
+    from quizzer.content import bank_snapshot
+
+    folder = Path(__file__).resolve().parent.parent / "question_bank"
+    load([folder], builtin=False, cache_dir=tmp_path)  # keeps the snapshot entries
+    bank = load([folder], builtin=False, cache_dir=tmp_path)
+    decoded = []
+    real = bank_snapshot.KeptRecords._decode
+    monkeypatch.setattr(bank_snapshot.KeptRecords, "_decode",
+                        lambda self, index: decoded.append(index) or real(self, index))
+    queue = quizzer.screens.review.build_queue(bank, {}, WALL())
+    assert len(sch.bank_order(bank)) > 400
+    assert sorted(type(i).__name__ for i in queue.items) == ["Card"] * 10 + ["Question"] * 10
+    assert len(decoded) == len(queue.items) == 20

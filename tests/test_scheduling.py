@@ -43,11 +43,11 @@ def intervals(ratings, *, on_time=True):
 # ------------------------------------------------------------------------------ ratings
 
 def test_rating_wrong_is_again_right_is_good_right_but_slow_is_hard():
-    assert sch.rating_for(False, 1.0, 30) == sch.Rating.Again
-    assert sch.rating_for(False, 99.0, 30) == sch.Rating.Again
-    assert sch.rating_for(True, 29.9, 30) == sch.Rating.Good
-    assert sch.rating_for(True, 30.0, 30) == sch.Rating.Good
-    assert sch.rating_for(True, 30.1, 30) == sch.Rating.Hard
+    assert sch.rating_for(False, 1.0, 30) == sch.fsrs_module().Rating.Again
+    assert sch.rating_for(False, 99.0, 30) == sch.fsrs_module().Rating.Again
+    assert sch.rating_for(True, 29.9, 30) == sch.fsrs_module().Rating.Good
+    assert sch.rating_for(True, 30.0, 30) == sch.fsrs_module().Rating.Good
+    assert sch.rating_for(True, 30.1, 30) == sch.fsrs_module().Rating.Hard
 
 
 def test_slow_threshold_is_reading_plus_thinking_time(bank):
@@ -400,3 +400,12 @@ def test_migration_of_an_empty_v1_database_and_atomic_answer_plus_schedule(isola
                              outcome=outcome)
         assert store.attempt_count() == 1
         assert store.schedule("mini-single") == outcome.schedule
+
+
+def test_the_constants_named_for_fsrs_values_agree_with_fsrs():
+    """The module names fsrs's values itself (so choosing due items imports no fsrs)."""
+    import fsrs
+
+    assert sch.REVIEW_STATE == fsrs.State.Review
+    assert sch.GOOD == fsrs.Rating.Good
+    assert sch.RATING_NAMES == {int(r): r.name.lower() for r in fsrs.Rating}

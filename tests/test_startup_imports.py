@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +41,11 @@ LATER = {"shutil", "tempfile", "bz2", "lzma", "difflib", "importlib.resources", 
          "string", "base64"}
 
 
-def modules_at_first_prompt(home: Path) -> set[str]:
+def modules_at_first_prompt(home: Path, probe: str = PROBE) -> set[str]:
     env = {**os.environ, "QUIZZER_HOME": str(home), "PYTHONPATH": str(ROOT),
            "NO_COLOR": "1"}
     for _ in range(2):  # the first run builds the bank snapshot; the second is measured
-        result = subprocess.run([sys.executable, "-c", PROBE], env=env, cwd=ROOT,
+        result = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT,
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                 timeout=120)
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("MODULES ")]
@@ -59,6 +60,21 @@ def test_the_first_question_loads_quizzer_click_and_the_cheap_standard_library(t
     outside = {m for m in loaded if m.split(".")[0] not in sys.stdlib_module_names
                and m.split(".")[0] not in THIRD_PARTY and not m.startswith("_")}
     assert outside == set()
+    assert loaded & LATER == set()
+
+
+def test_reviews_first_card_waits_for_no_scheduler():
+    """`quizzer review` chooses its first card from due dates: fsrs (about 10 ms of imports)
+    loads when the first card is rated, not before it is shown."""
+    probe = PROBE.replace("asking.read_response = at_prompt",
+                          "from quizzer.screens.console import Console\n"
+                          "asking.read_response = Console.read_line = at_prompt")
+    probe = probe.replace('["quizzer", "practice", "--count", "1", "--no-plots"]',
+                          '["quizzer", "review", "--no-plots"]')
+    assert "Console.read_line" in probe and '"review"' in probe
+    loaded = modules_at_first_prompt(Path(tempfile.mkdtemp()), probe)
+    assert "quizzer.screens.review" in loaded
+    assert "fsrs" not in loaded
     assert loaded & LATER == set()
 
 

@@ -39,22 +39,23 @@ schedule straight back.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import zlib
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler, State
+if TYPE_CHECKING:
+    import fsrs
 
 DESIRED_RETENTION = 0.9
 NEW_CARDS_PER_DAY = 10      # new flashcards `quizzer review` starts a day by default
 NEW_QUESTIONS_PER_DAY = 10  # new questions likewise (practice starts them too)
 NEW_PER_DAY = NEW_CARDS_PER_DAY + NEW_QUESTIONS_PER_DAY  # what `quizzer plan` assumes
 MASTERED_STABILITY = 21.0  # days; Anki calls a card "mature" from a 21-day interval
-RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+RATING_NAMES = {1: "again", 2: "hard", 3: "good", 4: "easy"}  # fsrs.Rating's values
+GOOD = 3  # fsrs.Rating.Good
 # The days before an exam that take the last review of everything capped to it. Three days
 # cut the exam-morning spike to about a third a day and keep each item's last look within
 # three days of the exam, so it is fresh on the day; a longer run-up spreads the load
@@ -68,8 +69,24 @@ RUN_UP_DAYS = 3
 # years ahead, and a date like 9999-12-31 is a typo or a test of the tool.
 PLAN_HORIZON_YEARS = 3
 
-SCHEDULER = Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(),
-                      relearning_steps=(), enable_fuzzing=False)
+# fsrs's State.Review: the state of an item past its first review (1 learning is not used).
+REVIEW_STATE = 2
+
+
+def fsrs_module():
+    """The fsrs package, imported when an item is first rated or its recall predicted:
+    choosing review's first card (due dates) and showing it need none of it, and importing it
+    costs about 10 ms."""
+    import fsrs
+
+    return fsrs
+
+
+@functools.cache
+def scheduler() -> fsrs.Scheduler:
+    """The one FSRS scheduler: desired retention 0.9, whole days, no fuzzing."""
+    return fsrs_module().Scheduler(desired_retention=DESIRED_RETENTION, learning_steps=(),
+                                   relearning_steps=(), enable_fuzzing=False)
 
 
 def local_day(instant: datetime) -> date:
@@ -108,17 +125,18 @@ class Schedule:
 
     @property
     def mastered(self) -> bool:
-        return self.state == State.Review and self.stability >= MASTERED_STABILITY
+        return self.state == REVIEW_STATE and self.stability >= MASTERED_STABILITY
 
-    def fsrs_card(self) -> FsrsCard:
-        return FsrsCard(card_id=_card_id(self.item_id), state=State(self.state),
-                        step=None if self.state == State.Review else 0,
-                        stability=self.stability, difficulty=self.difficulty,
-                        due=day_stamp(self.due), last_review=day_stamp(self.last_review))
+    def fsrs_card(self) -> fsrs.Card:
+        fsrs = fsrs_module()
+        return fsrs.Card(card_id=_card_id(self.item_id), state=fsrs.State(self.state),
+                         step=None if self.state == REVIEW_STATE else 0,
+                         stability=self.stability, difficulty=self.difficulty,
+                         due=day_stamp(self.due), last_review=day_stamp(self.last_review))
 
     def retrievability(self, today: date) -> float:
         """FSRS's predicted probability of recalling the item on ``today``."""
-        return SCHEDULER.get_card_retrievability(self.fsrs_card(), day_stamp(today))
+        return scheduler().get_card_retrievability(self.fsrs_card(), day_stamp(today))
 
     def to_row(self) -> dict:
         return {"item_id": self.item_id, "kind": self.kind, "topic": self.topic,
@@ -173,11 +191,12 @@ def slow_threshold(question) -> float:
     return round(words / 4.0 + think, 1)
 
 
-def rating_for(correct: bool, seconds: float, threshold: float) -> Rating:
+def rating_for(correct: bool, seconds: float, threshold: float) -> fsrs.Rating:
     """Wrong is Again; right is Good, or Hard when it took longer than ``threshold``."""
+    rating = fsrs_module().Rating
     if not correct:
-        return Rating.Again
-    return Rating.Hard if seconds > threshold else Rating.Good
+        return rating.Again
+    return rating.Hard if seconds > threshold else rating.Good
 
 
 # ------------------------------------------------------------------------------ reviewing
@@ -187,9 +206,11 @@ def review(previous: Schedule | None, item_id: str, kind: str, topic: str, ratin
     """Rate one item at ``now``; ``previous`` is None for an item never seen."""
     today = local_day(now)
     stamp = day_stamp(today)
-    card = previous.fsrs_card() if previous else FsrsCard(card_id=_card_id(item_id), due=stamp)
-    card, _log = SCHEDULER.review_card(card, Rating(rating), review_datetime=stamp)
-    lapse = previous is not None and previous.state == State.Review and rating == Rating.Again
+    fsrs = fsrs_module()
+    card = previous.fsrs_card() if previous else fsrs.Card(card_id=_card_id(item_id), due=stamp)
+    card, _log = scheduler().review_card(card, fsrs.Rating(rating), review_datetime=stamp)
+    lapse = (previous is not None and previous.state == REVIEW_STATE
+             and rating == fsrs.Rating.Again)
     schedule = Schedule(
         item_id=item_id, kind=kind, topic=topic, state=int(card.state),
         stability=float(card.stability), difficulty=float(card.difficulty),
@@ -231,6 +252,8 @@ def run_up_day(item_id: str, exam: date) -> date:
     crc32 used for fsrs's card ids: a checksum mixes similar ids poorly (4 of the 5
     ``mini-*`` test ids fall on one day with crc32), a cryptographic digest is uniform.
     """
+    import hashlib  # only with an exam date: hashlib loads OpenSSL, which every review would pay
+
     digest = hashlib.blake2b(item_id.encode(), digest_size=8).digest()
     return exam - timedelta(days=RUN_UP_DAYS - int.from_bytes(digest, "big") % RUN_UP_DAYS)
 
@@ -286,12 +309,37 @@ def new_items(items: Sequence, scheduled: Mapping[str, Schedule] | set) -> list:
     return [item for item in order if item.id not in scheduled]
 
 
-def bank_order(bank) -> list:
+@dataclass
+class Item:
+    """A bank item named by its id, topic and kind ("card" or "question"), its record
+    decoded only when :attr:`record` is asked for: choosing what to start from hundreds of
+    new items needs no more (a kept bank decodes a record when first used)."""
+
+    id: str
+    topic: str
+    kind: str
+    records: Sequence = field(repr=False, compare=False)  # its topic's cards or questions
+    position: int = field(repr=False, compare=False)
+
+    @property
+    def record(self):
+        """The Card or Question itself."""
+        return self.records[self.position]
+
+
+def bank_order(bank) -> list[Item]:
     """Topics in bank order, each its cards then its questions: what new_items orders."""
-    return [i for topic in bank.topics for i in (*topic.cards, *topic.questions)]
+    from quizzer.content.bank_snapshot import record_ids
+
+    return [Item(item_id, topic.slug, kind, records, position) for topic in bank.topics
+            for kind, records in (("card", topic.cards), ("question", topic.questions))
+            for position, item_id in enumerate(record_ids(records))]
 
 
 def item_kind(item) -> str:
+    """"card" or "question", for an :class:`Item` or a bank record."""
+    if isinstance(item, Item):
+        return item.kind
     return "question" if hasattr(item, "prompt") else "card"
 
 
@@ -382,9 +430,9 @@ def plan_workload(schedules: Iterable[Schedule], new: Sequence, today: date, exa
         noon = local_noon(day)
         after = day + timedelta(days=1)
         for s in due:
-            wait(review(s, s.item_id, s.kind, s.topic, Rating.Good, noon).schedule, after)
+            wait(review(s, s.item_id, s.kind, s.topic, GOOD, noon).schedule, after)
         for item in started:
-            wait(review(None, item.id, item_kind(item), item.topic, Rating.Good,
+            wait(review(None, item.id, item_kind(item), item.topic, GOOD,
                         noon).schedule, after)
         loads.append(DayLoad(day, len(due), len(started)))
         day = after

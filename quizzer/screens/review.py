@@ -71,11 +71,12 @@ def build_queue(bank: Bank, schedules: dict, now: datetime, *, exam: date | None
                 new_questions: int = NEW_QUESTIONS_PER_DAY) -> Queue:
     """Due items (most overdue first), then new ones up to each kind's daily limit."""
     today = sch.local_day(now)
-    records = {i.id: i for i in (*bank.questions, *bank.cards)
-               if not topics or i.topic in topics}
-    due = [records[s.item_id] for s in sch.due_now(schedules.values(), today, exam)
-           if s.item_id in records]
-    fresh = sch.new_items([i for i in sch.bank_order(bank) if i.id in records], schedules)
+    # Items by id, decoded only once chosen: a kept bank decodes a record when first used.
+    order = [i for i in sch.bank_order(bank) if not topics or i.topic in topics]
+    items = {i.id: i for i in order}
+    due = [items[s.item_id].record for s in sch.due_now(schedules.values(), today, exam)
+           if s.item_id in items]
+    fresh = sch.new_items(order, schedules)
 
     def allowed(kind: str, per_day: int) -> int:
         seen = sch.new_seen_on([s for s in schedules.values() if s.kind == kind], today)
@@ -85,10 +86,9 @@ def build_queue(bank: Bank, schedules: dict, now: datetime, *, exam: date | None
     left = {**room}
     new = []
     for item in fresh:
-        kind = sch.item_kind(item)
-        if left[kind] > 0:
-            new.append(item)
-            left[kind] -= 1
+        if left[item.kind] > 0:
+            new.append(item.record)
+            left[item.kind] -= 1
     space = len(due) + len(new) if limit is None else limit
     shown_due = due[:space]
     shown_new = new[:max(0, space - len(shown_due))]
