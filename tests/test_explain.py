@@ -98,8 +98,9 @@ def test_unknown_scenario_lists_the_topic_scenarios():
 
 def test_png_is_valid_and_the_second_call_uses_the_cache(monkeypatch, isolated_home):
     draws = []
-    real_draw = figures.draw
-    monkeypatch.setattr(figures, "draw", lambda chart: draws.append(chart) or real_draw(chart))
+    real_draw = figures.draw_into  # what draws a chart into a new or a kept figure
+    monkeypatch.setattr(figures, "draw_into", lambda fig, chart, compact=False:
+                        draws.append(chart) or real_draw(fig, chart, compact))
     code, out, _ = explain("cm", "--json")
     png = json.loads(out)["figure"]
     data = open(png, "rb").read()
