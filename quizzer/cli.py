@@ -23,11 +23,14 @@ def _bank_dirs(bank: tuple) -> list[str]:
 
 def _load_bank(bank: tuple):
     """The built-in bank plus the user's; a broken bank is reported, never a traceback."""
-    from quizzer.content.bank import BankError, load
+    from quizzer.content.bank import BankError, load, wait_for_snapshot
     from quizzer.system.home import cache_dir
 
+    # New bank files' snapshot entries are written by a child process while the command
+    # goes on; the command waits for it as it ends.
+    click.get_current_context().call_on_close(wait_for_snapshot)
     try:
-        return load(_bank_dirs(bank), cache_dir=cache_dir())
+        return load(_bank_dirs(bank), cache_dir=cache_dir(), keep_later=True)
     except BankError as err:
         for problem in err.problems:
             click.echo(str(problem), err=True)  # str() escapes control characters

@@ -23,7 +23,8 @@ from typing import Any, Iterable, Mapping
 
 from quizzer.content import kinds
 from quizzer.content.bank_files import (MAX_FILE_BYTES, LocatedMap, LocatedList, Location, Problem,
-                                        close_key, find_files, read, shown_path, whole_file)
+                                        close_key, find_files, read, read_plain, shown_path,
+                                        whole_file)
 # Choice is a bank record, importable from here.
 from quizzer.content.kinds.choices import Choice  # noqa: F401
 from quizzer.content.printable import printable
@@ -236,8 +237,11 @@ class _Checker:
             self.problems.append(Problem(where, message))
 
     def keys(self, data: _Map, what: str, required: set, optional: set) -> None:
+        allowed = required | optional
+        if required <= data.keys() <= allowed:  # the common case, in one step
+            return
         for key in data:
-            if key not in required | optional:
+            if key not in allowed:
                 close = close_key(key, required | optional)
                 if isinstance(key, str) and " " in key.strip() and data.get(key) is None:
                     # Words with no value: the rest of a text cut at a comma in { ... }
@@ -442,7 +446,8 @@ def bank_files(paths: Iterable[str | os.PathLike] = ()) -> list[Path]:
 
 
 def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
-         check_simulations: bool = True, cache_dir: Path | None = None) -> Bank:
+         check_simulations: bool = True, cache_dir: Path | None = None,
+         keep_later: bool = False) -> Bank:
     """Load the built-in bank plus ``paths``; raise BankError listing every problem.
 
     This is the one loading path of every command: schema, placeholders, names and (unless
@@ -454,6 +459,13 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     (quizzer.content.bank_snapshot) instead of being parsed again, its records decoded when first
     used: YAML parsing is most of the time before the first practice question appears. The
     checks across files (ids, topic names) run on every load.
+
+    A file is read fast, without the place of each value (:func:`read_plain`), when it is
+    clean; one with a problem is read again node by node, so every message says where. The
+    places its records keep are found when first asked for (:class:`_Pending`). A snapshot
+    entry holds places, so it is written from the node-by-node read: with ``keep_later``
+    (the command line) by a child process while the command goes on, which the command
+    waits for when it exits; otherwise here, reading each new file node by node only.
     """
     # A large bank is hundreds of thousands of YAML nodes and values, all alive until its
     # records are built: Python's cycle collector would walk them again and again as they
@@ -462,14 +474,14 @@ def load(paths: Iterable[str | os.PathLike] = (), *, builtin: bool = True,
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths, builtin, check_simulations, cache_dir)
+        return _load(paths, builtin, check_simulations, cache_dir, keep_later)
     finally:
         if paused:
             gc.enable()
 
 
 def _load(paths: Iterable[str | os.PathLike], builtin: bool, check_simulations: bool,
-          cache_dir: Path | None) -> Bank:
+          cache_dir: Path | None, keep_later: bool = False) -> Bank:
     problems: list[Problem] = []
     files = (builtin_files() if builtin else []) + find_files(paths, problems)
     keep = cache_dir is not None and check_simulations  # an entry vouches for simulations
@@ -481,6 +493,7 @@ def _load(paths: Iterable[str | os.PathLike], builtin: bool, check_simulations: 
         unique.setdefault(os.path.realpath(path), path)  # realpath never raises on a loop
     topics = []
     names = []
+    later = []  # (path, shown) of files whose snapshot entries a child process writes
     for path in unique.values():
         shown = shown_path(path)
         if keep:
@@ -491,13 +504,19 @@ def _load(paths: Iterable[str | os.PathLike], builtin: bool, check_simulations: 
                 names.append((kept.topic, kept.names))
                 continue
         before = len(problems)
-        topic, spots = _read_topic(path, shown, problems, check_simulations)
+        topic, spots = _read_topic(path, shown, problems, check_simulations,
+                                   fast=keep_later or not keep)
         if topic is None:
             continue
         topics.append(topic)
         names.append((topic, spots))
         if keep and len(problems) == before:
-            bank_snapshot.write(path, shown, cache_dir, topic, spots)
+            if keep_later:
+                later.append((path, shown))
+            else:
+                bank_snapshot.write(path, shown, cache_dir, topic, spots)
+    if later:
+        _keep_later(later, cache_dir)
     problems.extend(_duplicates(topics))
     problems.extend(_name_collisions(names))
     if problems:
@@ -505,10 +524,16 @@ def _load(paths: Iterable[str | os.PathLike], builtin: bool, check_simulations: 
     return Bank(tuple(topics))
 
 
-def _read_topic(path: Path, shown: str, problems: list,
-                check_simulations: bool = True) -> tuple[Topic | None, list]:
+def _read_topic(path: Path, shown: str, problems: list, check_simulations: bool = True,
+                fast: bool = False) -> tuple[Topic | None, list]:
     """One file's topic and the names it answers to, checked on its own (everything but
-    the checks across files); its problems are added to ``problems``."""
+    the checks across files); its problems are added to ``problems``. ``fast``: read it
+    without places first (:func:`_read_plain_topic`), node by node only if that finds a
+    problem or doubt."""
+    if fast:
+        found = _read_plain_topic(path, shown, check_simulations)
+        if found is not None:
+            return found
     before = len(problems)
     data = read(path, shown, problems)
     if data is None:
@@ -521,6 +546,160 @@ def _read_topic(path: Path, shown: str, problems: list,
     if check_simulations:
         problems.extend(simulation_problems([topic]))
     return topic, checker.names
+
+
+class _Refusing(list):
+    """The problem list of a schema check of values read without places: the first problem
+    ends the check (the file is then read node by node, to say where)."""
+
+    def append(self, problem) -> None:
+        raise _Doubt
+
+
+class _Doubt(Exception):
+    pass
+
+
+def _read_plain_topic(path: Path, shown: str,
+                      check_simulations: bool) -> tuple[Topic, list] | None:
+    """The topic of a clean file read fast (:func:`read_plain`) with the names it answers to,
+    its places pending (:class:`_Pending`); None if the file is not read so or holds any
+    problem of its own."""
+    data = read_plain(path, shown)
+    if data is None:
+        return None
+    checker = _Checker(shown, _Refusing())
+    try:
+        topic = checker.topic(data, whole_file(shown))
+        if topic is None or _without_example([topic]) or (
+                check_simulations and simulation_problems([topic])):
+            return None
+    except Exception:  # noqa: BLE001 - a problem, or values the check did not expect
+        return None
+    places = _Places(path, shown, check_simulations)
+    for field in ("questions", "cards"):
+        for i, record in enumerate(getattr(topic, field)):
+            record.where = _Pending(shown, places, field, i)
+            if record.example is not None:
+                record.example.where = _Pending(shown, places, field, i, "example")
+    if topic.example is not None:
+        topic.example.where = _Pending(shown, places, "example")
+    names = [(what, name, _Pending(shown, places, "names", i))
+             for i, (what, name, _) in enumerate(checker.names)]
+    return topic, names
+
+
+class _Places:
+    """The places of one file's records and names, found by reading it node by node (with
+    PyYAML's marks) when the first is asked for: only a problem across files (a duplicate
+    id, a name taken twice) or a failing worked example ever needs one."""
+
+    def __init__(self, path: Path, shown: str, check_simulations: bool):
+        self.path, self.shown, self.check_simulations = path, shown, check_simulations
+        self.found: tuple | None = None
+
+    def place(self, key: tuple) -> Location:
+        if self.found is None:
+            problems: list = []
+            topic, names = _read_topic(self.path, self.shown, problems, self.check_simulations)
+            # The file changed since (or the two reads differ): its places are no longer known.
+            self.found = (topic, names) if topic is not None and not problems else ()
+        if not self.found:
+            return whole_file(self.shown)
+        topic, names = self.found
+        try:
+            if key[0] == "names":
+                return names[key[1]][2] or whole_file(self.shown)
+            if key == ("example",):
+                return topic.example.where
+            record = getattr(topic, key[0])[key[1]]
+            return record.example.where if key[2:] == ("example",) else record.where
+        except (IndexError, AttributeError):
+            return whole_file(self.shown)
+
+
+class _Pending(Location):
+    """A place in a file read without places: its line and column are found (by
+    :class:`_Places`) when first read. Pickled, it becomes the :class:`Location` it is."""
+
+    def __init__(self, file: str, places: _Places, *key):  # noqa: D107 - not the dataclass's
+        self.__dict__.update(file=file, _places=places, _key=key)
+
+    def _found(self) -> Location:
+        found = self.__dict__.get("_at")
+        if found is None:
+            found = self.__dict__["_at"] = self._places.place(self._key)
+        return found
+
+    line = property(lambda self: self._found().line)
+    column = property(lambda self: self._found().column)
+
+    def __reduce__(self):
+        return Location, (self.file, self.line, self.column)
+
+
+_WRITERS: list = []  # the child processes writing snapshot entries, not yet waited for
+
+
+def _keep_later(files: list, cache_dir: Path) -> None:
+    """Write the snapshot entries of ``files`` (read fast, so without places) from a child
+    process that reads each node by node, while this one goes on to the first question; the
+    command waits for it when it ends (:func:`wait_for_snapshot`), so it never leaves work
+    running. Where no child can be forked (no fork, or threads already running), they are
+    written here."""
+    import threading
+
+    from quizzer.content import bank_snapshot  # imported before the fork: the child imports nothing
+
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        for path, shown in files:
+            _keep(path, shown, cache_dir, bank_snapshot)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the command
+        try:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+            for path, shown in files:
+                _keep(path, shown, cache_dir, bank_snapshot)
+        finally:
+            os._exit(0)
+    if not _WRITERS:
+        import atexit
+
+        atexit.register(wait_for_snapshot)  # if the caller did not
+    _WRITERS.append(pid)
+
+
+def wait_for_snapshot() -> None:
+    """Wait until the snapshot entries a load left to a child process are written (the
+    command line calls this when a command ends)."""
+    while _WRITERS:
+        _wait_for(_WRITERS.pop())
+
+
+def _keep(path: Path, shown: str, cache_dir: Path, bank_snapshot) -> None:
+    """``path``'s entry, from a node-by-node read; none if the file changed meanwhile (an
+    entry must hold what its key, the file's size and time, says) or has a problem."""
+    before = bank_snapshot.entry_path(path, shown, cache_dir)
+    problems: list = []
+    topic, names = _read_topic(path, shown, problems)
+    if (before is not None and topic is not None and not problems
+            and bank_snapshot.entry_path(path, shown, cache_dir) == before):
+        bank_snapshot.write(path, shown, cache_dir, topic, names)
+
+
+def _wait_for(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    except KeyboardInterrupt:  # a second Ctrl-C while exiting: the entries can wait
+        import signal
+
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 def _read_again(path: Path, shown: str) -> Topic:
@@ -557,17 +736,16 @@ def _without_example(topics: list[Topic]) -> list[Problem]:
     """Placeholders and answer_value need a worked example to take their numbers from."""
     problems = []
     for topic in topics:
-        items = [(topic.example, [topic.summary, *topic.key_points], Location(topic.file, 1, 1),
-                  None)]
-        items += [(q.example or topic.example,
-                   [q.prompt, q.explanation, *kinds.of(q).texts(q)], q.where, q)
-                  for q in topic.questions]
-        items += [(c.example or topic.example, [c.front, c.back], c.where, None)
-                  for c in topic.cards]
-        for ref, texts, where, question in items:
-            if ref is not None:
-                continue
-            used = [name for text in texts for name in placeholders(text)]
+        if topic.example is not None:  # every item has an example: its topic's
+            continue
+        # An item's texts are gathered only when it has no example of its own.
+        items = [(None, [topic.summary, *topic.key_points], Location(topic.file, 1, 1), None)]
+        items += [(q, [q.prompt, q.explanation, *kinds.of(q).texts(q)], q.where, q)
+                  for q in topic.questions if q.example is None]
+        items += [(c, [c.front, c.back], c.where, None)
+                  for c in topic.cards if c.example is None]
+        for _, texts, where, question in items:
+            used = [name for text in texts if "{{" in text for name in placeholders(text)]
             if used:
                 problems.append(Problem(where, f"placeholder {{{{{used[0]}}}}} needs a worked "
                                                "example, and neither this item nor its topic "

@@ -549,6 +549,209 @@ class _Builder:
                         "(text, numbers, lists, mappings)")
 
 
+# ----------------------------------------------------------------- a fast read, without marks
+
+class PlainMap(LocatedMap):
+    """A mapping read without marks (:func:`read_plain`): ``where`` and ``at`` know no place.
+    The schema check of such values stops at the first problem (the file is then read node by
+    node, whose messages say where), so no place is ever read from these."""
+
+    where = None
+    at = None  # set below: an empty lookup
+
+
+class PlainList(LocatedList):
+    """A list read without marks; see :class:`PlainMap`."""
+
+    where = None
+    at = None
+
+
+class _Nowhere:
+    """``at`` of values read without marks: no key has a place."""
+
+    def __getitem__(self, key):
+        return None
+
+    def get(self, key, default=None):
+        return default
+
+
+PlainMap.at = PlainList.at = _Nowhere()
+
+
+class _NotPlain(Exception):
+    """The file is not one the fast read vouches for: read it node by node."""
+
+
+# Files the fast read leaves to PyYAML. rapidyaml reads YAML 1.2 and PyYAML 1.1; what a file
+# may hold for the fast read is where the two are known to read alike, and the rest is read
+# node by node. The checks are plain searches (a regular expression with a class first takes
+# 5 to 20 ms on a 500 kB file; these take a few ms together).
+#
+# Bytes: printable ASCII but the backslash (escapes differ between the two YAMLs), newlines,
+# and UTF-8 sequences; of those, not the C1 controls (NEL among them, a line break to YAML
+# 1.1), the line and paragraph separators, the bidirectional controls the exact read
+# reports, the byte-order mark inside a file and the non-characters U+FFFE and U+FFFF.
+_PLAIN_BYTES = bytes([10, *range(0x20, 0x5C), *range(0x5D, 0x7F), *range(0x80, 0x100)])
+_NOT_PLAIN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+                             rb"|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]")
+# YAML syntax only PyYAML is trusted with: merge keys, directives and document markers,
+# tags (!x) and complex keys (? ) where a token can start, and comments after an unclosed
+# [ or { (in the file, not just on the line: conservative).
+_NOT_PLAIN_WRITTEN = ("<<", "\n%", "\n---", "\n...")
+_TOKEN_BEFORE = " \n[{,"
+_TAG_OR_KEY = re.compile(r"!\S|\?(?=\s|$)")
+# A comment inside [ ] or { }: rapidyaml reads "{b: x # c}" as the text "x # c".
+_COMMENT = re.compile(r"\s#")
+
+# In the JSON rapidyaml writes: a string's opening quote follows [, {, a comma, a colon and a
+# space, or a line's indentation; a quote inside a string follows its backslash.
+#
+# A string that begins with a character PyYAML gives a meaning to, or refuses, at the start
+# of a plain scalar (an anchor, an alias, a tag, %, @, `, ?), or with a digit, sign, point,
+# ~, < or = (its numbers, dates, null, merge and value keys), or that is a short word
+# beginning as its booleans and null do, or empty: rapidyaml may have read as text what
+# PyYAML does not. JSON no longer says which strings were quoted, so each one found is asked
+# of PyYAML's resolver, quoted ones too.
+_MAYBE_NOT_TEXT = re.compile(r'"(?:[-+.0-9<=~&*!%@`?][^"]*|[yYnNtTfFoO][a-zA-Z]{0,4}|)"')
+_ODD_START = frozenset("&*!%@`?")
+# rapidyaml writes a plain scalar spelled as a JSON number, true, false or null as that
+# (tested for signs, points, exponents and leading zeros), so a string spelled so was quoted
+# in the file, and is text to PyYAML too.
+_JSON_SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+                          r"|true|false|null")
+# A string that begins with a colon (":x"), which PyYAML refuses inside [ ] and { }.
+_COLON_FIRST = ('[":', '{":', ',":', ' ":', '\n":')
+
+
+def _plain_text(data: bytes, text: str) -> bool:
+    """Whether the file holds only what the fast read vouches for (see above)."""
+    if data.translate(None, _PLAIN_BYTES):
+        return False
+    if not data.isascii() and _NOT_PLAIN_UTF8.search(data):
+        return False
+    if text.startswith(("%", "---", "...")) or any(s in text for s in _NOT_PLAIN_WRITTEN):
+        return False
+    if any(m.start() == 0 or text[m.start() - 1] in _TOKEN_BEFORE
+           for m in _TAG_OR_KEY.finditer(text)):
+        return False
+    return not any(max(text.rfind("{", 0, at), text.rfind("[", 0, at))
+                   > max(text.rfind("}", 0, at), text.rfind("]", 0, at))
+                   for at in (m.start() for m in _COMMENT.finditer(text)))
+
+
+def _plain_json(written: str) -> bool:
+    """Whether every string in rapidyaml's JSON is text to PyYAML too (see above)."""
+    if any(s in written for s in _COLON_FIRST):
+        return False
+    found = set()
+    for match in _MAYBE_NOT_TEXT.finditer(written):
+        if written[match.start() - 1] != "\\":  # an opening quote, not one inside a string
+            found.add(match.group()[1:-1])
+    return not any(text[:1] in _ODD_START
+                   or (_resolved(text) != _STR and not _JSON_SCALAR.fullmatch(text))
+                   for text in found)
+
+
+def read_plain(path: Path, shown: str) -> PlainMap | None:
+    """One topic file's values, fast and without places (:class:`PlainMap`, :class:`PlainList`),
+    or None: the file is one to read with :func:`read`, node by node, because it may hold a
+    problem (which that read reports, with its place) or YAML this read does not vouch for.
+
+    rapidyaml parses the file and writes it as JSON, which json's C decoder turns into values:
+    about ten times faster than PyYAML building nodes, and what is read is checked to be what
+    PyYAML reads (:func:`_plain_text`, :func:`_plain_json`), so a clean bank loads the same
+    either way.
+    """
+    data = _read_bytes(path, shown, [])
+    if data is None:
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not _plain_text(data, text):
+        return None
+    import json
+
+    import ryml
+
+    try:
+        with _quiet_stderr():
+            written = ryml.emit_json(ryml.parse_in_arena(data))
+        if not _plain_json(written):
+            return None
+        value = json.loads(written, object_pairs_hook=_plain_map, parse_int=_whole,
+                           parse_float=_decimal, parse_constant=_refuse)
+    except Exception:  # noqa: BLE001 - a parse error or any doubt: PyYAML reads it and says why
+        return None
+    return value if type(value) is PlainMap else None
+
+
+def _plain_map(pairs: list) -> PlainMap:
+    """json's object hook: a mapping, refused if a key is written twice (the exact read
+    reports that); its lists made :class:`PlainList` for the schema check."""
+    out = PlainMap(pairs)
+    if len(out) != len(pairs):
+        raise _NotPlain
+    for key, value in pairs:
+        if value.__class__ is list:
+            dict.__setitem__(out, key, PlainList(value))
+    return out
+
+
+def _whole(text: str) -> int:
+    """A JSON whole number (digits and a sign: PyYAML reads it alike), within the digits the
+    exact read allows."""
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _NotPlain
+    return int(text)
+
+
+def _decimal(text: str) -> float:
+    """A JSON number with a point or exponent, if PyYAML reads it as a float too (``1e3`` is
+    text to YAML 1.1)."""
+    if _resolved(text) != _FLOAT:
+        raise _NotPlain
+    return float(text)
+
+
+def _refuse(text: str):
+    raise _NotPlain  # NaN, Infinity: not numbers a bank may hold
+
+
+_RESOLVER: list = []
+
+
+def _resolved(text: str) -> str:
+    """The tag PyYAML gives ``text`` standing plain in a file."""
+    if not _RESOLVER:
+        import yaml
+
+        _RESOLVER.append((yaml.resolver.Resolver(), yaml.ScalarNode))
+    resolver, scalar = _RESOLVER[0]
+    return resolver.resolve(scalar, text, (True, False))
+
+
+class _quiet_stderr:
+    """rapidyaml's C++ prints each parse error on file descriptor 2 before raising it, and
+    the fast read only needs to know that it failed (the exact read says why, in words): the
+    descriptor points at /dev/null meanwhile. Loading is single-threaded."""
+
+    def __enter__(self):
+        self.saved = os.dup(2)
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 2)
+        os.close(quiet)
+
+    def __exit__(self, *exc):
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+
+
 def close_key(key: Any, allowed: Iterable[str]) -> str | None:
     """The allowed key a mistyped one most likely meant (difflib), if any is close."""
     if not isinstance(key, str):
