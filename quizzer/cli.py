@@ -23,12 +23,11 @@ def _bank_dirs(bank: tuple) -> list[str]:
 
 def _load_bank(bank: tuple):
     """The built-in bank plus the user's; a broken bank is reported, never a traceback."""
-    from quizzer.content.bank import BankError, load, wait_for_snapshot
+    from quizzer.content.bank import BankError, load, write_pending_snapshot
     from quizzer.system.home import cache_dir
 
-    # New bank files' snapshot entries are written by a child process while the command
-    # goes on; the command waits for it as it ends.
-    click.get_current_context().call_on_close(wait_for_snapshot)
+    # New bank files are read fast; their snapshot entries are written as the command ends.
+    click.get_current_context().call_on_close(write_pending_snapshot)
     try:
         return load(_bank_dirs(bank), cache_dir=cache_dir(), keep_later=True)
     except BankError as err:

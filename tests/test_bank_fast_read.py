@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 import quizzer.content.bank as bank_module
-from quizzer.content import bank_files, bank_snapshot
+from quizzer.content import bank_files
 from quizzer.content.bank import BankError, Location, builtin_files, load
 from quizzer.content.bank_snapshot import record_place
 
@@ -190,7 +190,8 @@ def test_entries_written_later_hold_the_places_of_the_node_by_node_read(tmp_path
     topic_file(folder, "one.yaml", 4)
     cache = tmp_path / "cache"
     fast = load([folder], builtin=False, cache_dir=cache, keep_later=True)
-    bank_module.wait_for_snapshot()
+    assert not list(cache.glob("bank-*.json"))  # not before the command ends
+    bank_module.write_pending_snapshot()
     assert list(cache.glob("bank-*.json"))
     kept = load([folder], builtin=False, cache_dir=cache)
     assert kept == fast
@@ -215,8 +216,43 @@ def test_a_file_changed_while_it_is_read_leaves_no_entry(tmp_path, monkeypatch):
         return found
 
     monkeypatch.setattr(bank_module, "_read_topic", read_then_edit)
-    bank_module._keep(path, str(path), cache, bank_snapshot)
+    bank_module._keep(path, str(path), cache)
     assert not list(cache.glob("bank-*.json"))
     monkeypatch.setattr(bank_module, "_read_topic", real)
     again = load([folder], builtin=False, cache_dir=cache)
     assert again.topic("one").questions[1].prompt == "Question one, edited?"
+
+
+def test_files_read_by_a_second_process_load_as_in_one(tmp_path, monkeypatch):
+    """Parallel and serial loads give equal banks and the same messages, for errors in the
+    files the second process reads too (it sends back only clean files' topics)."""
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    for n in range(6):
+        topic_file(folder, f"user-{n}.yaml", 12)
+    forked = []
+    real = bank_module._Elsewhere.__init__
+
+    def noting(self, *args):
+        real(self, *args)
+        forked.append(self.pid is not None and [p.name for p, _ in self.files])
+
+    monkeypatch.setattr(bank_module._Elsewhere, "__init__", noting)
+    monkeypatch.setattr(bank_module, "_a_core_is_free", lambda: True)
+    monkeypatch.setattr(bank_module, "ELSEWHERE_BYTES", 0)
+    parallel = load([folder], builtin=False)
+    assert forked[-1] == ["user-3.yaml", "user-4.yaml", "user-5.yaml"]
+    monkeypatch.setattr(bank_module, "ELSEWHERE_BYTES", 10**12)
+    assert load([folder], builtin=False) == parallel
+    assert forked[-1] is False
+
+    late = folder / "user-5.yaml"
+    late.write_text(late.read_text().replace("kind: single", "kind: singular", 1))
+    monkeypatch.setattr(bank_module, "ELSEWHERE_BYTES", 0)
+    with pytest.raises(BankError) as in_two:
+        load([folder], builtin=False)
+    monkeypatch.setattr(bank_module, "ELSEWHERE_BYTES", 10**12)
+    with pytest.raises(BankError) as in_one:
+        load([folder], builtin=False)
+    assert [str(p) for p in in_two.value.problems] == [str(p) for p in in_one.value.problems]
+    assert str(in_one.value.problems[0]).startswith(f"{late}:6:11: question kind must be")

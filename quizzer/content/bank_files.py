@@ -601,9 +601,6 @@ _NOT_PLAIN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa
 # [ or { (in the file, not just on the line: conservative).
 _NOT_PLAIN_WRITTEN = ("<<", "\n%", "\n---", "\n...")
 _TOKEN_BEFORE = " \n[{,"
-_TAG_OR_KEY = re.compile(r"!\S|\?(?=\s|$)")
-# A comment inside [ ] or { }: rapidyaml reads "{b: x # c}" as the text "x # c".
-_COMMENT = re.compile(r"\s#")
 
 # In the JSON rapidyaml writes: a string's opening quote follows [, {, a comma, a colon and a
 # space, or a line's indentation; a quote inside a string follows its backslash.
@@ -614,7 +611,7 @@ _COMMENT = re.compile(r"\s#")
 # beginning as its booleans and null do, or empty: rapidyaml may have read as text what
 # PyYAML does not. JSON no longer says which strings were quoted, so each one found is asked
 # of PyYAML's resolver, quoted ones too.
-_MAYBE_NOT_TEXT = re.compile(r'"(?:[-+.0-9<=~&*!%@`?][^"]*|[yYnNtTfFoO][a-zA-Z]{0,4}|)"')
+_MAYBE_NOT_TEXT = re.compile(r'"([-+.0-9<=~&*!%@`?][^"]*|[yYnNtTfFoO][a-zA-Z]{0,4}|)"')
 _ODD_START = frozenset("&*!%@`?")
 # rapidyaml writes a plain scalar spelled as a JSON number, true, false or null as that
 # (tested for signs, points, exponents and leading zeros), so a string spelled so was quoted
@@ -633,25 +630,35 @@ def _plain_text(data: bytes, text: str) -> bool:
         return False
     if text.startswith(("%", "---", "...")) or any(s in text for s in _NOT_PLAIN_WRITTEN):
         return False
-    if any(m.start() == 0 or text[m.start() - 1] in _TOKEN_BEFORE
-           for m in _TAG_OR_KEY.finditer(text)):
-        return False
-    return not any(max(text.rfind("{", 0, at), text.rfind("[", 0, at))
-                   > max(text.rfind("}", 0, at), text.rfind("]", 0, at))
-                   for at in (m.start() for m in _COMMENT.finditer(text)))
+    text = "\n" + text + "\n"  # every token now follows a character
+    for before in _TOKEN_BEFORE:
+        for after in (" ", "\n"):  # a complex key's "? "
+            if before + "?" + after in text:
+                return False
+        if before + "!" in text:  # a tag
+            return False
+    # A comment (" #" or a line's first "#") after a [ or { not yet closed: rapidyaml reads
+    # "{b: x # c}" as the text "x # c".
+    for mark in (" #", "\n#"):
+        at = text.find(mark)
+        while at >= 0:
+            if (max(text.rfind("{", 0, at), text.rfind("[", 0, at))
+                    > max(text.rfind("}", 0, at), text.rfind("]", 0, at))):
+                return False
+            at = text.find(mark, at + 2)
+    return True
 
 
 def _plain_json(written: str) -> bool:
     """Whether every string in rapidyaml's JSON is text to PyYAML too (see above)."""
     if any(s in written for s in _COLON_FIRST):
         return False
-    found = set()
-    for match in _MAYBE_NOT_TEXT.finditer(written):
-        if written[match.start() - 1] != "\\":  # an opening quote, not one inside a string
-            found.add(match.group()[1:-1])
+    # Quotes inside strings (after their backslash) are dropped first, so that every quote
+    # left opens or closes a string; a string that held one cannot be anything but text.
+    strings = set(_MAYBE_NOT_TEXT.findall(written.replace('\\"', "")))
     return not any(text[:1] in _ODD_START
                    or (_resolved(text) != _STR and not _JSON_SCALAR.fullmatch(text))
-                   for text in found)
+                   for text in strings)
 
 
 def read_plain(path: Path, shown: str) -> PlainMap | None:
