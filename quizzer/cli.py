@@ -525,8 +525,8 @@ def stats(plot_path: str | None, as_json: bool, bank: tuple) -> None:
             raise click.ClickException(printable(f"cannot write the plot {plot_path}: "
                                                  f"{err.strerror or err}")) from None
     if as_json:
-        click.echo(st.json_text({**progress.to_dict(), "exams": es.history_json(exams),
-                                 "plot": str(png) if png else None}))
+        click.echo(st.json_text(progress, exams=es.history_json(exams),
+                                plot=str(png) if png else None))
         return
     t.echo(st.render(progress))
     if exams:

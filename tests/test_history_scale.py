@@ -51,7 +51,7 @@ def expected_days(written) -> list:
             day = sch.local_day(at)
             days[day] += 1
             right[day] += correct
-    return [("mini", day, days[day], right[day]) for day in sorted(days)]
+    return [("mini", day.isoformat(), days[day], right[day]) for day in sorted(days)]
 
 
 def expected_wrong(written) -> set:

@@ -75,8 +75,8 @@ def test_numbers_match_the_hand_built_history(history):
     assert p.forecast[0] == 1 and p.forecast[3] == 1 and p.forecast[29] == 1
     assert sum(p.forecast) == 3
     assert p.history == {"mini": (
-        (date(2025, 5, 1), 0.5, 2), (date(2025, 5, 5), 1 / 3, 3), (date(2025, 5, 6), 0.5, 4),
-        (date(2025, 5, 8), 2 / 3, 3), (date(2025, 5, 12), 1.0, 3))}
+        ("2025-05-01", 0.5, 2), ("2025-05-05", 1 / 3, 3), ("2025-05-06", 0.5, 4),
+        ("2025-05-08", 2 / 3, 3), ("2025-05-12", 1.0, 3))}
 
 
 def test_an_exam_date_brings_a_last_review_into_the_run_up(history):
@@ -183,15 +183,85 @@ def test_days_are_local_in_what_is_printed(monkeypatch, history):
 
 
 def test_stats_json_is_the_same_data_with_one_line_per_history_point(history):
-    """The history points are written by json's C encoder, one to a line; the document
-    reads back as exactly what the indenting encoder would have written."""
+    """The history points are written one to a line; the document reads back as exactly
+    what json's indenting encoder writes for to_dict(), keys in the same order."""
     bank = load([], builtin=True)
     p = st.progress(bank, history.schedules(), history.answer_days(), TODAY)
     data = {**p.to_dict(), "exams": [], "plot": None}
-    text = st.json_text(data)
-    assert json.loads(text) == data
+    text = st.json_text(p, exams=[], plot=None)
+    assert json.dumps(json.loads(text), indent=2) == json.dumps(data, indent=2)
     points = [line.strip().rstrip(",") for line in text.splitlines() if '"date"' in line
               and '"accuracy"' in line]
     assert [json.loads(line) for line in points] == data["accuracy_history"]["mini"]
     assert text.startswith('{\n  "today": "2025-05-12",\n')
-    assert st.json_text({"accuracy_history": {}}) == '{\n  "accuracy_history": {}\n}'
+
+
+def test_stats_json_without_history_is_the_indenting_encoders_text():
+    p = st.progress(load([], builtin=True), {}, [], TODAY)
+    assert p.history == {}
+    assert st.json_text(p, plot=None) == json.dumps({**p.to_dict(), "plot": None}, indent=2)
+
+
+OTHER_TOPIC = """\
+topic: other
+title: Another topic
+summary: A second topic, for two topics' histories.
+key_points: [Recall is TP / (TP + FN).]
+example: {simulation: conftest.fixed, params: {tp: 50, fp: 5}}
+questions:
+  - id: other-tf
+    kind: true-false
+    answer: true
+    prompt: Recall is also called sensitivity.
+    explanation: Both are TP / (TP + FN).
+"""
+
+
+def test_stats_json_history_of_two_topics_with_gaps(history, tmp_path):
+    """Each day with answers gets its 7-day accuracy (that day and the six before it, days
+    without answers counting for nothing); a topic answered only more than 7 days ago keeps
+    its points and has no last-7-days accuracy; answers to a topic no longer in the bank
+    are not shown. Figures worked out by hand from the answers below."""
+    bank_file = tmp_path / "other.yaml"
+    bank_file.write_text(OTHER_TOPIC)
+    sid = history.start_session("practice", 2, ["other"], now=utc(20, 4))
+    for qid, topic, correct, at in [("other-tf", "other", True, utc(20, 4)),
+                                    ("other-tf", "other", True, utc(20, 4, hour=11)),
+                                    ("other-tf", "other", False, utc(24, 4)),
+                                    ("other-tf", "other", True, utc(30, 4)),  # 6 days on
+                                    ("gone-1", "gone", False, utc(11))]:
+        history.record_attempt(sid, qid, topic, "x", correct, 3.0, now=at)
+    result = stats("--json", "--bank", str(bank_file))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [t["topic"] for t in data["topics"]] == ["mini", "other"]
+    other = data["topics"][1]
+    assert (other["attempts"], other["correct"], other["accuracy"]) == (4, 3, 0.75)
+    assert (other["attempts_7d"], other["correct_7d"], other["accuracy_7d"]) == (0, 0, None)
+    assert (data["total"]["attempts"], data["total"]["correct"]) == (10, 7)
+    assert (data["total"]["attempts_7d"], data["total"]["correct_7d"]) == (3, 3)
+    start = result.output.index('  "accuracy_history"')
+    end = result.output.index('  "exams"')
+    assert result.output[start:end] == """\
+  "accuracy_history": {
+    "mini": [
+      {"date": "2025-05-01", "accuracy": 0.5, "attempts": 2},
+      {"date": "2025-05-05", "accuracy": 0.3333, "attempts": 3},
+      {"date": "2025-05-06", "accuracy": 0.5, "attempts": 4},
+      {"date": "2025-05-08", "accuracy": 0.6667, "attempts": 3},
+      {"date": "2025-05-12", "accuracy": 1.0, "attempts": 3}
+    ],
+    "other": [
+      {"date": "2025-04-20", "accuracy": 1.0, "attempts": 2},
+      {"date": "2025-04-24", "accuracy": 0.6667, "attempts": 3},
+      {"date": "2025-04-30", "accuracy": 0.5, "attempts": 2}
+    ]
+  },
+"""
+    text = stats("--bank", str(bank_file)).output
+    assert """
+  mini          6       67%         100%               96%
+  other         4       75%            -                 -
+  -----  --------  --------  -----------  ----------------
+  all          10       70%         100%               96%
+""" in text

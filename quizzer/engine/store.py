@@ -514,13 +514,15 @@ class Store:
                              "GROUP BY topic")
         return {t: TopicStats(t, int(n), int(c or 0)) for t, n, c in rows}
 
-    def answer_days(self) -> list[tuple[str, date, int, int]]:
-        """(topic, local day, answers, right answers) for every topic and day with answers,
-        by topic and oldest first within each: at most one row per topic and day, however
-        long the history. In the table's own order (its primary key), so nothing is sorted."""
+    def answer_days(self) -> list[tuple[str, str, int, int]]:
+        """(topic, local day as ``YYYY-MM-DD`` text, answers, right answers) for every topic
+        and day with answers, by topic and oldest first within each: at most one row per
+        topic and day, however long the history. In the table's own order (its primary key),
+        so nothing is sorted; the rows as SQLite returns them, nothing converted per row
+        (``stats --json`` prints every day as this same text)."""
         rows, _ = self._read("SELECT topic, day, attempts, correct FROM answer_days "
                              "ORDER BY topic, day")
-        return [(t, date.fromisoformat(d), int(n), int(c)) for t, d, n, c in rows]
+        return rows
 
     def wrong_last_time(self) -> set[str]:
         """Questions whose latest answer was wrong, or that were skipped since their latest

@@ -19,12 +19,13 @@ as every worked example.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
+from itertools import groupby
 from operator import itemgetter
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from quizzer.content.bank import Bank
 from quizzer.content.bank_snapshot import record_ids
@@ -71,9 +72,28 @@ class Progress:
     topics: tuple          # TopicProgress per bank topic, in bank order
     total: TopicProgress
     forecast: tuple        # reviews due on each of the next FORECAST_DAYS days (0 = today)
-    history: dict          # topic -> ((day, accuracy over the 7 days to it, attempts), ...)
+    days: dict             # topic -> its answer_days rows (topic, "YYYY-MM-DD", answers,
+                           # right), oldest first; bank order, topics with answers only
+
+    @cached_property
+    def history(self) -> dict:
+        """topic -> (("YYYY-MM-DD", accuracy over the 7 days to that day, answers in them),
+        ...): a point for each day with answers. Computed when first asked for (the JSON and
+        the plot show it; the table does not)."""
+        return {topic: tuple((day, right / answers, answers)
+                             for day, answers, right in _windows(rows))
+                for topic, rows in self.days.items()}
 
     def to_dict(self) -> dict:
+        """Everything ``stats --json`` prints from the progress, as plain data."""
+        return {**self._summary(),
+                "accuracy_history": {topic: [{"date": d, "accuracy": round(a, 4),
+                                              "attempts": n} for d, a, n in points]
+                                     for topic, points in self.history.items()}}
+
+    def _summary(self) -> dict:
+        """:meth:`to_dict` up to (not including) ``accuracy_history``: what does not grow
+        with the history."""
         return {
             "today": self.today.isoformat(),
             "exam_date": self.exam.isoformat() if self.exam else None,
@@ -81,34 +101,37 @@ class Progress:
             "total": self.total.to_dict(),
             "forecast": [{"date": (self.today + timedelta(days=i)).isoformat(), "due": n}
                          for i, n in enumerate(self.forecast)],
-            "accuracy_history": {topic: [{"date": d.isoformat(), "accuracy": round(a, 4),
-                                          "attempts": n} for d, a, n in points]
-                                 for topic, points in self.history.items()},
         }
 
 
-def json_text(data: dict) -> str:
-    """``data`` (:meth:`Progress.to_dict` and more) as indented JSON in which each point of
-    ``accuracy_history`` takes one line.
+# One accuracy point as json.dumps writes {"date": ..., "accuracy": ..., "attempts": ...}:
+# json writes a float with float.__repr__ (%r) and an int with int.__repr__ (%d); the date
+# needs no escaping (see json_text).
+_POINT = '{"date": "%s", "accuracy": %r, "attempts": %d}'
+
+
+def json_text(progress: Progress, **extra) -> str:
+    """``{**progress.to_dict(), **extra}`` as ``json.dumps(..., indent=2)`` would write it,
+    except that each point of ``accuracy_history`` takes one line.
 
     The points are the only part of ``stats --json`` that grows with the history (7,665 for
-    three years of daily use), and json's indenting encoder is written in Python: each topic's
-    points are written by its C encoder instead, in one call, and put one to a line. A point
-    holds a date, a number and a count, never text that could contain ``}, {``.
+    three years of daily use): building a dict per point and encoding it was most of the
+    command's time on a long history (json's indenting encoder is Python; even its C encoder
+    walks each dict). Each point is written by one %-format as its window is summed
+    (:func:`_windows`, the pass behind :attr:`Progress.history`). Its date is SQLite's
+    ``date()`` text, which :func:`_windows` has read as an ISO date (``date.fromisoformat``),
+    so it holds only digits, ``-`` and ``W``: nothing JSON escapes.
     """
     import json
-
     import re
 
-    history = data.get("accuracy_history") or {}
-    lists = []
-    for points in history.values():
-        inner = json.dumps(points)[1:-1].replace("}, {", "},\n      {")
-        lists.append(f"[\n      {inner}\n    ]" if inner else "[]")
+    lists = ["[\n      " + ",\n      ".join([_POINT % (day, round(right / answers, 4), answers)
+                                          for day, answers, right in _windows(rows)])
+             + "\n    ]" for rows in progress.days.values()]
     # Each mark stands where its list goes: a NUL and a number, which no other text in the
     # document can hold (not a path, not a slug), written by json as "\u0000<number>".
-    marks = {topic: f"\0{i}" for i, topic in enumerate(history)}
-    text = json.dumps({**data, "accuracy_history": marks}, indent=2)
+    marks = {topic: f"\0{i}" for i, topic in enumerate(progress.days)}
+    text = json.dumps({**progress._summary(), "accuracy_history": marks, **extra}, indent=2)
     return re.sub(r'"\\u0000(\d+)"', lambda mark: lists[int(mark.group(1))], text)
 
 
@@ -120,29 +143,34 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
              exam: date | None = None) -> Progress:
     """Everything ``quizzer stats`` shows.
 
-    ``schedules``: item id -> Schedule; ``days``: (topic, local day, answers, right answers)
-    rows as :meth:`quizzer.engine.store.Store.answer_days` returns them, in day order within
-    each topic. The cost is one pass over those rows (a row per topic and day) and the
-    schedules: a long history adds rows only for the days it covers, never a pass per answer.
+    ``schedules``: item id -> Schedule; ``days``: (topic, local day as ``YYYY-MM-DD``,
+    answers, right answers) rows as :meth:`quizzer.engine.store.Store.answer_days` returns
+    them, grouped by topic and in day order within each. The cost is C-level sums over those
+    rows (a row per topic and day) and the schedules: a long history adds rows only for the
+    days it covers, never a pass per answer; the accuracy history (:attr:`Progress.history`)
+    is computed only if asked for.
     """
     today = sch.local_day(now)
-    week_start = today - timedelta(days=WINDOW_DAYS - 1)
+    week = ((today - timedelta(days=WINDOW_DAYS - 1)).isoformat(), today.isoformat())
     slugs = [t.slug for t in bank.topics]
     by_topic: dict[str, list] = {slug: [] for slug in slugs}
-    for topic, day, answers, right in days:
+    for topic, rows in groupby(days, itemgetter(0)):
         if topic in by_topic:  # answers to topics no longer in the bank are not shown
-            by_topic[topic].append((day, answers, right))
-    counts = {slug: _answer_counts(by_topic[slug], today, week_start) for slug in slugs}
-    rows = [_topic_progress(topic.slug, _ids(topic), schedules, counts[topic.slug], today,
-                            exam)
-            for topic in bank.topics]
+            by_topic[topic].extend(rows)
+    counts = {slug: _answer_counts(by_topic[slug], *week) for slug in slugs}
     all_ids = _bank_ids(bank)
-    total = _topic_progress("all", all_ids, schedules,
-                            tuple(map(sum, zip((0, 0, 0, 0), *counts.values()))), today, exam)
     known = [schedules[i] for i in all_ids if i in schedules]
+    # Each reviewed item's state today, worked out once for its topic's row and the total's
+    # (FSRS's retrievability builds a card object each time it is asked).
+    states = {s.item_id: _ItemToday(s.mastered, sch.effective_due(s, today, exam),
+                                    s.retrievability(today)) for s in known}
+    rows = [_topic_progress(topic.slug, _ids(topic), states, counts[topic.slug], today)
+            for topic in bank.topics]
+    total = _topic_progress("all", all_ids, states,
+                            tuple(map(sum, zip((0, 0, 0, 0), *counts.values()))), today)
     return Progress(today, exam, tuple(rows), total,
                     tuple(sch.forecast(known, today, FORECAST_DAYS, exam)),
-                    {slug: points for slug in slugs if (points := _history(by_topic[slug]))})
+                    {slug: tuple(rows) for slug, rows in by_topic.items() if rows})
 
 
 def _ids(topic) -> list[str]:
@@ -156,20 +184,31 @@ def _bank_ids(bank: Bank) -> list[str]:
             + [i for topic in bank.topics for i in record_ids(topic.cards)])
 
 
-def _answer_counts(days: list, today: date, week_start: date) -> tuple:
+def _answer_counts(rows: list, week_start: str, today: str) -> tuple:
     """(answers, right answers, answers in the last 7 days, right ones) of one topic's
-    ``days``: (day, answers, right) in day order. The 7 days are found by bisection: a long
-    history costs two C-level sums, not a comparison per day."""
-    recent = days[bisect_left(days, (week_start,)):bisect_right(days, (today, math.inf))]
-    return (sum(map(itemgetter(1), days)), sum(map(itemgetter(2), days)),
-            sum(map(itemgetter(1), recent)), sum(map(itemgetter(2), recent)))
+    answer_days ``rows`` in day order; days as ``YYYY-MM-DD`` text, which sorts as the days
+    do. The 7 days are found by bisection: a long history costs C-level sums, not a
+    comparison per day."""
+    day = itemgetter(1)
+    recent = rows[bisect_left(rows, week_start, key=day):bisect_right(rows, today, key=day)]
+    return (sum(map(itemgetter(2), rows)), sum(map(itemgetter(3), rows)),
+            sum(map(itemgetter(2), recent)), sum(map(itemgetter(3), recent)))
 
 
-def _topic_progress(name: str, ids: Sequence[str], schedules: dict, counts: tuple,
-                    today: date, exam: date | None) -> TopicProgress:
-    """``counts``: (answers, right, answers in the last 7 days, right ones)."""
-    known = [schedules[i] for i in ids if i in schedules]
-    dues = [sch.effective_due(s, today, exam) for s in known]
+@dataclass
+class _ItemToday:
+    """A reviewed item as the progress table counts it today."""
+
+    mastered: bool
+    due: date           # effective due date (exam cap included)
+    recall: float       # FSRS's retrievability today, 0..1
+
+
+def _topic_progress(name: str, ids: Sequence[str], states: dict, counts: tuple,
+                    today: date) -> TopicProgress:
+    """``ids``: the items counted; ``states``: item id -> _ItemToday of each reviewed item;
+    ``counts``: (answers, right, answers in the last 7 days, right ones)."""
+    known = [states[i] for i in ids if i in states]
     attempts, correct, attempts_7d, correct_7d = counts
     return TopicProgress(
         topic=name, attempts=attempts, correct=correct,
@@ -177,26 +216,31 @@ def _topic_progress(name: str, ids: Sequence[str], schedules: dict, counts: tupl
         mastered=sum(1 for s in known if s.mastered),
         learning=sum(1 for s in known if not s.mastered),
         new=len(ids) - len(known),
-        due_today=sum(1 for d in dues if d <= today),
-        due_week=sum(1 for d in dues if d <= today + timedelta(days=WINDOW_DAYS - 1)),
-        recall=(sum(s.retrievability(today) for s in known) / len(known)) if known else None)
+        due_today=sum(1 for s in known if s.due <= today),
+        due_week=sum(1 for s in known if s.due <= today + timedelta(days=WINDOW_DAYS - 1)),
+        recall=(sum(s.recall for s in known) / len(known)) if known else None)
 
 
-def _history(days: list) -> tuple:
-    """For each day with answers: accuracy over the 7 days ending that day, and the number
-    of answers in them. ``days``: (day, answers, right) in day order. One pass: a sliding
-    window adds each day once and drops it once (days compared as ordinal numbers)."""
-    points = []
-    ordinals = [day.toordinal() for day, _, _ in days]
+def _windows(rows: Sequence[tuple]) -> Iterator[tuple[str, int, int]]:
+    """For each day with answers: (the day's ``YYYY-MM-DD`` text, answers in the 7 days
+    ending that day, right ones among them), oldest first. ``rows``: one topic's
+    answer_days rows (topic, day, answers, right) in day order.
+
+    One pass: a sliding window adds each day once and drops it once, days compared as
+    ordinal numbers (read from the text in C; a day that is not an ISO date raises
+    ValueError). The day stays text: the JSON prints it as it is. A generator, so that the
+    JSON's points are written without a tuple kept per day."""
+    ordinals = list(map(date.toordinal, map(date.fromisoformat, map(itemgetter(1), rows))))
     answers = right = 0
     start = 0
-    for i, (day, n, c) in enumerate(days):
-        answers, right = answers + n, right + c
-        while ordinals[start] <= ordinals[i] - WINDOW_DAYS:  # left the 7 days ending today
-            answers, right = answers - days[start][1], right - days[start][2]
+    for (_, day, n, c), ordinal in zip(rows, ordinals):
+        answers += n
+        right += c
+        while ordinals[start] <= ordinal - WINDOW_DAYS:  # left the 7 days ending this day
+            answers -= rows[start][2]
+            right -= rows[start][3]
             start += 1
-        points.append((day, right / answers, answers))
-    return tuple(points)
+        yield day, answers, right
 
 
 # ---------------------------------------------------------------------------------- text
@@ -257,7 +301,9 @@ def chart(progress: Progress, exams: Sequence = ()):
     for topic, points in progress.history.items():
         kept = [(d, a) for d, a, n in points if n >= MIN_POINT_ATTEMPTS]
         if kept:
-            lines.append(Series.of(topic, [(d - progress.today).days for d, _ in kept],
+            today = progress.today.toordinal()
+            lines.append(Series.of(topic, [date.fromisoformat(d).toordinal() - today
+                                           for d, _ in kept],
                                    [100 * a for _, a in kept]))
     accuracy = Panel("lines", "Accuracy over the previous 7 days, per topic",
                      "days from today (0 = today)", "accuracy (%)", tuple(lines),
