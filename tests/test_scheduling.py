@@ -409,3 +409,17 @@ def test_the_constants_named_for_fsrs_values_agree_with_fsrs():
     assert sch.REVIEW_STATE == fsrs.State.Review
     assert sch.GOOD == fsrs.Rating.Good
     assert sch.RATING_NAMES == {int(r): r.name.lower() for r in fsrs.Rating}
+
+
+def test_predicted_recall_is_fsrs_own_to_the_last_bit():
+    """Schedule.retrievability writes fsrs's forgetting curve itself (stats predicts recall
+    without importing fsrs); for every stability and day count it is fsrs's number."""
+    scheduler = sch.scheduler()
+    last = date(2025, 3, 1)
+    for stability in (0.1, 0.5, 1.0, 2.3, 5.0, 11.7, 21.0, 46.2, 365.0, 3650.0):
+        for days in (-3, 0, 1, 2, 6, 7, 30, 100, 1000):
+            s = sch.Schedule("q", "question", "t", sch.REVIEW_STATE, stability, 5.0,
+                             last + timedelta(days=10), last, last)
+            today = last + timedelta(days=days)
+            assert s.retrievability(today) == scheduler.get_card_retrievability(
+                s.fsrs_card(), sch.day_stamp(today)), (stability, days)

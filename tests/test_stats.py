@@ -16,8 +16,8 @@ from quizzer.screens import stats as st
 from quizzer.screens.console import Clock, Console
 
 TODAY = datetime(2025, 5, 12, 9, 0, tzinfo=timezone.utc)  # Monday
-F = sch.scheduler()._FACTOR
-DECAY = sch.scheduler()._DECAY
+F = sch.FSRS_FACTOR
+DECAY = sch.FSRS_DECAY
 
 
 pytestmark = pytest.mark.usefixtures("utc_zone")

@@ -105,9 +105,20 @@ class Progress:
 
 
 # One accuracy point as json.dumps writes {"date": ..., "accuracy": ..., "attempts": ...}:
-# json writes a float with float.__repr__ (%r) and an int with int.__repr__ (%d); the date
-# needs no escaping (see json_text).
-_POINT = '{"date": "%s", "accuracy": %r, "attempts": %d}'
+# json writes a float with float.__repr__ (_AccuracyTexts) and an int with int.__repr__
+# (%d); the date needs no escaping (see json_text).
+_POINT = '{"date": "%s", "accuracy": %s, "attempts": %d}'
+
+
+class _AccuracyTexts(dict):
+    """accuracy -> its JSON text, rounded to 4 places, made when first asked for.
+
+    A long history repeats few accuracies (473 distinct ones in the 7,665 points of the
+    benchmark's three years): looking one up costs less than rounding it and writing it."""
+
+    def __missing__(self, accuracy: float) -> str:
+        text = self[accuracy] = repr(round(accuracy, 4))
+        return text
 
 
 def json_text(progress: Progress, **extra) -> str:
@@ -118,14 +129,16 @@ def json_text(progress: Progress, **extra) -> str:
     three years of daily use): building a dict per point and encoding it was most of the
     command's time on a long history (json's indenting encoder is Python; even its C encoder
     walks each dict). Each point is written by one %-format as its window is summed
-    (:func:`_windows`, the pass behind :attr:`Progress.history`). Its date is SQLite's
-    ``date()`` text, which :func:`_windows` has read as an ISO date (``date.fromisoformat``),
-    so it holds only digits, ``-`` and ``W``: nothing JSON escapes.
+    (:func:`_windows`, the pass behind :attr:`Progress.history`), its accuracy's text looked
+    up (:class:`_AccuracyTexts`). Its date is SQLite's ``date()`` text, which
+    :func:`_windows` has read as an ISO date (``date.fromisoformat``), so it holds only
+    digits, ``-`` and ``W``: nothing JSON escapes.
     """
     import json
     import re
 
-    lists = ["[\n      " + ",\n      ".join([_POINT % (day, round(right / answers, 4), answers)
+    texts = _AccuracyTexts()
+    lists = ["[\n      " + ",\n      ".join([_POINT % (day, texts[right / answers], answers)
                                           for day, answers, right in _windows(rows)])
              + "\n    ]" for rows in progress.days.values()]
     # Each mark stands where its list goes: a NUL and a number, which no other text in the
