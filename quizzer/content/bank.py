@@ -283,7 +283,9 @@ class _Checker:
                 self.problem(where, f"placeholder {match.group()} {why}")
 
     def texts(self, data: _Map, key: str, what: str) -> tuple:
-        value = data.get(key, _Seq())
+        if key not in data:
+            return ()
+        value = data[key]
         if not isinstance(value, list):
             self.problem(data.at.get(key, data.where), f"{what} {key!r} must be a list")
             return ()
@@ -292,7 +294,8 @@ class _Checker:
             if not isinstance(item, str) or not item.strip():
                 self.problem(value.at[i], f"{what} {key!r} item {i + 1} must be non-empty text")
             else:
-                self.formats(item, value.at[i])
+                if "{{" in item:
+                    self.formats(item, value.at[i])
                 out.append(item.strip())
         return tuple(out)
 
@@ -377,8 +380,8 @@ class _Checker:
             return None
         name = data.get("kind")
         kind = kinds.get(name)
-        common = {"id", "kind", "prompt"}
-        extra = {"example", "difficulty", "style", "tags"}
+        common = _COMMON
+        extra = _EXTRA
         if kind is None:
             self.problem(data.at.get("kind", data.where),
                          f"question kind must be one of {', '.join(KINDS)}"
@@ -389,10 +392,7 @@ class _Checker:
             return None
         # The kind reads its own fields; an explanation is required unless the kind checks
         # that its parts explain themselves (ordering and matching: a why on each).
-        explanation = {"explanation"}
-        self.keys(data, f"{name} question",
-                  common | kind.required | (explanation if kind.explanation_required else set()),
-                  extra | kind.optional | (set() if kind.explanation_required else explanation))
+        self.keys(data, f"{name} question", *_allowed_keys(kind))
         qid = self.ident(data, "question")
         prompt = self.text(data, "prompt", "question")
         explanation = self.text(data, "explanation", "question")
@@ -420,6 +420,24 @@ class _Checker:
                     front=self.text(data, "front", "card"), back=self.text(data, "back", "card"),
                     example=self.example(data), tags=self.texts(data, "tags", "card"),
                     where=data.where)
+
+
+_COMMON = frozenset({"id", "kind", "prompt"})
+_EXTRA = frozenset({"example", "difficulty", "style", "tags"})
+_ALLOWED: dict = {}
+
+
+def _allowed_keys(kind) -> tuple:
+    """A question kind's required and optional keys, made once per kind: an explanation is
+    required unless the kind checks that its parts explain themselves (ordering and
+    matching: a why on each)."""
+    found = _ALLOWED.get(kind.name)
+    if found is None:
+        explanation = {"explanation"}
+        found = _ALLOWED[kind.name] = (
+            _COMMON | kind.required | (explanation if kind.explanation_required else set()),
+            _EXTRA | kind.optional | (set() if kind.explanation_required else explanation))
+    return found
 
 
 def _type(value: Any) -> str:

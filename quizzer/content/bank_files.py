@@ -597,10 +597,11 @@ _PLAIN_BYTES = bytes([10, *range(0x20, 0x5C), *range(0x5D, 0x7F), *range(0x80, 0
 _NOT_PLAIN_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
                              rb"|\xef\xbb\xbf|\xef\xbf[\xbe\xbf]")
 # YAML syntax only PyYAML is trusted with: merge keys, directives and document markers,
-# tags (!x) and complex keys (? ) where a token can start, and comments after an unclosed
-# [ or { (in the file, not just on the line: conservative).
-_NOT_PLAIN_WRITTEN = ("<<", "\n%", "\n---", "\n...")
-_TOKEN_BEFORE = " \n[{,"
+# tags (!) and complex keys ("? ") where a token can start, comments after a [ or { not yet
+# closed, and a plain scalar that begins with a colon inside [ ] or { } (conservatively: any
+# colon after a space or a flow indicator).
+_NOT_PLAIN_WRITTEN = (b"<<", b"\n%", b"\n---", b"\n...", b"[:", b"{:", b",:", b" :")
+_TOKEN_BEFORE = b" \n[{,"
 
 # In the JSON rapidyaml writes: a string's opening quote follows [, {, a comma, a colon and a
 # space, or a line's indentation; a quote inside a string follows its backslash.
@@ -618,44 +619,41 @@ _ODD_START = frozenset("&*!%@`?")
 # in the file, and is text to PyYAML too.
 _JSON_SCALAR = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
                           r"|true|false|null")
-# A string that begins with a colon (":x"), which PyYAML refuses inside [ ] and { }.
-_COLON_FIRST = ('[":', '{":', ',":', ' ":', '\n":')
 
 
-def _plain_text(data: bytes, text: str) -> bool:
-    """Whether the file holds only what the fast read vouches for (see above)."""
+def _plain_text(data: bytes) -> bool:
+    """Whether the file holds only what the fast read vouches for (see above). Searches of
+    the bytes: a character that is not there costs one memchr."""
     if data.translate(None, _PLAIN_BYTES):
         return False
     if not data.isascii() and _NOT_PLAIN_UTF8.search(data):
         return False
-    if text.startswith(("%", "---", "...")) or any(s in text for s in _NOT_PLAIN_WRITTEN):
+    if data.startswith((b"%", b"---", b"...")) or any(s in data for s in _NOT_PLAIN_WRITTEN):
         return False
-    text = "\n" + text + "\n"  # every token now follows a character
-    for before in _TOKEN_BEFORE:
-        for after in (" ", "\n"):  # a complex key's "? "
-            if before + "?" + after in text:
-                return False
-        if before + "!" in text:  # a tag
-            return False
-    # A comment (" #" or a line's first "#") after a [ or { not yet closed: rapidyaml reads
-    # "{b: x # c}" as the text "x # c".
-    for mark in (" #", "\n#"):
-        at = text.find(mark)
+    for mark in (b"!", b"?"):
+        at = data.find(mark)
         while at >= 0:
-            if (max(text.rfind("{", 0, at), text.rfind("[", 0, at))
-                    > max(text.rfind("}", 0, at), text.rfind("]", 0, at))):
-                return False
-            at = text.find(mark, at + 2)
+            if at == 0 or data[at - 1] in _TOKEN_BEFORE:
+                if mark == b"!" or data[at + 1:at + 2] in (b"", b" ", b"\n"):
+                    return False  # a tag, or a complex key
+            at = data.find(mark, at + 1)
+    at = data.find(b"#")
+    while at >= 0:  # a comment: rapidyaml reads "{b: x # c}" as the text "x # c"
+        if (at == 0 or data[at - 1] in b" \n") and (
+                max(data.rfind(b"{", 0, at), data.rfind(b"[", 0, at))
+                > max(data.rfind(b"}", 0, at), data.rfind(b"]", 0, at))):
+            return False
+        at = data.find(b"#", at + 1)
     return True
 
 
 def _plain_json(written: str) -> bool:
     """Whether every string in rapidyaml's JSON is text to PyYAML too (see above)."""
-    if any(s in written for s in _COLON_FIRST):
-        return False
     # Quotes inside strings (after their backslash) are dropped first, so that every quote
     # left opens or closes a string; a string that held one cannot be anything but text.
-    strings = set(_MAYBE_NOT_TEXT.findall(written.replace('\\"', "")))
+    if '\\"' in written:
+        written = written.replace('\\"', "")
+    strings = set(_MAYBE_NOT_TEXT.findall(written))
     return not any(text[:1] in _ODD_START
                    or (_resolved(text) != _STR and not _JSON_SCALAR.fullmatch(text))
                    for text in strings)
@@ -680,7 +678,7 @@ def read_plain(path: Path, shown: str) -> PlainMap | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if not _plain_text(data, text):
+    if not _plain_text(data):
         return None
     import json
 
