@@ -126,7 +126,12 @@ def _leave(code: int, prefetcher) -> None:
     process at once instead of letting the interpreter wait for that thread at shutdown
     (a numpy import holds the GIL for long stretches): everything the learner did is
     already committed and the store closed; the output is flushed first. The cache file
-    the worker was writing is left under its temporary name, never half-written."""
+    the worker was writing is left under its temporary name, never half-written.
+
+    os._exit skips click's close callbacks, so the bank snapshot entries the load left for
+    the command's end are written here first (only after a bank file is new or edited):
+    a learner who always leaves with q would otherwise read every bank file again, and
+    check every worked example's simulation, at every start."""
     own_process = sys.stdout is sys.__stdout__  # not a test runner's captured streams
     if own_process and prefetcher is not None and prefetcher.busy:
         for stream in (sys.stdout, sys.stderr):
@@ -134,6 +139,9 @@ def _leave(code: int, prefetcher) -> None:
                 stream.flush()
             except (OSError, ValueError):
                 pass
+        bank = sys.modules.get("quizzer.content.bank")
+        if bank is not None:
+            bank.write_pending_snapshot()
         os._exit(code)
     sys.exit(code)
 

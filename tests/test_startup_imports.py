@@ -95,3 +95,20 @@ def test_every_question_kind_keeps_to_the_cheap_standard_library():
     loaded = set(json.loads(out))
     assert "quizzer.content.kinds.matching" in loaded
     assert loaded & LATER == set()
+
+
+def test_a_learner_who_leaves_with_q_gets_the_bank_snapshot_too(tmp_path):
+    """q while the worked example is being prepared ends the process at once (os._exit),
+    which skips the close callbacks that write new bank files' snapshot entries: they are
+    written before it, or every later start would read every file again."""
+    env = {**os.environ, "QUIZZER_HOME": str(tmp_path), "PYTHONPATH": str(ROOT),
+           "NO_COLOR": "1"}
+    from quizzer.content.bank import builtin_files
+
+    for _ in range(2):
+        subprocess.run([sys.executable, "-m", "quizzer", "practice", "--count", "1"],
+                       input="q\n", env=env, cwd=ROOT, capture_output=True, text=True,
+                       check=True, timeout=120)
+        entries = list((tmp_path / "cache").glob("bank-*.json"))
+        assert len(entries) == len(builtin_files()) > 1
+    assert modules_at_first_prompt(tmp_path) & {"ryml", "numpy"} == set()
