@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from quizzer.cli import cli
 from quizzer.content.bank import load
 from quizzer.engine.card_content import deck
-from quizzer.render.anki_deck import NoteLedger, escape, stable_id, tag
+from quizzer.render.anki_deck import (ChartToDraw, NoteLedger, drawing_order, escape,
+                                      stable_id, tag)
+from quizzer.simulations.example import Annotation, Chart, Panel, Series
 
 anki_collection = pytest.importorskip(
     "anki.collection", reason="Anki's engine (the anki package) needs glibc 2.35 or newer")
@@ -150,6 +152,10 @@ def test_the_same_bank_and_epoch_give_the_same_bytes(tmp_path):
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as package:
         assert {info.date_time for info in package.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        # the plots as they are (a PNG is deflated already), the rest deflated
+        kinds = {info.filename: info.compress_type for info in package.infolist()}
+        assert kinds.pop("collection.anki2") == kinds.pop("media") == zipfile.ZIP_DEFLATED
+        assert kinds and set(kinds.values()) == {zipfile.ZIP_STORED}
 
 
 def test_reimporting_after_an_edit_updates_that_note_only(tmp_path, anki, monkeypatch):
@@ -193,3 +199,16 @@ def test_an_unwritable_folder_is_refused_before_any_work(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Error: cannot write {tmp_path / 'missing' / 'x.apkg'}: "
                              f"the folder {tmp_path / 'missing'} does not exist\n")
+
+
+def test_the_charts_that_take_longest_are_drawn_first():
+    line = Series.of("a", range(5), range(5))
+    one = Chart("", (Panel("lines", "t", "x", "y", series=(line,)),))
+    logs = Chart("", (Panel("lines", "t", "x", "y", x_log=True, y_log=True, series=(line,)),))
+    noted = Chart("", (Panel("lines", "t", "x", "y", series=(line,),
+                             annotations=(Annotation(1, 1, "here"), Annotation(2, 2, "there"))),))
+    two = Chart("", (Panel("lines", "t", "x", "y", series=(line,)),
+                     Panel("bars", "t", "x", "y", series=(line, line))))
+    charts = {"one": one, "two": two, "logs": logs, "noted": noted, "one again": one}
+    order = drawing_order({key: ChartToDraw(key, chart) for key, chart in charts.items()})
+    assert order == ["two", "noted", "logs", "one", "one again"]  # ties keep their order

@@ -91,27 +91,49 @@ def test_a_see_through_figure_keeps_its_alpha():
     assert np.array_equal(pixels(ours), pixels(theirs.getvalue()))
 
 
-def test_a_log_axis_makes_only_the_ticks_in_view_and_looks_the_same():
-    fig = figures.draw(LOG_AND_CALLOUT)
-    ours = png_of(fig)
-    log_axes = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
-                if axis.get_scale() == "log"]
-    assert len(log_axes) == 3
-    for axis in log_axes:
-        low, high = axis.get_view_interval()
-        for locs in (axis.get_majorticklocs(), axis.get_minorticklocs()):
-            assert all(low * (1 - 1e-6) <= v <= high * (1 + 1e-6) for v in locs)
-    assert len(fig.axes[1].xaxis.get_minorticklocs()) > 10
-    # matplotlib's own locators, which also place ticks a decade or two outside the view
-    plain = figures.draw(LOG_AND_CALLOUT)
-    from matplotlib.ticker import LogLocator
+def with_matplotlibs_locators(chart):
+    """``chart`` drawn with matplotlib's own locators, which also place ticks outside the
+    view, instead of figures.in_view's."""
+    from matplotlib.ticker import AutoLocator, LogLocator
 
-    for ax in plain.axes:
+    fig = figures.draw(chart)
+    for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_major_locator(LogLocator())
                 axis.set_minor_locator(LogLocator(subs="auto"))
+            elif type(axis.get_major_locator()).__name__ == "InView":
+                axis.set_major_locator(AutoLocator())
+    return fig
+
+
+def test_a_log_axis_makes_only_the_ticks_in_view_and_looks_the_same():
+    fig = figures.draw(LOG_AND_CALLOUT)
+    ours = png_of(fig)
+    for axis in (fig.axes[0].yaxis, fig.axes[1].xaxis):  # two or more ticks in view
+        low, high = axis.get_view_interval()
+        for locs in (axis.get_majorticklocs(), axis.get_minorticklocs()):
+            assert all(low * (1 - 1e-6) <= v <= high * (1 + 1e-6) for v in locs)
+    assert len(fig.axes[1].xaxis.get_minorticklocs()) > 10
+    plain = with_matplotlibs_locators(LOG_AND_CALLOUT)
     low, high = plain.axes[1].xaxis.get_view_interval()
     outside = [v for v in plain.axes[1].xaxis.get_minorticklocs() if not low <= v <= high]
     assert outside  # the ticks the shortcut leaves out
     assert np.array_equal(pixels(ours), pixels(png_of(plain)))
+
+
+NARROW = Chart("", (Panel("lines", "Two ticks in view at most", "x", "y", series=(
+    Series.of("flat", [0.0, 0.4], [1.00001, 1.00002]),)),))
+
+
+@pytest.mark.parametrize("chart", [UNTITLED_TWO_PANELS, HEATMAP_AND_BARS, NARROW],
+                         ids=["lines", "bars", "narrow"])
+def test_a_linear_axis_makes_only_the_ticks_in_view_and_labels_them_the_same(chart):
+    fig = figures.draw(chart)
+    ours = png_of(fig)
+    plain = with_matplotlibs_locators(chart)
+    assert np.array_equal(pixels(ours), pixels(png_of(plain)))
+    axis = fig.axes[-1].yaxis
+    low, high = axis.get_view_interval()
+    assert all(low - 1e-9 <= v <= high + 1e-9 for v in axis.get_majorticklocs())
+    assert len(plain.axes[-1].yaxis.get_majorticklocs()) > len(axis.get_majorticklocs())

@@ -350,17 +350,25 @@ class NoteLedger:
             pass
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
 def _restamp(apkg: bytes, timestamp: float) -> bytes:
-    """The same zip with every entry dated ``timestamp`` (zip dates start in 1980)."""
+    """The same zip with every entry dated ``timestamp`` (zip dates start in 1980), the
+    collection and media list deflated, the plots stored as they are: a PNG is deflated
+    already, and deflating a whole deck's plots again took a quarter of a second, at the
+    end of the export when nothing else runs, to make the file about 4 % smaller."""
     date = time.gmtime(max(timestamp, 315532800))[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(apkg)) as source, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            data = source.read(info.filename)
             entry = zipfile.ZipInfo(info.filename, date_time=date)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.compress_type = (zipfile.ZIP_STORED if data.startswith(PNG_SIGNATURE)
+                                   else zipfile.ZIP_DEFLATED)
             entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, data)
     return out.getvalue()
 
 
@@ -392,8 +400,10 @@ def chart_pngs(contents: Sequence, workers: int = 1,
                progress: Callable[[int], None] = lambda n: None) -> dict:
     """``{card id: PNG path}`` for every card with a chart. Each distinct chart is drawn once
     into the PNG cache ``explain`` uses, on ``workers`` processes when many are missing (a
-    whole bank has about 110 charts; drawing one takes a few hundred milliseconds)."""
+    whole bank has about 140 charts; drawing one takes a tenth of a second or more), the
+    longest first (see :func:`drawing_order`)."""
     from quizzer.render import figures
+    from quizzer.system.worker_pool import ordered_map
 
     charts: dict[str, ChartToDraw] = {}
     keys = {}
@@ -403,19 +413,34 @@ def chart_pngs(contents: Sequence, workers: int = 1,
             keys[content.id] = key = figures.chart_key(drawable)
             charts.setdefault(key, drawable)
     progress(len(contents) - len(charts))
+    order = drawing_order(charts)
     paths = {}
-    if workers > 1 and len(charts) > 8:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork: the workers inherit the imported renderer; each writes into the shared cache.
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for key, path in zip(charts, pool.map(figures.cached_png, charts.values())):
-                paths[key] = path
-                progress(1)
-    else:
-        for key, drawable in charts.items():
-            paths[key] = figures.cached_png(drawable)
+    # Workers are forked (they inherit the imported renderer), quiet on Ctrl-C, and die
+    # with this process; each writes into the shared cache.
+    with ordered_map(figures.cached_png, [charts[key] for key in order],
+                     workers if len(charts) > 8 else 1) as drawn:
+        for key, path in zip(order, drawn):
+            paths[key] = path
             progress(1)
     return {ident: paths[key] for ident, key in keys.items()}
+
+
+def drawing_order(charts: dict) -> list:
+    """The keys of ``charts`` ({key: ChartToDraw}), the longest to draw first, so that the
+    workers, taking the next chart as each becomes free, end within a short chart of each
+    other rather than one drawing a long chart alone at the end."""
+    return sorted(charts, key=lambda key: -drawing_work(charts[key].chart))
+
+
+def drawing_work(chart) -> float:
+    """A rough measure of the time ``chart`` takes to draw, in units of a series.
+
+    Fitted to the CPU time of the 142 charts of the built-in bank (correlation 0.8): a panel
+    costs about five series (its Axes, ticks, labels and title), a call-out two, a log axis
+    one (its minor ticks).
+    """
+    work = 0.0
+    for panel in chart.panels:
+        logs = (panel.x_log + panel.y_log) if panel.kind != "heatmap" else 0
+        work += 5 + len(panel.series) + 2 * len(panel.annotations) + logs
+    return work

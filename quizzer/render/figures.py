@@ -19,6 +19,7 @@ import math
 import re
 import textwrap
 import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +93,20 @@ def _log_ticks(axis) -> None:
 
 
 def in_view(locator):
-    """``locator`` without the ticks outside the axis' view.
+    """``locator`` without the ticks outside the axis' view (all of them if fewer than two
+    are in view).
 
-    matplotlib's LogLocator also places ticks a decade or two beyond the view, and the axis
-    makes a whole tick (two lines, a grid line, two labels) for each before leaving it out
-    of the drawing: on a log axis that was about one tick in four, most of them minor. The
-    ticks kept are a superset of those drawn (matplotlib keeps a tick within 1e-10 of the
-    view's span of its ends, this within 1e-6), so the picture is the same. For log axes
-    only: their labels (see :func:`power_of_ten_formatter` and :func:`minor_log_formatter`)
-    depend on each value and the view alone, whereas a linear axis' ScalarFormatter chooses
-    its precision from all the locations it is given.
+    matplotlib's locators also place ticks beyond the view (LogLocator a decade or two,
+    MaxNLocator a step), and the axis makes a whole tick (two lines, a grid line, two
+    labels) for each and formats its label before leaving it out of the drawing: about one
+    tick in four of a deck's charts. The ticks kept are a superset of those drawn
+    (matplotlib keeps a tick within 1e-10 of the view's span of its ends, this within
+    1e-6), and the labels are the same: a log axis' (see :func:`power_of_ten_formatter`
+    and :func:`minor_log_formatter`) depend on each value and the view alone; a linear
+    axis' ScalarFormatter finds its offset and order of magnitude from the ticks in view,
+    and its number of decimals from the ticks' spread and step, which two or more ticks
+    in view give as all of them do. Not for a FixedLocator, whose FixedFormatter labels
+    the ticks by their position in the list.
     """
     import numpy as np
     from matplotlib.ticker import Locator
@@ -118,7 +123,8 @@ def in_view(locator):
             slack = (high - low) * 1e-6
             with np.errstate(invalid="ignore", divide="ignore"):
                 where = scale.transform(ticks)
-            return ticks[(where >= low - slack) & (where <= high + slack)]
+            shown = ticks[(where >= low - slack) & (where <= high + slack)]
+            return shown if len(shown) >= 2 else ticks
 
         def tick_values(self, vmin, vmax):
             return locator.tick_values(vmin, vmax)
@@ -251,6 +257,11 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
     if compact:
         _sparse_ticks(ax, panel)
         return  # a card inset is a thumbnail: the card's text carries the numbers
+    from matplotlib.ticker import AutoLocator
+
+    for axis in (ax.xaxis, ax.yaxis):
+        if type(axis.get_major_locator()) is AutoLocator:  # matplotlib's linear default
+            axis.set_major_locator(in_view(axis.get_major_locator()))
     labels = ax.get_legend_handles_labels()[1]
     if labels and (len(labels) > 1 or panel.kind != "bars"):
         if panel.kind == "bars":
@@ -264,8 +275,12 @@ def draw_panel(fig, ax, panel, compact: bool = False) -> None:
                                handlelength=1.2 if compact else 2.0,
                                ncol=min(len(labels), 3))
         else:
-            ax.legend(fontsize=size - 2, framealpha=0.85,
-                               handlelength=1.2 if compact else 2.0)
+            _placed_by_fit.add(ax.legend(fontsize=size - 2, framealpha=0.85, loc="best",
+                                         handlelength=1.2 if compact else 2.0))
+
+
+# Legends at matplotlib's "best" place, which fit() finds once (see _pin_legends).
+_placed_by_fit: "weakref.WeakSet" = weakref.WeakSet()
 
 
 def _share(axis, value) -> float:
@@ -400,6 +415,18 @@ def fit(fig) -> None:
     from matplotlib import rcParams
 
     pad = rcParams["axes.titlepad"]  # points between the Axes (or what is on them) and title
+    legends = [ax.get_legend() for ax in panels if ax.get_legend() in _placed_by_fit]
+    for legend in legends:  # inside its Axes wherever it goes: no margin to measure
+        legend.set_in_layout(False)
+    places = _lay_out(fig, panels, renderer, pad)
+    if not _pin_legends(legends, renderer):  # one does not fit inside its Axes: measure it
+        places = _lay_out(fig, panels, renderer, pad)
+    for ax, place in zip(panels, places):
+        _pin(ax, place)
+
+
+def _lay_out(fig, panels, renderer, pad: float) -> list:
+    """Place ``panels`` (see :func:`fit`); returns where each one's axis labels go."""
     pads = [pad] * len(panels)
     for ax in panels:
         _pin_title(ax, pad)
@@ -413,8 +440,36 @@ def fit(fig) -> None:
         if wanted == pads and ticks == _tick_locations(panels):
             break
         pads = wanted
-    for ax, place in zip(panels, places):
-        _pin(ax, place)
+    return places
+
+
+def _pin_legends(legends, renderer) -> bool:
+    """Find each legend's "best" place once, with its Axes where they now are, and fix it
+    there, so that drawing does not search again. Returns False, with every legend back
+    in the layout and searching, if one does not fit inside its Axes.
+
+    matplotlib searches for the best place each time the legend is measured or drawn
+    (three or four times per PNG); each search scores nine places against every line's
+    path: about 2 % of the time a chart takes, each.
+    """
+    if not legends:
+        return True
+    boxes = [legend.get_window_extent(renderer) for legend in legends]
+    if any(not _inside(box, legend.axes.bbox) for box, legend in zip(boxes, legends)):
+        for legend in legends:
+            legend.set_in_layout(True)
+        return False
+    for box, legend in zip(boxes, legends):
+        legend.set_in_layout(True)
+        anchor = legend.get_bbox_to_anchor()
+        legend.set_loc(((box.x0 - anchor.x0) / anchor.width,
+                        (box.y0 - anchor.y0) / anchor.height))
+    return True
+
+
+def _inside(box, outer) -> bool:
+    return (box.x0 >= outer.x0 - 0.5 and box.y0 >= outer.y0 - 0.5
+            and box.x1 <= outer.x1 + 0.5 and box.y1 <= outer.y1 + 0.5)
 
 
 def _tick_locations(panels) -> list:

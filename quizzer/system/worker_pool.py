@@ -1,5 +1,6 @@
 """Work spread over processes that stay quiet on Ctrl-C and die with the process that
-started them (an export's inset drawing and its first run of the worked examples).
+started them (an export's inset drawing, the Anki export's plots, and the first run of
+the worked examples).
 
 A Ctrl-C at the terminal reaches every process of the foreground group. Workers ignore it:
 the parent alone turns it into one clean message, instead of a traceback from each worker.
