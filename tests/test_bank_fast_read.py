@@ -256,3 +256,28 @@ def test_files_read_by_a_second_process_load_as_in_one(tmp_path, monkeypatch):
         load([folder], builtin=False)
     assert [str(p) for p in in_two.value.problems] == [str(p) for p in in_one.value.problems]
     assert str(in_one.value.problems[0]).startswith(f"{late}:6:11: question kind must be")
+
+
+def test_a_command_that_leaves_at_once_still_writes_new_files_entries(tmp_path):
+    """A command leaves with os._exit while a worked example is still being computed (no
+    waiting for that thread), which skips the command's close: the entries of files read
+    fast are written first, or the next start would be cold again."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    topic_file(folder, "one.yaml", 3)
+    cache = tmp_path / "cache"
+    probe = (
+        "import sys\n"
+        "from quizzer import cli\n"
+        "from quizzer.content.bank import load\n"
+        f"load([{str(folder)!r}], builtin=False, cache_dir={str(cache)!r}, keep_later=True)\n"
+        "class Busy:\n"
+        "    busy = True\n"
+        "cli._leave(3, Busy())\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).parent.parent,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (3, "")
+    assert len(list(cache.glob("bank-*.json"))) == 1
