@@ -134,9 +134,6 @@ def _leave(code: int, prefetcher) -> None:
     check every worked example's simulation, at every start."""
     own_process = sys.stdout is sys.__stdout__  # not a test runner's captured streams
     if own_process and prefetcher is not None and prefetcher.busy:
-        bank = sys.modules.get("quizzer.content.bank")
-        if bank is not None:  # os._exit skips the command's close: new files' entries
-            bank.write_pending_snapshot()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
