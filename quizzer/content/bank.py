@@ -863,26 +863,35 @@ def _name_collisions(names: list) -> list[Problem]:
 
 def _without_example(topics: list[Topic]) -> list[Problem]:
     """Placeholders and answer_value need a worked example to take their numbers from."""
-    problems = []
+    problems: list = []
     for topic in topics:
         if topic.example is not None:  # every item has an example: its topic's
             continue
-        # An item's texts are gathered only when it has no example of its own.
-        items = [(None, [topic.summary, *topic.key_points], Location(topic.file, 1, 1), None)]
-        items += [(q, [q.prompt, q.explanation, *kinds.of(q).texts(q)], q.where, q)
-                  for q in topic.questions if q.example is None]
-        items += [(c, [c.front, c.back], c.where, None)
-                  for c in topic.cards if c.example is None]
-        for _, texts, where, question in items:
-            used = [name for text in texts if "{{" in text for name in placeholders(text)]
-            if used:
-                problems.append(Problem(where, f"placeholder {{{{{used[0]}}}}} needs a worked "
-                                               "example, and neither this item nor its topic "
-                                               "has one"))
-            if question is not None:  # e.g. a numeric answer_value
-                problems += [Problem(where, message) for message in
-                             kinds.of(question).example_problems(question, None, "")]
+        # An item's texts are gathered only when it has no example of its own, and looked
+        # into only when one holds "{{" (joined, one search per item).
+        _placeholder_without_example([topic.summary, *topic.key_points],
+                                     Location(topic.file, 1, 1), problems)
+        for q in topic.questions:
+            if q.example is None:
+                kind = kinds.of(q)
+                _placeholder_without_example([q.prompt, q.explanation, *kind.texts(q)],
+                                             q.where, problems)
+                # e.g. a numeric answer_value
+                problems += [Problem(q.where, message)
+                             for message in kind.example_problems(q, None, "")]
+        for c in topic.cards:
+            if c.example is None:
+                _placeholder_without_example([c.front, c.back], c.where, problems)
     return problems
+
+
+def _placeholder_without_example(texts: list, where: Location, problems: list) -> None:
+    if "{{" not in "\n".join(texts):
+        return
+    used = [name for text in texts for name in placeholders(text)]
+    if used:
+        problems.append(Problem(where, f"placeholder {{{{{used[0]}}}}} needs a worked "
+                                       "example, and neither this item nor its topic has one"))
 
 
 def _duplicates(topics: list[Topic]) -> list[Problem]:
