@@ -281,3 +281,43 @@ def test_a_command_that_leaves_at_once_still_writes_new_files_entries(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stderr) == (3, "")
     assert len(list(cache.glob("bank-*.json"))) == 1
+
+
+def test_generated_yaml_reads_alike_or_is_left_to_pyyaml(tmp_path):
+    """Small documents built at random (a fixed seed) from scalars the two YAMLs may read
+    apart, in block and flow style: whatever the fast read returns is what PyYAML reads."""
+    import random
+
+    rng = random.Random(20)
+    scalars = ["x", "a b", "'q'", '"d"', "1", "-2", "0.5", "1e3", "010", "yes", "No", "~",
+               "null", "true", "2024-05-01", "1:30", ".inf", "'010'", '"yes"', "x: y",
+               "x #c", "x#c", "-x", "?x", ":x", "a,b", "[x]", "{x}", "é", "'it''s'", "",
+               "|\n{i}  l1\n{i}  l2", ">-\n{i}  f1\n{i}  f2", "'a\n{i}  b'", "a\n{i}  b"]
+
+    def value(depth: int, indent: str) -> str:
+        kind = rng.random()
+        if depth > 2 or kind < 0.5:
+            return rng.choice(scalars).replace("{i}", indent)
+        if kind < 0.7:
+            items = [rng.choice(scalars[:30]) for _ in range(rng.randint(0, 3))]
+            return "[" + ", ".join(items) + "]" if rng.random() < 0.5 \
+                else "{" + ", ".join(f"k{n}: {v}" for n, v in enumerate(items)) + "}"
+        if kind < 0.85:
+            return "".join(f"\n{indent}  - {value(depth + 1, indent + '    ')}"
+                           for _ in range(rng.randint(1, 3)))
+        return "".join(f"\n{indent}  k{n}: {value(depth + 1, indent + '  ')}"
+                       for n in range(rng.randint(1, 3)))
+
+    checked = fast = 0
+    for n in range(400):
+        text = "".join(f"key{k}: {value(0, '')}\n" for k in range(rng.randint(1, 4)))
+        path = tmp_path / f"doc{n}.yaml"
+        path.write_text(text)
+        plain = bank_files.read_plain(path, "doc.yaml")
+        problems: list = []
+        exact = bank_files.read(path, "doc.yaml", problems)
+        checked += 1
+        if plain is not None:
+            fast += 1
+            assert not problems and plain == exact, text
+    assert fast > checked // 4  # the comparison is not vacuous
