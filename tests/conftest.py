@@ -73,3 +73,28 @@ def ticking_console(now=None, step: int = 2):
 
 
 assert "conftest.fixed" in simulations._REGISTRY
+
+
+def fake_viewer(folder: Path) -> tuple[Path, Path]:
+    """An ``xdg-open`` in ``folder``/bin that writes the path it was given, and a newline,
+    to a log (one write: :func:`opened` waits for the newline), and the log. Put the bin
+    folder first on PATH, with DISPLAY set; the script needs nothing else on PATH."""
+    import stat
+
+    log = folder / "opened.txt"
+    script = folder / "bin" / "xdg-open"
+    script.parent.mkdir(exist_ok=True)
+    script.write_text(f'#!/bin/sh\necho "$1" > "{log}"\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script.parent, log
+
+
+def opened(log: Path, timeout: float = 20.0) -> str:
+    """What the fake viewer was asked to open, waiting for it (it runs detached, so it may
+    still be starting on a loaded machine); '' if it never wrote."""
+    deadline = time.monotonic() + timeout
+    text = ""
+    while not text.endswith("\n") and time.monotonic() < deadline:
+        time.sleep(0.05)
+        text = log.read_text() if log.exists() else ""
+    return text.strip()

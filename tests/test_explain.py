@@ -9,6 +9,7 @@ from quizzer import simulations
 from quizzer.cli import cli
 from quizzer.content.bank import fill_placeholders, load
 from quizzer.render import figures, preview
+from conftest import fake_viewer, opened
 
 BANK = load()
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -309,22 +310,12 @@ def test_open_says_where_the_plot_is_when_there_is_no_viewer(monkeypatch, tmp_pa
 
 
 def test_open_starts_the_viewer_on_the_plot(monkeypatch, tmp_path):
-    import stat
-    import time
-
-    log = tmp_path / "opened.txt"
-    viewer = tmp_path / "xdg-open"
-    viewer.write_text(f'#!/bin/sh\necho "$1" > {log}\n')
-    viewer.chmod(viewer.stat().st_mode | stat.S_IXUSR)
-    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    folder, log = fake_viewer(tmp_path)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr("sys.platform", "linux")
     code, out, err = explain("cm", "--open", "--no-preview")
     plot = next(line for line in out.splitlines() if line.startswith("Plot: "))[6:]
     assert code == 0
     assert " ".join(out.split()).endswith(f"Opened the plot in your image viewer: {plot}")
-    for _ in range(100):
-        if log.exists() and log.read_text():
-            break
-        time.sleep(0.05)
-    assert log.read_text().strip() == plot
+    assert opened(log) == plot

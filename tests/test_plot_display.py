@@ -11,11 +11,11 @@ percent, six-pixel bands ending ``-``, ``$`` between colours, ``!n`` repeats, ``
 import base64
 import io
 import re
-import stat
 
 import pytest
 
 from quizzer.render import plot_display as pd
+from conftest import fake_viewer, opened
 
 
 def png(width: int, height: int, color=(200, 30, 30)) -> bytes:
@@ -117,28 +117,13 @@ def test_image_size_keeps_the_aspect_ratio():
     assert pd.rows_for(data, 40, (10, 20)) == 10
 
 
-def fake_viewer(tmp_path):
-    log = tmp_path / "opened.txt"
-    script = tmp_path / "bin" / "xdg-open"
-    script.parent.mkdir()
-    script.write_text(f'#!/bin/sh\necho "$1" > {log}\n')
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return script.parent, log
-
-
 def test_open_in_viewer_with_and_without_one(tmp_path):
     folder, log = fake_viewer(tmp_path)
     plot = tmp_path / "plot.png"
     plot.write_bytes(png(4, 4))
     env = {"PATH": str(folder), "DISPLAY": ":0"}
     assert pd.open_in_viewer(plot, env) == f"Opened the plot in your image viewer: {plot}"
-    import time
-
-    for _ in range(50):
-        if log.exists():
-            break
-        time.sleep(0.05)
-    assert log.read_text().strip() == str(plot)
+    assert opened(log) == str(plot)
     assert pd.open_in_viewer(plot, {"PATH": str(tmp_path)}) == (
         f"No image viewer to open the plot: there is no desktop session (DISPLAY is not "
         f"set). The plot is at {plot}")

@@ -15,7 +15,6 @@ import pty
 import re
 import select
 import signal
-import stat
 import struct
 import subprocess
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from quizzer import simulations
+from conftest import fake_viewer, opened
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = str(ROOT / "tests" / "fixtures" / "screens")
@@ -226,12 +226,8 @@ def test_a_terminal_without_images_gets_the_text_preview_and_sixel_is_asked_for(
 
 
 def test_o_opens_the_plot_in_the_viewer_or_says_there_is_none(tmp_path):
-    log = tmp_path / "opened.txt"
-    viewer = tmp_path / "bin" / "xdg-open"
-    viewer.parent.mkdir()
-    viewer.write_text(f'#!/bin/sh\necho "$1" > {log}\n')
-    viewer.chmod(viewer.stat().st_mode | stat.S_IXUSR)
-    path = f"{viewer.parent}{os.pathsep}{os.environ['PATH']}"
+    folder, log = fake_viewer(tmp_path)
+    path = f"{folder}{os.pathsep}{os.environ['PATH']}"
     term = practice(env={"QUIZZER_PLOT_STYLE": "none", "PATH": path, "DISPLAY": ":0"})
     term.expect("> ")
     term.send("c\r")
@@ -242,7 +238,7 @@ def test_o_opens_the_plot_in_the_viewer_or_says_there_is_none(tmp_path):
     assert " ".join(said.split()).startswith(f"Opened the plot in your image viewer: {png}")
     term.send("q")
     assert term.finish() == 0
-    assert log.read_text().strip() == png
+    assert opened(log) == png
 
     term = practice(env={"QUIZZER_PLOT_STYLE": "none"})  # no DISPLAY: no desktop to open in
     term.expect("> ")
