@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from quizzer.cli import cli
 from quizzer.content.bank import load
 from quizzer.engine.card_content import deck
-from quizzer.render.anki_deck import (ChartToDraw, NoteLedger, drawing_order, escape,
-                                      stable_id, tag)
+from quizzer.render.anki_deck import (ChartToDraw, NoteLedger, draw_png, drawing_order,
+                                      escape, stable_id, tag)
 from quizzer.simulations.example import Annotation, Chart, Panel, Series
 
 anki_collection = pytest.importorskip(
@@ -212,3 +212,24 @@ def test_the_charts_that_take_longest_are_drawn_first():
     charts = {"one": one, "two": two, "logs": logs, "noted": noted, "one again": one}
     order = drawing_order({key: ChartToDraw(key, chart) for key, chart in charts.items()})
     assert order == ["two", "noted", "logs", "one", "one again"]  # ties keep their order
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_a_plot_drawn_for_the_deck_is_explains_and_leaves_the_collector_as_it_was(
+        collecting):
+    import gc
+
+    from quizzer.render import figures
+
+    chart = Chart("Two lines", (Panel("lines", "t", "x", "y", series=(
+        Series.of("a", range(5), range(5)), Series.of("b", range(5), range(5, 0, -1)))),))
+    drawable = ChartToDraw("some.scenario", chart)
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        path = draw_png(drawable)
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert path == figures.cached_png(drawable)  # the same file explain shows, kept
+    assert path.read_bytes().startswith(b"\x89PNG")
