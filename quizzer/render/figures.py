@@ -449,7 +449,7 @@ def _pin_legends(legends, renderer) -> bool:
     in the layout and searching, if one does not fit inside its Axes.
 
     matplotlib searches for the best place each time the legend is measured or drawn
-    (three or four times per PNG); each search scores nine places against every line's
+    (two or three times per PNG); each search scores nine places against every line's
     path: about 2 % of the time a chart takes, each.
     """
     if not legends:
