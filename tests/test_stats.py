@@ -68,15 +68,31 @@ def test_numbers_match_the_hand_built_history(history):
     assert mini.accuracy == pytest.approx(4 / 6) and mini.accuracy_7d == 1.0
     assert (mini.mastered, mini.learning, mini.new) == (1, 2, 2)
     assert (mini.due_today, mini.due_week) == (1, 2)  # mini-tf overdue; the card Thursday
-    tf_recall = (1 + F * 6 / 5.0) ** DECAY  # six days since a 5-day-stability review
-    assert mini.recall == pytest.approx((1.0 + tf_recall + 1.0) / 3)
-    assert round(tf_recall, 4) == 0.887
+    def recall(days: int, stability: float) -> float:  # FSRS-6's forgetting curve
+        return (1 + F * days / stability) ** DECAY
+
+    # Tomorrow: a day after today's reviews (mini-single, the card), seven after mini-tf's.
+    assert mini.recall == pytest.approx((recall(1, 30.0) + recall(7, 5.0) + recall(1, 3.0)) / 3)
+    assert round(recall(7, 5.0), 4) == 0.8753
     assert p.total == mini.__class__(**{**mini.__dict__, "topic": "all"})
     assert p.forecast[0] == 1 and p.forecast[3] == 1 and p.forecast[29] == 1
     assert sum(p.forecast) == 3
     assert p.history == {"mini": (
         ("2025-05-01", 0.5, 2), ("2025-05-05", 1 / 3, 3), ("2025-05-06", 0.5, 4),
         ("2025-05-08", 2 / 3, 3), ("2025-05-12", 1.0, 3))}
+
+
+def test_a_question_missed_today_is_not_predicted_certain_to_be_recalled():
+    """Beside 0 % accuracy a learner who has just missed a question read 100 % predicted
+    recall: FSRS counts any item seen today as certain. Recall is predicted for tomorrow."""
+    from datetime import timedelta
+
+    missed = sch.review(None, "mini-single", "question", "mini", 1, TODAY).schedule
+    p = st.progress(load([], builtin=True), {"mini-single": missed}, [], TODAY)
+    assert missed.retrievability(TODAY.date()) == 1.0
+    assert p.total.recall == missed.retrievability(TODAY.date() + timedelta(days=1)) < 0.8
+    stats_text = st.render(p)
+    assert "  all           0         -            -              77%" in stats_text
 
 
 def test_an_exam_date_brings_a_last_review_into_the_run_up(history):
@@ -102,11 +118,11 @@ def test_stats_transcript(history):
     assert result.output == """\
 Progress on Mon 12 May 2025
 
-  topic  answered  accuracy  last 7 days  predicted recall
-  -----  --------  --------  -----------  ----------------
-  mini          6       67%         100%               96%
-  -----  --------  --------  -----------  ----------------
-  all           6       67%         100%               96%
+  topic  answered  accuracy  last 7 days  recall tomorrow
+  -----  --------  --------  -----------  ---------------
+  mini          6       67%         100%              94%
+  -----  --------  --------  -----------  ---------------
+  all           6       67%         100%              94%
 
   topic  mastered  learning  new    due  due in
                                   today  7 days
@@ -115,9 +131,9 @@ Progress on Mon 12 May 2025
   -----  --------  --------  ---  -----  ------
   all           1         2    2      1       2
 
-Accuracy counts graded answers. Predicted recall is the scheduler's chance that
-you recall a reviewed item today. Mastered: a stability of 21 days or more.
-Flashcards count in the schedule only.
+Accuracy counts graded answers. Recall tomorrow is the scheduler's chance that
+you would recall a reviewed item if asked tomorrow. Mastered: a stability of 21
+days or more. Flashcards count in the schedule only.
 Due: 1 today, 2 in the next 7 days, 3 in the next 30.
 """
 
@@ -129,7 +145,7 @@ def test_stats_json(history):
     assert data["topics"][0] == {
         "topic": "mini", "attempts": 6, "correct": 4, "attempts_7d": 3, "correct_7d": 3,
         "accuracy": 0.6667, "accuracy_7d": 1.0, "mastered": 1, "learning": 2, "new": 2,
-        "due_today": 1, "due_week": 2, "recall": 0.9623}
+        "due_today": 1, "due_week": 2, "recall": 0.9426}
     assert [d["due"] for d in data["forecast"]][:4] == [1, 0, 0, 1]
     assert data["forecast"][29] == {"date": "2025-06-10", "due": 1}
     assert data["accuracy_history"]["mini"][-1] == {"date": "2025-05-12", "accuracy": 1.0,
@@ -260,8 +276,8 @@ def test_stats_json_history_of_two_topics_with_gaps(history, tmp_path):
 """
     text = stats("--bank", str(bank_file)).output
     assert """
-  mini          6       67%         100%               96%
-  other         4       75%            -                 -
-  -----  --------  --------  -----------  ----------------
-  all          10       70%         100%               96%
+  mini          6       67%         100%              94%
+  other         4       75%            -                -
+  -----  --------  --------  -----------  ---------------
+  all          10       70%         100%              94%
 """ in text

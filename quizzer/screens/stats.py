@@ -9,7 +9,9 @@ Definitions (all days are the learner's local calendar days):
   of at least 21 days (FSRS predicts 90 % recall three weeks on); learning: the rest.
 - due today / this week: effective due date (exam cap included) on or before today /
   today + 6; overdue items count as due today.
-- predicted recall: the mean of FSRS's retrievability today over the reviewed items.
+- recall tomorrow: the mean of FSRS's retrievability tomorrow over the reviewed items. Not
+  today: an item answered today, right or wrong, has just been seen, and FSRS predicts
+  100 % for it until a day has passed (the learner who just missed one saw 100 %).
 
 The numbers are computed by :func:`progress` from plain inputs (schedules, attempts, ``now``)
 so they are tested against a hand-built history. The plot is a
@@ -48,7 +50,7 @@ class TopicProgress:
     new: int = 0
     due_today: int = 0
     due_week: int = 0
-    recall: float | None = None  # mean predicted recall of the reviewed items, today
+    recall: float | None = None  # mean predicted recall of the reviewed items, tomorrow
 
     @property
     def accuracy(self) -> float | None:
@@ -164,6 +166,7 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
     is computed only if asked for.
     """
     today = sch.local_day(now)
+    tomorrow = today + timedelta(days=1)
     week = ((today - timedelta(days=WINDOW_DAYS - 1)).isoformat(), today.isoformat())
     slugs = [t.slug for t in bank.topics]
     by_topic: dict[str, list] = {slug: [] for slug in slugs}
@@ -176,7 +179,7 @@ def progress(bank: Bank, schedules: dict, days: Iterable[tuple], now: datetime,
     # Each reviewed item's state today, worked out once for its topic's row and the total's
     # (FSRS's retrievability builds a card object each time it is asked).
     states = {s.item_id: _ItemToday(s.mastered, sch.effective_due(s, today, exam),
-                                    s.retrievability(today)) for s in known}
+                                    s.retrievability(tomorrow)) for s in known}
     rows = [_topic_progress(topic.slug, _ids(topic), states, counts[topic.slug], today)
             for topic in bank.topics]
     total = _topic_progress("all", all_ids, states,
@@ -214,7 +217,7 @@ class _ItemToday:
 
     mastered: bool
     due: date           # effective due date (exam cap included)
-    recall: float       # FSRS's retrievability today, 0..1
+    recall: float       # FSRS's retrievability tomorrow, 0..1
 
 
 def _topic_progress(name: str, ids: Sequence[str], states: dict, counts: tuple,
@@ -268,9 +271,9 @@ def render(progress: Progress) -> str:
 
     everything = (*progress.topics, progress.total)
     answers = _with_total_rule(t.table(
-        ("topic", "answered", "accuracy", "last 7 days", "predicted recall"),
+        ("topic", "answered", "accuracy", "last 7 days", "recall tomorrow"),
         [(p.topic, p.attempts, pct(p.accuracy, "accuracy"), pct(p.accuracy_7d, "last 7 days"),
-          pct(p.recall, "predicted recall"))
+          pct(p.recall, "recall tomorrow"))
          for p in everything], indent="  "))
     schedule = _with_total_rule(t.table(
         ("topic", "mastered", "learning", "new", "due today", "due in 7 days"),
@@ -279,8 +282,9 @@ def render(progress: Progress) -> str:
     today = progress.today
     lines = [t.heading(f"Progress on {today:%a} {today.day} {today:%b} {today.year}"), "",
              answers, "", schedule, "",
-             t.dim(t.wrap("Accuracy counts graded answers. Predicted recall is the "
-                          "scheduler's chance that you recall a reviewed item today. "
+             t.dim(t.wrap("Accuracy counts graded answers. Recall tomorrow is the "
+                          "scheduler's chance that you would recall a reviewed item if "
+                          "asked tomorrow. "
                           "Mastered: a stability of 21 days or more. Flashcards count in the "
                           "schedule only."))]
     if progress.exam:
