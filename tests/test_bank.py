@@ -256,7 +256,7 @@ def test_an_entry_made_for_another_key_with_the_same_name_is_not_used(tmp_path, 
 
 
 def test_snapshot_round_trips_and_notices_edits(tmp_path, monkeypatch):
-    import quizzer.content.bank as bank_module
+    import quizzer.content.bank_reading as bank_module
 
     folder = tmp_path / "bank"
     folder.mkdir()
@@ -353,7 +353,7 @@ def test_a_snapshot_with_control_characters_or_other_fields_is_not_trusted(
     """Whatever a snapshot says is rebuilt only if it holds exactly our records' fields,
     spans inside it and no character that could drive the terminal; otherwise the YAML is
     read again."""
-    import quizzer.content.bank as bank_module
+    import quizzer.content.bank_reading as bank_module
     from quizzer.system.cache import read_verified, write_verified
 
     folder = tmp_path / "bank"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-import quizzer.content.bank as bank_module
+import quizzer.content.bank_reading as bank_module
 from quizzer.content import bank_files
 from quizzer.content.bank import BankError, Location, builtin_files, load
 from quizzer.content.bank_snapshot import record_place
