@@ -27,14 +27,29 @@ def _load_bank(bank: tuple):
     from quizzer.system.home import cache_dir
 
     # New bank files are read fast; their snapshot entries are written as the command ends.
-    click.get_current_context().call_on_close(write_pending_snapshot)
+    ctx = click.get_current_context()
+    ctx.call_on_close(write_pending_snapshot)
+    ctx.meta["quizzer.bank"] = bank  # for _bank_failure, should a kept file fail later
     try:
         return load(_bank_dirs(bank), cache_dir=cache_dir(), keep_later=True)
     except BankError as err:
-        for problem in err.problems:
-            click.echo(str(problem), err=True)  # str() escapes control characters
-        raise click.ClickException(f"the question bank has {len(err.problems)} problem(s); "
-                                   "fix them or run `quizzer validate` for the list") from None
+        raise _bank_failure(err, bank, "fix them or run") from None
+
+
+def _bank_failure(err, bank: tuple, advice: str) -> click.ClickException:
+    """Print the bank's problems; the error that ends the command, naming the ``validate``
+    command that lists them for this same bank (its --bank paths; QUIZZER_BANK it reads
+    itself: a plain `quizzer validate` would say OK)."""
+    import shlex
+
+    from quizzer.render.terminal import plural
+
+    for problem in err.problems:
+        click.echo(str(problem), err=True)  # str() escapes control characters
+    command = " ".join(["quizzer validate", *map(shlex.quote, map(str, bank))])
+    return click.ClickException(printable(f"the question bank has "
+                                          f"{plural(len(err.problems), 'problem')}; {advice} "
+                                          f"`{command}` for the list"))
 
 
 bank_option = click.option(
@@ -62,11 +77,8 @@ class _Group(click.Group):
             if bank is not None and isinstance(err, bank.BankError):
                 # A kept bank file read again mid-command (its snapshot entry in doubt) that
                 # no longer loads cleanly: reported as at loading.
-                for problem in err.problems:
-                    click.echo(str(problem), err=True)
-                raise click.ClickException(f"the question bank has {len(err.problems)} "
-                                           "problem(s); run the command again, or `quizzer "
-                                           "validate` for the list") from None
+                raise _bank_failure(err, ctx.meta.get("quizzer.bank", ()),
+                                    "run the command again, or") from None
             raise
 
 
@@ -182,7 +194,9 @@ def validate(paths: tuple, run_examples: bool) -> None:
     except BankError as err:
         for problem in err.problems:
             click.echo(str(problem))
-        click.echo(f"{len(err.problems)} problem(s) found.", err=True)
+        from quizzer.render.terminal import plural
+
+        click.echo(f"{plural(len(err.problems), 'problem')} found.", err=True)
         sys.exit(1)
     from quizzer.render.terminal import plural
 

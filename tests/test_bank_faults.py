@@ -228,8 +228,10 @@ def test_no_command_gives_a_traceback_or_a_control_character(kind, command, tmp_
     assert "Traceback" not in result.output
     assert not CONTROL.search(result.output)
     assert result.output.splitlines()[:len(expected)] == expected
-    assert result.output.splitlines()[len(expected)].startswith(
-        f"Error: the question bank has {len(expected)} problem(s)")
+    assert result.output.splitlines()[len(expected)] == (
+        f"Error: the question bank has {len(expected)} problem"
+        f"{'' if len(expected) == 1 else 's'}; fix them or run `quizzer validate {folder}` "
+        "for the list")
 
 
 # ------------------------------------------------------------------- folders and special files
