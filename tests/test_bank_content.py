@@ -270,3 +270,13 @@ def test_numeric_answers_are_not_printed_in_key_points_or_cards():
             hits += [(q.id, form, where) for where, text in read_first
                      if pattern.search(EXPONENT.sub(r"e\1\2", text))]
     assert hits == []
+
+
+def test_no_prompt_repeats_how_many_to_choose():
+    """The screen's instruction line says it ("Choose TWO (letters, e.g. ab)"), and cards
+    their own; a prompt that says it too reads twice (found in a new-user trial)."""
+    import re
+
+    repeated = [q.id for q in QUESTIONS
+                if re.search(r"\((choose|select) (one|two|three|four)\b", q.prompt, re.I)]
+    assert repeated == []
