@@ -427,3 +427,16 @@ def test_a_kept_file_in_doubt_that_no_longer_loads_ends_the_command_with_its_pro
         "numeric, ordering, matching, not 'singel'",
         "Error: the question bank has 1 problem; run the command again, or `quizzer "
         "validate bank` for the list"]
+
+
+def test_a_question_of_an_unknown_kind_still_counts_its_id(tmp_path, monkeypatch):
+    """A wrong kind stops its question being built, and the check of ids used twice sees
+    built records only: the duplicate showed up only once the kind was fixed (a new-user
+    trial). Both are reported in one run, each where it stands."""
+    wrong_kind = GOOD_QUESTION.replace("kind: single", "kind: singel")
+    code, out = validate(tmp_path, monkeypatch, {
+        "demo.yaml": HEAD + "questions:\n" + wrong_kind + GOOD_QUESTION})
+    assert (code, out) == (1, "demo.yaml:9:11: question kind must be one of single, "
+                              "multiple, true-false, numeric, ordering, matching, not 'singel'\n"
+                              "demo.yaml:15:5: duplicate id 'demo-ok' (first at "
+                              "demo.yaml:8:5)\n")

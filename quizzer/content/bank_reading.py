@@ -76,6 +76,9 @@ class _Checker:
         self.problems = problems
         self.flagged = flagged  # where reading the file already found a bad value
         self.names: list = []  # (what, name, Location) of the topic's slug, title, aliases
+        # (id, Location) of the questions that could not be built (an unknown kind): their ids
+        # still count when ids used twice in the file are looked for.
+        self.unbuilt: list = []
 
     def problem(self, where: Location, message: str) -> None:
         if where not in self.flagged:  # one fault, one message
@@ -199,6 +202,7 @@ class _Checker:
         topic_example = self.example(data)
         questions = self.items(data, "questions", lambda d, w: self.question(d, w, slug))
         cards = self.items(data, "cards", lambda d, w: self.card(d, w, slug))
+        self._unbuilt_duplicates(questions + cards)
         title = self.text(data, "title", "topic")
         aliases = self.texts(data, "aliases", "topic")
         self.names = [("slug", slug, data.at.get("topic")), ("title", title, data.at.get("title"))]
@@ -209,6 +213,22 @@ class _Checker:
                      key_points=self.texts(data, "key_points", "topic"),
                      example=topic_example, questions=questions, cards=cards,
                      aliases=aliases, file=self.file)
+
+    def _unbuilt_duplicates(self, built: tuple) -> None:
+        """Ids used twice in this file where one use is a question that could not be built:
+        the checks across items see built records only, so without this a wrong kind would
+        hide a duplicate id until it was fixed. (Two built ones are the load's to report.)"""
+        if not self.unbuilt:  # the common case; and records read fast find places lazily
+            return
+        uses = sorted([(r.where.line, r.where.column, r.id, r.where, False) for r in built
+                       if r.id and r.where is not None]
+                      + [(w.line, w.column, qid, w, True) for qid, w in self.unbuilt])
+        first: dict = {}
+        for _, _, item_id, where, unbuilt in uses:
+            if item_id not in first:
+                first[item_id] = (where, unbuilt)
+            elif unbuilt or first[item_id][1]:
+                self.problem(where, f"duplicate id {item_id!r} (first at {first[item_id][0]})")
 
     def items(self, data: _Map, key: str, read) -> tuple:
         value = data.get(key)
@@ -234,6 +254,9 @@ class _Checker:
             every = set().union(*(k.required | k.optional for k in kinds.every()))
             self.keys(data, "question", common - {"kind"} | {"explanation"},
                       extra | {"kind"} | every)
+            qid = self.ident(data, "question")
+            if qid:
+                self.unbuilt.append((qid, data.where))
             return None
         # The kind reads its own fields; an explanation is required unless the kind checks
         # that its parts explain themselves (ordering and matching: a why on each).
