@@ -233,3 +233,46 @@ def test_a_plot_drawn_for_the_deck_is_explains_and_leaves_the_collector_as_it_wa
         (gc.enable if was else gc.disable)()
     assert path == figures.cached_png(drawable)  # the same file explain shows, kept
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_pipeline_gives_what_running_then_drawing_gives(workers, monkeypatch):
+    """Examples run and charts drawn in one pool (each chart as soon as its example has
+    run) give the same contents and PNGs as running every example and then drawing."""
+    from quizzer.engine.card_content import chosen_items
+    from quizzer.render import anki_deck
+    from quizzer.system.home import cache_dir
+
+    monkeypatch.setattr(anki_deck, "POOL_AFTER", 0)  # the mini bank is small: use the pool
+    bank = load()
+    chosen = chosen_items(bank, "all", None)
+    steps = []
+    contents, pngs = anki_deck.examples_and_pngs(bank, chosen, True, workers, steps.append)
+    assert sum(steps) == len(chosen)  # one step per item, as the progress bar counts
+    assert pngs and all(path.read_bytes().startswith(b"\x89PNG") for path in pngs.values())
+    drawn = {path: path.stat().st_ino for path in pngs.values()}  # a new file if drawn again
+    before = deck(bank, "all", None)
+    assert contents == before
+    assert pngs == anki_deck.chart_pngs(before)  # the same files, found in the cache
+    assert {path: path.stat().st_ino for path in pngs.values()} == drawn  # not drawn again
+    assert anki_deck.examples_and_pngs(bank, chosen, False, workers)[1] == {}
+    import shutil
+
+    shutil.rmtree(cache_dir())  # nothing kept: without plots, no chart is drawn
+    contents, pngs = anki_deck.examples_and_pngs(bank, chosen, False, workers)
+    assert pngs == {} and all(c.chart is None for c in contents)
+    assert not list(cache_dir().rglob("*.png"))
+
+
+def test_a_worker_that_cannot_write_the_cache_fails_the_export(monkeypatch):
+    from quizzer.engine.card_content import chosen_items
+    from quizzer.render import anki_deck, figures
+
+    def full(drawable):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(anki_deck, "POOL_AFTER", 0)
+    monkeypatch.setattr(figures, "cached_png", full)  # the forked workers inherit it
+    bank = load()
+    with pytest.raises(OSError, match="No space left"):
+        anki_deck.examples_and_pngs(bank, chosen_items(bank, "all", None), True, 2)

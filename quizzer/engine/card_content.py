@@ -132,16 +132,33 @@ def deck(bank: Bank, what: str, topics: list[str] | None, plots: bool = True,
     from quizzer.engine import run_cache
 
     chosen = chosen_items(bank, what, topics)
+    calls = example_calls(chosen, bank)
+    return contents(chosen, bank, run_cache.get_many(list(calls.values()), workers), plots)
+
+
+def example_calls(chosen: list, bank: Bank) -> dict:
+    """``{SimulationCall.key(): (name, params, seed)}``: each distinct worked example of
+    the ``chosen`` items once, in the items' order (items without one are left out)."""
     calls = {}
     for item in chosen:
         ref = example_for(item, bank)
         if ref is not None:  # an item of a topic without examples prints without one
             calls.setdefault(ref.key(), (ref.simulation, dict(ref.params), ref.seed))
-    found = run_cache.get_many(list(calls.values()), workers)
+    return calls
+
+
+def contents(chosen: list, bank: Bank, found: dict, plots: bool = True) -> list[CardContent]:
+    """The content of each of the ``chosen`` items, given ``found``: {run_cache.call_key
+    (call): ScenarioRun or the exception its run raised} for every call of
+    :func:`example_calls` (an example that failed leaves its card without one)."""
+    from quizzer.engine import run_cache
+
     out = []
     for item in chosen:
         ref = example_for(item, bank)
-        result = found[run_cache.call_key(calls[ref.key()])] if ref is not None else None
+        result = None
+        if ref is not None:
+            result = found[run_cache.call_key((ref.simulation, dict(ref.params), ref.seed))]
         example = None if result is None or isinstance(result, Exception) else result.example
         make = question_content if isinstance(item, Question) else card_content
         content = make(item, bank, example)

@@ -62,7 +62,7 @@ def get_many(calls: list[tuple], workers: int) -> dict:
     worth it (a whole deck's first export runs about 150)."""
     found, missing = {}, []
     for call in calls:
-        kept = _read(*call)
+        kept = read(call)
         if kept is None:
             missing.append(call)
         else:
@@ -70,7 +70,7 @@ def get_many(calls: list[tuple], workers: int) -> dict:
     from quizzer.system.worker_pool import ordered_map
 
     # Each worker keeps what it runs; workers are quiet on Ctrl-C and die with this process.
-    with ordered_map(_run_or_error, missing, workers if len(missing) > 8 else 1) as runs:
+    with ordered_map(run_or_error, missing, workers if len(missing) > 8 else 1) as runs:
         results = list(runs)
     for call, result in zip(missing, results):
         found[call_key(call)] = result
@@ -81,7 +81,14 @@ def call_key(call: tuple) -> str:
     return json.dumps(call, sort_keys=True, default=list)
 
 
-def _run_or_error(call: tuple):
+def read(call: tuple) -> ScenarioRun | None:
+    """The kept run of ``(name, params, seed)``, or None when it must be run."""
+    return _read(*call)
+
+
+def run_or_error(call: tuple):
+    """The ScenarioRun of ``(name, params, seed)``, run now and kept, or the
+    SimulationError it raised (returned, so a worker pool carries it back as a value)."""
     from quizzer import simulations
 
     try:

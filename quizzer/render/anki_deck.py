@@ -381,10 +381,10 @@ def export(bank, what: str, topics: list[str] | None, target: Path, plots: bool 
     plot is the PNG ``explain`` draws (drawn once, cached). ``progress(n)`` is called as
     plots are drawn and notes are made. Raises OSError if the file cannot be written.
     """
-    from quizzer.engine.card_content import deck
+    from quizzer.engine.card_content import chosen_items
 
-    contents = deck(bank, what, topics, plots=plots, workers=workers)
-    pngs = chart_pngs(contents, workers, progress) if plots else {}
+    contents, pngs = examples_and_pngs(bank, chosen_items(bank, what, topics), plots,
+                                       workers, progress)
     timestamp = export_time()
     ledger = NoteLedger.read()
     package, notes, media = build_package(
@@ -423,6 +423,143 @@ def chart_pngs(contents: Sequence, workers: int = 1,
             paths[key] = path
             progress(1)
     return {ident: paths[key] for ident, key in keys.items()}
+
+
+# Charts handed to the workers ahead of the one each is drawing: enough that a worker
+# never waits for this process to choose its next chart, few enough that the choice is
+# still the longest chart known when a worker takes it.
+DRAWS_AHEAD = 1
+# Fewer runs and charts to draw than this are done in this process: forking costs more.
+POOL_AFTER = 8
+
+
+def examples_and_pngs(bank, chosen: list, plots: bool = True, workers: int = 1,
+                      progress: Callable[[int], None] = lambda n: None) -> tuple:
+    """``(contents, {card id: PNG path})`` for the ``chosen`` items: what
+    :func:`quizzer.engine.card_content.deck` and :func:`chart_pngs` give, made in one
+    pipeline. The worked examples not kept yet run on one pool of ``workers`` processes,
+    and each example's chart is drawn on the same pool as soon as it has run, instead of
+    after every example has: of the charts known, the longest first (see
+    :func:`drawing_work`). A simulation that fails leaves its cards without an example; any
+    other exception of a worker (OSError of a full cache) is raised here. ``progress(1)``
+    per item whose chart is drawn or that has none (only when ``plots``).
+    """
+    import heapq
+    import queue
+
+    from quizzer.engine import card_content, run_cache
+    from quizzer.render import figures
+    from quizzer.system import cache
+    from quizzer.system.worker_pool import started
+
+    calls = card_content.example_calls(chosen, bank)
+    users: dict[str, int] = {}  # items per call key
+    for item in chosen:
+        ref = card_content.example_for(item, bank)
+        if ref is not None:
+            users[ref.key()] = users.get(ref.key(), 0) + 1
+    if plots:
+        progress(len(chosen) - sum(users.values()))  # items without an example
+    found: dict[str, object] = {}
+    missing = []
+    for ref_key, call in calls.items():
+        kept = run_cache.read(call)
+        if kept is None:
+            missing.append((ref_key, call))
+        else:
+            found[ref_key] = kept
+
+    paths: dict[str, Path] = {}  # chart key -> PNG
+    waiting: dict[str, int] = {}  # chart key -> items waiting for it (progress)
+    ready: list = []  # heap of (-work, chart key, ChartToDraw) to draw
+    call_chart: dict[str, str] = {}  # call key -> chart key
+
+    def arrived(ref_key: str, result) -> None:
+        """A call's run is known: note its chart, drawn already or to draw."""
+        found[ref_key] = result
+        chart = None if isinstance(result, Exception) else result.example.chart
+        if not plots or chart is None or not chart.panels:
+            if plots:
+                progress(users[ref_key])
+            return
+        drawable = ChartToDraw(calls[ref_key][0], chart)
+        key = call_chart[ref_key] = figures.chart_key(drawable)
+        if key not in paths and key not in waiting:
+            path = cache.plot_path(drawable.name, key)
+            if cache.png_is_whole(path):  # drawn by an earlier export or explain
+                cache.used(path)
+                paths[key] = path
+        if key in paths:
+            progress(users[ref_key])
+        elif key in waiting:
+            waiting[key] += users[ref_key]
+        else:
+            waiting[key] = users[ref_key]
+            heapq.heappush(ready, (-drawing_work(chart), key, drawable))
+
+    def drawn(key: str, path: Path) -> None:
+        paths[key] = path
+        progress(waiting.pop(key))
+
+    for ref_key, _ in list(found.items()):
+        arrived(ref_key, found[ref_key])
+    # One pool when there is enough to do (a whole bank's first export: about 160 runs and
+    # 140 charts); otherwise all in this process, as run_cache.get_many and chart_pngs do.
+    if workers > 1 and (len(missing) > POOL_AFTER or len(ready) > POOL_AFTER):
+        with started(workers) as pool:
+            events: queue.Queue = queue.Queue()
+
+            def submit(function, item, tag) -> None:
+                pool.apply_async(function, (item,),
+                                 callback=lambda value: events.put((tag, value, None)),
+                                 error_callback=lambda error: events.put((tag, None, error)))
+
+            # The runs first (about 10 ms each): they make the charts known, so the
+            # longest can be drawn first; the charts follow, a few ahead of the workers.
+            for ref_key, call in missing:
+                submit(run_cache.run_or_error, call, ("run", ref_key))
+            outstanding, drawing = len(missing), 0
+            while outstanding or ready:
+                while ready and drawing < workers + DRAWS_AHEAD:
+                    _, key, drawable = heapq.heappop(ready)
+                    submit(draw_png, drawable, ("draw", key))
+                    outstanding, drawing = outstanding + 1, drawing + 1
+                (what, key), value, error = _next(events)
+                outstanding -= 1
+                if error is not None:
+                    raise error
+                if what == "run":
+                    arrived(key, value)
+                else:
+                    drawing -= 1
+                    drawn(key, value)
+            pool.close()
+    else:
+        for ref_key, call in missing:
+            arrived(ref_key, run_cache.run_or_error(call))
+        while ready:
+            _, key, drawable = heapq.heappop(ready)
+            drawn(key, draw_png(drawable))
+    results = {run_cache.call_key(calls[ref_key]): result for ref_key, result in found.items()}
+    contents = card_content.contents(chosen, bank, results, plots)
+    pngs = {}
+    for content, item in zip(contents, chosen):
+        ref = card_content.example_for(item, bank)
+        if content.chart is not None and ref is not None and ref.key() in call_chart:
+            pngs[content.id] = paths[call_chart[ref.key()]]
+    return contents, pngs
+
+
+def _next(events):
+    """The next result from ``events``, waiting in short steps so that a Ctrl-C is acted on
+    at once on every platform."""
+    import queue
+
+    while True:
+        try:
+            return events.get(timeout=0.2)
+        except queue.Empty:
+            continue
 
 
 # A full collection after this many charts drawn by draw_png in one process: it bounds

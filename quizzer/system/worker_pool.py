@@ -50,6 +50,17 @@ def ordered_map(function: Callable, items: list, workers: int) -> Iterator[Itera
     if workers <= 1 or len(items) < 2:
         yield (function(item) for item in items)
         return
+    with started(min(workers, len(items))) as pool:
+        yield pool.imap(function, items)
+        pool.close()
+
+
+@contextmanager
+def started(workers: int) -> Iterator:
+    """Within: a ``multiprocessing`` pool of ``workers`` quiet, parent-bound processes, for
+    callers that choose each next task as results come in (``apply_async``). On leaving,
+    early or by an exception (KeyboardInterrupt included), the workers are stopped at once;
+    work still queued is dropped."""
     import multiprocessing
 
     # fork: the workers inherit what is imported (matplotlib, the simulations) and the data.
@@ -59,15 +70,13 @@ def ordered_map(function: Callable, items: list, workers: int) -> Iterator[Itera
     pending: list = []
     previous = signal.signal(signal.SIGINT, lambda number, frame: pending.append(number))
     try:
-        pool = context.Pool(min(workers, len(items)), initializer=_die_with_parent,
-                            initargs=(os.getpid(),))
+        pool = context.Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
     finally:
         signal.signal(signal.SIGINT, previous)
     try:
         if pending:
             raise KeyboardInterrupt
-        yield pool.imap(function, items)
-        pool.close()
+        yield pool
     finally:
         pool.terminate()
         pool.join()
