@@ -497,3 +497,17 @@ def test_choosing_the_queue_decodes_only_the_items_it_shows(tmp_path, monkeypatc
     assert len(sch.bank_order(bank)) > 400
     assert sorted(type(i).__name__ for i in queue.items) == ["Card"] * 10 + ["Question"] * 10
     assert len(decoded) == len(queue.items) == 20
+
+
+def test_a_far_exam_keeps_the_run_up_and_the_exam_day_on_their_own_rows(clock):
+    """Weeks are summed when the plan is long, but the run-up days and the exam day are the
+    days the exam cap is about: each keeps its own row, so the exam day is seen to stay
+    light (a new-user trial found it summed into its week)."""
+    code, out = run("plan", "--exam-date", "2025-07-01")  # 50 days: rows by week
+    assert code == 0
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ")]
+    assert rows[0][0] == "when" and rows[3][:7] == ["Mon", "12", "May", "-", "Sun", "18", "May"]
+    assert [r[:3] for r in rows[-4:]] == [["Sat", "28", "Jun"], ["Sun", "29", "Jun"],
+                                          ["Mon", "30", "Jun"], ["Tue", "1", "Jul"]]
+    assert rows[-1][3] == "(exam)" and rows[-1][4:] == ["0", "0", "0", "0"]
+    assert all(r[3] != "-" for r in rows[-4:])

@@ -419,23 +419,25 @@ def render_plan(plan: ExamPlan) -> str:
         rows = [(_day_label(d.day) + (" (exam)" if d.day == plan.exam else ""),
                  d.reviews, d.new, d.total) for d in plan.days]
         lines.append(t.table(("day", "reviews", "new", "total"), rows, indent="  "))
-    elif len(plan.days) <= 26 * 7:
-        rows = []
-        for start in range(0, len(plan.days), 7):
-            week = plan.days[start:start + 7]
-            rows.append((f"{_day_label(week[0].day)} - {_day_label(week[-1].day)}",
-                         sum(d.reviews for d in week), sum(d.new for d in week),
-                         sum(d.total for d in week), max(d.total for d in week)))
-        lines.append(t.table(("week", "reviews", "new", "total", "busiest day"), rows,
-                             indent="  "))
-    else:  # more than half a year: a row a month keeps the table on a screen or two
-        months: dict = {}
-        for d in plan.days:
-            months.setdefault((d.day.year, d.day.month), []).append(d)
-        rows = [(f"{month[0].day:%b %Y}", sum(d.reviews for d in month),
-                 sum(d.new for d in month), sum(d.total for d in month),
-                 max(d.total for d in month)) for month in months.values()]
-        lines.append(t.table(("month", "reviews", "new", "total", "busiest day"), rows,
+    else:
+        # Weeks (months beyond half a year), then the run-up and the exam day a row each:
+        # the days the cap spreads the last reviews over, so a learner can see the exam day
+        # stay light.
+        grouped, last = plan.days[:-(sch.RUN_UP_DAYS + 1)], plan.days[-(sch.RUN_UP_DAYS + 1):]
+        if len(plan.days) <= 26 * 7:
+            periods = [grouped[start:start + 7] for start in range(0, len(grouped), 7)]
+            label = lambda days: f"{_day_label(days[0].day)} - {_day_label(days[-1].day)}"
+        else:  # more than half a year: a row a month keeps the table on a screen or two
+            months: dict = {}
+            for d in grouped:
+                months.setdefault((d.day.year, d.day.month), []).append(d)
+            periods = list(months.values())
+            label = lambda days: f"{days[0].day:%b %Y}"
+        rows = [(label(days), sum(d.reviews for d in days), sum(d.new for d in days),
+                 sum(d.total for d in days), max(d.total for d in days)) for days in periods]
+        rows += [(_day_label(d.day) + (" (exam)" if d.day == plan.exam else ""), d.reviews,
+                  d.new, d.total, d.total) for d in last]
+        lines.append(t.table(("when", "reviews", "new", "total", "busiest day"), rows,
                              indent="  "))
     lines += ["", t.wrap(f"A projection assuming every review is answered right and "
                          f"{plan.new_per_day} new items a day (quizzer review starts "
