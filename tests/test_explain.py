@@ -249,6 +249,19 @@ def test_heatmap_preview_shows_the_counts_under_their_labels_or_shades_if_too_wi
     assert "100" not in narrow[1] and "#" in narrow[2]  # shades only
 
 
+def test_preview_counts_in_the_thousands_read_as_whole_numbers():
+    """A count of 4950 read "4.95e+03" in a preview (a new-user trial): whole numbers below
+    a million are written out, larger and smaller ones keep three significant digits."""
+    from quizzer.simulations.example import Chart, Panel
+
+    panel = Panel("heatmap", "Confusion matrix", "predicted", "actual",
+                  matrix=((4950, 50), (12, 2_500_000)), x_ticks=("pos", "neg"),
+                  y_ticks=("pos", "neg"))
+    rows = preview.render(Chart("t", (panel,)), "ascii", width=60).splitlines()
+    assert "4950" in rows[2] and "e+03" not in " ".join(rows)
+    assert "2.5e+06" in rows[3]
+
+
 def test_sparkline_shape():
     chars = preview.UNICODE
     assert preview.sparkline([1, 2, 3, 4, 5, 6, 7, 8], 8, chars) == "▁▂▃▄▅▆▇█"

@@ -56,6 +56,10 @@ def sparkline(ys, width: int, chars: dict, log: bool = False, lo=None, hi=None) 
 
 
 def _num(value: float) -> str:
+    """A count or value in a preview: whole below a million (4950, not 4.95e+03, which a
+    learner reads as a formula), else three significant digits."""
+    if 1000 <= abs(value) < 1e6:
+        return f"{value:.0f}"
     return f"{value:.3g}"
 
 
