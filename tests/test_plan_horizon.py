@@ -2,6 +2,7 @@
 the projection's cost set by the reviews it projects, not by the days until the exam."""
 
 import random
+import re
 import time
 from datetime import date, datetime, timedelta, timezone
 
@@ -45,13 +46,18 @@ def test_a_date_beyond_three_years_is_refused_at_once_and_not_saved():
     # The horizon itself is accepted, and then saved.
     code, out = run("plan", "--exam-date", "2028-05-12")
     assert code == 0 and out.startswith("Exam in 1096 days (Fri 12 May 2028).\n")
-    # Years of days are summed a month to a row: one row for each month until the exam's.
-    table = out.split("  --------  -------  ---  -----  -------\n", 1)[1].split("\n\n")[0]
+    # Years of days are summed a month to a row: one row for each month until the exam's,
+    # then the three run-up days and the exam day a row each.
+    table = re.split(r"  -+  -+  -+  -+  -+\n", out, maxsplit=1)[1].split("\n\n")[0]
     rows = [line.split() for line in table.splitlines()]
     months = [date(2025 + (4 + k) // 12, (4 + k) % 12 + 1, 1).strftime("%b %Y")
               for k in range(37)]
-    assert [" ".join(row[:2]) for row in rows] == months
-    assert all(int(total) == int(reviews) + int(new) for _, _, reviews, new, total, _ in rows)
+    assert [" ".join(row[:2]) for row in rows[:-4]] == months
+    assert [" ".join(row[:3]) for row in rows[-4:]] == [
+        "Tue 9 May", "Wed 10 May", "Thu 11 May", "Fri 12 May"]
+    assert rows[-1][3] == "(exam)"
+    assert all(int(total) == int(reviews) + int(new)
+               for _, _, reviews, new, total, _ in rows[:-4])
     assert saved_exam() == date(2028, 5, 12)
 
 
