@@ -738,7 +738,10 @@ def _export_pdf(loaded, slugs: list, target, what: str, paper: str, layout: tupl
                 "nothing was written. Use fewer cards per page (--layout 2x3), or "
                 "--allow-overflow to print them cut.")
     topics = [tp.slug for tp in loaded.topics if not slugs or tp.slug in slugs]
+    # Cards done out of all, and no estimate of the time left: plots take most of the time
+    # and come unevenly, so an estimate from the pace so far was wrong all along.
     with click.progressbar(length=len(cards), label="Drawing cards", file=sys.stderr,
+                           show_eta=False, show_pos=True,
                            hidden=not t.is_tty(sys.stderr) or len(cards) < 24) as bar:
         try:
             sheets = fc.write_pdf(laid, geometry, target, topics, progress=bar.update,
@@ -785,7 +788,11 @@ def export_anki(out: str, topic_names: tuple, what: str, plots: bool, bank: tupl
     count = len(chosen_items(loaded, what, slugs))
     if not count:
         raise click.ClickException("no cards match those options")
+    # Steps done out of all, no time estimate: the first half (each item counted when its
+    # plot is drawn) goes at the plots' uneven pace and the second (the notes) in a moment,
+    # so an estimate from the pace so far was wrong throughout.
     with click.progressbar(length=2 * count, label="Making notes", file=sys.stderr,
+                           show_eta=False, show_pos=True,
                            hidden=not t.is_tty(sys.stderr) or count < 24) as bar:
         try:
             summary = anki_deck.export(loaded, what, slugs, target, plots=plots,

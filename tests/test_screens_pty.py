@@ -282,3 +282,15 @@ def test_review_waits_too_with_the_next_review_date_above_the_prompt():
     term.send("\x04")  # Ctrl-D at the answer prompt ends the session
     assert "Review summary\n  Reviewed 1: 1 question (1 right).\n" in term.expect("Time:")
     assert term.finish() == 0
+
+
+def test_the_anki_export_shows_steps_done_and_no_time_estimate(tmp_path):
+    """The export's bar counts steps (items as their plots are drawn, then notes); the time
+    left estimated from the pace so far was wrong throughout, so it shows none."""
+    term = Terminal("export", "anki", "--topic", "cm", "--out", str(tmp_path / "cm.apkg"),
+                    env={"QUIZZER_HOME": str(tmp_path / "home")})
+    out = term.expect("Wrote ")
+    assert term.finish() == 0
+    bar = [line for line in out.replace("\r", "\n").splitlines() if "Making notes" in line]
+    assert bar and re.search(r"\b(\d+)/\1\b", bar[-1])  # the last state: every step done
+    assert not re.search(r"\d+:\d\d:\d\d", out)  # no hh:mm:ss estimate
