@@ -137,3 +137,16 @@ def test_a_linear_axis_makes_only_the_ticks_in_view_and_labels_them_the_same(cha
     low, high = axis.get_view_interval()
     assert all(low - 1e-9 <= v <= high + 1e-9 for v in axis.get_majorticklocs())
     assert len(plain.axes[-1].yaxis.get_majorticklocs()) > len(axis.get_majorticklocs())
+
+
+def test_bar_labels_write_thousands_whole():
+    """A bar of 60,000 was labelled 6e+04 on the PNG."""
+    from quizzer.render.figures import bar_value, draw
+    from quizzer.simulations.example import Chart, Panel, Series
+
+    assert [bar_value(v) for v in (60_000.0, 4950, 0.913, 12.0, 2_500_000.0)] == [
+        "60,000", "4,950", "0.913", "12", "2.5e+06"]
+    chart = Chart("t", (Panel("bars", "Samples", "batch", "samples", series=(
+        Series.of("seen", ["small", "large"], [60_000.0, 0.5]),)),))
+    [ax] = draw(chart).axes
+    assert [t.get_text() for t in ax.texts] == ["60,000", "0.5"]

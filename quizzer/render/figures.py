@@ -173,7 +173,7 @@ def _draw_bars(ax, panel, compact: bool = False) -> None:
         bars = ax.bar(xs, heights, width=width * 0.95, color=PALETTE[i % len(PALETTE)],
                       label=_literal(series.label))
         if len(categories) * n <= 16 and not compact:
-            ax.bar_label(bars, fmt="%.3g", fontsize=7, padding=2)
+            ax.bar_label(bars, fmt=bar_value, fontsize=7, padding=2)
     heights = [y for s in panel.series for y in s.y if y is not None and math.isfinite(y)]
     if heights and min(heights) >= 0 and max(heights) == 0 and not panel.y_log:
         ax.set_ylim(0, 1)  # all zero: show a zero baseline, not an axis around -0.05..0.05
@@ -208,6 +208,14 @@ def _draw_heatmap(fig, ax, panel, compact: bool = False) -> None:
                     ax.text(c, r, label, ha="center", va="center",
                             fontsize=5 if compact else 8,
                             color="white" if value > 0.6 * top else "black", parse_math=False)
+
+
+def bar_value(value: float) -> str:
+    """A bar's label: a value from a thousand to a million written out whole (60,000, not
+    6e+04, which reads as a formula), any other to three significant digits."""
+    if 1000 <= abs(value) < 1e6:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def draw_panel(fig, ax, panel, compact: bool = False) -> None:
