@@ -73,16 +73,17 @@ PLAN_HORIZON_YEARS = 3
 REVIEW_STATE = 2
 # FSRS-6's forgetting curve R(t) = (1 + FACTOR * t / S) ** DECAY, with py-fsrs's default
 # decay (its Scheduler's -parameters[20]) and the FACTOR that makes R(S) = 0.9, written as
-# fsrs writes them: predicting recall (stats, plan) then needs no fsrs import, which a
-# learner with no history never pays (about 6 ms of every stats command otherwise).
+# fsrs writes them: predicting recall (stats) then needs no fsrs import (about 6 ms of every
+# stats command with a history; a learner with none never imported it). A test holds the
+# curve to fsrs's own, bit for bit.
 FSRS_DECAY = -0.1542
 FSRS_FACTOR = 0.9 ** (1 / FSRS_DECAY) - 1
 
 
 def fsrs_module():
-    """The fsrs package, imported when an item is first rated or its recall predicted:
-    choosing review's first card (due dates) and showing it need none of it, and importing it
-    costs about 10 ms."""
+    """The fsrs package, imported when an item is first rated (or a plan projects ratings):
+    choosing review's first card (due dates), showing it and predicting recall
+    (:meth:`Schedule.retrievability`) need none of it, and importing it costs about 10 ms."""
     import fsrs
 
     return fsrs
